@@ -1,0 +1,8 @@
+// @cuitty/core: the lifecycle, wire schemas, request signing and error codes. No I/O.
+export * from "./status.js";
+export * from "./lifecycle.js";
+export * from "./errors.js";
+export * from "./limits.js";
+export * from "./schemas.js";
+export * from "./signature.js";
+export * from "./signingFetch.js";

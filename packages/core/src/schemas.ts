@@ -1,0 +1,138 @@
+// zod schemas of every wire input (DESIGN §4, §5). Types are derived from these, never written twice.
+import { z } from "zod";
+import { MAX_BATCH_ITEMS } from "./limits.js";
+import { STATUSES } from "./status.js";
+
+export const unixSeconds = z.number().int().min(0).max(4_102_444_800); // up to 2100-01-01
+export const environmentName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/, "letters, digits, '.', '_', '-', '/'; at most 64 characters");
+export const deployStatus = z.enum(STATUSES);
+const shortText = (max: number) => z.string().min(1).max(max);
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
+export const deployEventSchema = z
+  .strictObject({
+    id: optional(shortText(200)),
+    type: z.literal("deploy"),
+    deploy: shortText(200),
+    status: deployStatus,
+    environment: environmentName,
+    commitSha: optional(z.string().regex(/^[0-9a-fA-F]{4,64}$/, "hexadecimal commit SHA")),
+    branch: optional(shortText(255)),
+    version: optional(shortText(128)),
+    buildLogsUrl: optional(z.url({ protocol: /^https?$/ }).max(2048)),
+    triggeredBy: optional(shortText(255)),
+    occurredAt: optional(unixSeconds),
+    committedAt: optional(unixSeconds),
+    reason: optional(shortText(1000)),
+    rollbackTargetId: optional(z.number().int().positive()),
+    provider: optional(z.string().regex(/^[a-z0-9_-]{1,32}$/)),
+  })
+  .refine((e) => e.rollbackTargetId === undefined || e.status === "rolled_back", {
+    message: "rollbackTargetId is only allowed with status rolled_back",
+    path: ["rollbackTargetId"],
+  });
+export type DeployEventInput = z.input<typeof deployEventSchema>;
+export type DeployEvent = z.output<typeof deployEventSchema>;
+
+export const emitBatchSchema = z.strictObject({ events: z.array(deployEventSchema).min(1).max(MAX_BATCH_ITEMS) });
+
+const limit = z.number().int().min(1).max(200).default(50);
+const cursor = optional(z.string().max(100));
+
+export const listDeploysSchema = z
+  .strictObject({
+    environment: optional(environmentName),
+    status: optional(deployStatus),
+    branch: optional(shortText(255)),
+    since: optional(unixSeconds),
+    until: optional(unixSeconds),
+    limit,
+    cursor,
+  })
+  .prefault({});
+export type ListDeploysInput = z.input<typeof listDeploysSchema>;
+
+export const timelineSchema = z.strictObject({
+  environment: environmentName,
+  status: optional(deployStatus),
+  branch: optional(shortText(255)),
+  since: optional(unixSeconds),
+  until: optional(unixSeconds),
+  limit,
+  cursor,
+});
+
+export const deployIdSchema = z.strictObject({ id: z.number().int().positive() });
+
+export const rollbackSchema = z.strictObject({
+  deployId: z.number().int().positive(),
+  targetId: optional(z.number().int().positive()),
+  reason: optional(shortText(1000)),
+});
+
+export const regressionSchema = z.strictObject({
+  id: z.number().int().positive(),
+  metric: optional(shortText(255)),
+  threshold: z.number().positive().max(10_000).default(10),
+});
+
+export const environmentUpdateSchema = z.strictObject({
+  environment: environmentName,
+  healthUrl: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
+  healthExpectStatus: z.number().int().min(100).max(599).optional(),
+  healthIntervalSeconds: z.number().int().min(1).max(3600).optional(),
+  healthTimeoutMs: z.number().int().min(100).max(60_000).optional(),
+  healthChecks: z.number().int().min(1).max(1000).optional(),
+  healthFailures: z.number().int().min(1).max(1000).optional(),
+  autoRollback: z.boolean().optional(),
+  rollbackWebhookUrl: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
+  rollbackGithubRepo: z.string().regex(/^[\w.-]+\/[\w.-]+$/).nullish(),
+  rollbackGithubWorkflow: shortText(255).nullish(),
+  rollbackGithubRef: shortText(255).nullish(),
+});
+export type EnvironmentUpdateInput = z.input<typeof environmentUpdateSchema>;
+
+export const perfSnapshotSchema = z
+  .strictObject({
+    environment: environmentName,
+    metric: shortText(255),
+    p50: z.number().min(0).optional(),
+    p95: z.number().min(0).optional(),
+    p99: z.number().min(0),
+    errorRate: z.number().min(0).max(1).optional(),
+    samples: z.number().int().min(0),
+    windowStart: unixSeconds,
+    windowEnd: unixSeconds,
+  })
+  .refine((s) => s.windowEnd >= s.windowStart, { message: "windowEnd must not be before windowStart", path: ["windowEnd"] });
+export const perfRecordSchema = z.strictObject({ snapshots: z.array(perfSnapshotSchema).min(1).max(MAX_BATCH_ITEMS) });
+export type PerfSnapshotInput = z.input<typeof perfSnapshotSchema>;
+
+export const auditEntrySchema = z.strictObject({
+  id: optional(shortText(200)),
+  environment: environmentName,
+  actor: shortText(255),
+  action: shortText(255),
+  target: optional(shortText(1000)),
+  occurredAt: optional(unixSeconds),
+  deployId: optional(z.number().int().positive()),
+  commitSha: optional(z.string().regex(/^[0-9a-fA-F]{4,64}$/)),
+  metadata: optional(z.record(z.string(), z.unknown())),
+});
+export const auditRecordSchema = z.strictObject({ entries: z.array(auditEntrySchema).min(1).max(MAX_BATCH_ITEMS) });
+export type AuditEntryInput = z.input<typeof auditEntrySchema>;
+
+/** Field paths of a zod error, e.g. ["events.3.status"], for VALIDATION_FAILED. */
+export function zodFieldPaths(error: z.ZodError): string[] {
+  return [...new Set(error.issues.map((i) => i.path.map(String).join(".") || "(root)"))];
+}
+
+/** A one-line human message for a zod error. */
+export function zodMessage(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join(".") || "input"}: ${i.message}`)
+    .join("; ");
+}
