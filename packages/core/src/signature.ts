@@ -22,16 +22,16 @@ function toBytes(value: string | Uint8Array): Uint8Array {
 }
 
 /** The bytes that are signed: timestamp, method, path and raw body joined by newlines. */
-export function signingBytes(input: Omit<SignInput, "apiKey">): Uint8Array {
+export function signingBytes(input: Omit<SignInput, "apiKey">): Uint8Array<ArrayBuffer> {
   const head = encoder.encode(`${input.timestamp}\n${input.method.toUpperCase()}\n${input.pathAndQuery}\n`);
   const body = toBytes(input.body);
-  const out = new Uint8Array(head.length + body.length);
+  const out = new Uint8Array(new ArrayBuffer(head.length + body.length));
   out.set(head, 0);
   out.set(body, head.length);
   return out;
 }
 
-function importKey(apiKey: string, usage: "sign" | "verify"): Promise<CryptoKey> {
+function importKey(apiKey: string, usage: "sign" | "verify") {
   return globalThis.crypto.subtle.importKey("raw", encoder.encode(apiKey), { name: "HMAC", hash: "SHA-256" }, false, [
     usage,
   ]);
@@ -41,9 +41,9 @@ function toHex(bytes: ArrayBuffer): string {
   return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function fromHex(hex: string): Uint8Array | null {
+function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {
   if (!/^(?:[0-9a-f]{2})+$/.test(hex)) return null;
-  const out = new Uint8Array(hex.length / 2);
+  const out = new Uint8Array(new ArrayBuffer(hex.length / 2));
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
@@ -51,7 +51,7 @@ function fromHex(hex: string): Uint8Array | null {
 /** Sign a request; returns the header value `v1=<hex>`. */
 export async function sign(input: SignInput): Promise<string> {
   const key = await importKey(input.apiKey, "sign");
-  const mac = await globalThis.crypto.subtle.sign("HMAC", key, signingBytes(input) as BufferSource);
+  const mac = await globalThis.crypto.subtle.sign("HMAC", key, signingBytes(input));
   return `${SIGNATURE_VERSION}=${toHex(mac)}`;
 }
 
@@ -62,7 +62,7 @@ export async function verify(input: SignInput & { signature: string }): Promise<
   const mac = fromHex(input.signature.slice(prefix.length));
   if (!mac || mac.length !== 32) return false;
   const key = await importKey(input.apiKey, "verify");
-  return globalThis.crypto.subtle.verify("HMAC", key, mac as BufferSource, signingBytes(input) as BufferSource);
+  return globalThis.crypto.subtle.verify("HMAC", key, mac, signingBytes(input));
 }
 
 export interface Credentials {

@@ -1,0 +1,18 @@
+// The `cuitty` command tree; each command family registers itself.
+import { Command } from "commander";
+import { registerAdmin } from "./commands/admin.js";
+import { registerServe } from "./commands/serve.js";
+
+export function buildProgram(): Command {
+  const program = new Command("cuitty")
+    .description("Cuitty Deploys: track every deploy from CI to live, failed or rolled back")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  cuitty serve                                   start the server and dashboard\n  cuitty keys create --scope ingest --label ci   issue a key for CI",
+    );
+  registerServe(program);
+  registerAdmin(program);
+  return program;
+}

@@ -1,0 +1,6 @@
+// @cuitty/server: the HTTP server hosting the API and the dashboard, with its background workers.
+export { loadConfig, type ServerConfig } from "./config.js";
+export { startServer, type RunningServer, type ServerExtension, type ExtensionFactory } from "./startServer.js";
+export { readCredentials, writeCredentials, credentialsPath, type CredentialsFile } from "./credentials.js";
+export { createLogger } from "./logger.js";
+export { defaultExtensions } from "./extensions.js";

@@ -1,0 +1,92 @@
+// Starts Deploys: opens the databases, creates first credentials, listens, and shuts down cleanly.
+import type { AddressInfo } from "node:net";
+import type { ApiHooks, Logger, TransitionNotice } from "@cuitty/api";
+import { type Database, openDatabase } from "@cuitty/db";
+import type { ServerConfig } from "./config.js";
+import { ensureFirstProject } from "./credentials.js";
+import { type ExtraRoute, createHttpServer } from "./httpServer.js";
+import { createLogger } from "./logger.js";
+import { resolveDashboardDir } from "./staticFiles.js";
+import { defaultExtensions } from "./extensions.js";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Database;
+  log: Logger;
+  firstStart: Awaited<ReturnType<typeof ensureFirstProject>>;
+  /** Stops accepting, lets in-flight requests finish, stops workers, closes the database. */
+  close(): Promise<void>;
+}
+
+/** A background part of the server (health checks, outbound events) that hears every transition. */
+export interface ServerExtension {
+  name: string;
+  onTransition?(notice: TransitionNotice): void;
+  routes?: Record<string, ExtraRoute>;
+  stop?(): Promise<void>;
+}
+export type ExtensionFactory = (ctx: { db: Database; log: Logger; config: ServerConfig }) => ServerExtension;
+
+export async function startServer(
+  config: ServerConfig,
+  options: { extensions?: ExtensionFactory[]; log?: Logger } = {},
+): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const db = await openDatabase({
+    dataDir: config.dataDir,
+    url: config.databaseUrl,
+    authToken: config.databaseAuthToken,
+    synchronous: config.synchronous,
+  });
+  const extensions = (options.extensions ?? defaultExtensions).map((make) => make({ db, log, config }));
+  const hooks: ApiHooks = {
+    onTransition: (notice) => {
+      for (const ext of extensions) {
+        try {
+          ext.onTransition?.(notice);
+        } catch (error) {
+          log.error("extension failed", { extension: ext.name, error: String(error) });
+        }
+      }
+    },
+  };
+  const server = createHttpServer({
+    db,
+    log,
+    hooks,
+    rateLimit: config.rateLimit,
+    dashboardDir: resolveDashboardDir(config.dashboardDir),
+    routes: Object.assign({}, ...extensions.map((e) => e.routes ?? {})),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === "127.0.0.1" || config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const url = config.publicUrl ?? `http://${shownHost}:${port}`;
+  const firstStart = await ensureFirstProject(db, db.dataDir, url);
+  log.info("listening", { url, data: db.location, synchronous: config.synchronous });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    db,
+    log,
+    firstStart,
+    close: () =>
+      (closing ??= (async () => {
+        const done = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // In-flight requests get a few seconds to finish before their sockets are cut.
+        const force = setTimeout(() => server.closeAllConnections(), 5_000);
+        await done;
+        clearTimeout(force);
+        for (const ext of extensions) await ext.stop?.();
+        db.close();
+        log.info("stopped", {});
+      })()),
+  };
+}

@@ -1,0 +1,38 @@
+// What every procedure sees: the database, the raw request (for signature checks), the clock and hooks.
+import type { DeployStatus } from "@cuitty/core";
+import type { Database, DeployView } from "@cuitty/db";
+
+export interface RawRequest {
+  method: string;
+  /** Path relative to the portal URL, query string included (what the client signed). */
+  pathAndQuery: string;
+  body: Uint8Array;
+  headers: Headers;
+}
+
+export interface TransitionNotice {
+  projectId: string;
+  deploy: DeployView;
+  from: DeployStatus | null;
+  to: DeployStatus;
+}
+
+/** Extension points the server (health worker, outbound events) plugs into. */
+export interface ApiHooks {
+  onTransition?(notice: TransitionNotice): void;
+}
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Context {
+  db: Database;
+  req: RawRequest;
+  /** Unix seconds; injectable for tests. */
+  now(): number;
+  hooks: ApiHooks;
+  log: Logger;
+}

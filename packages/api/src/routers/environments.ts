@@ -1,0 +1,15 @@
+// environments.*: each environment's settings (health policy, rollback hook) and current deploy.
+import type { TRPCRouterRecord } from "@trpc/server";
+import { environmentUpdateSchema } from "@cuitty/core";
+import { listEnvironments, updateEnvironment } from "@cuitty/db";
+import { protectedProcedure } from "../trpc.js";
+
+export const environmentsRouter = {
+  list: protectedProcedure("read").query(({ ctx }) => listEnvironments(ctx.db, ctx.principal.projectId)),
+
+  update: protectedProcedure("admin")
+    .input(environmentUpdateSchema)
+    .mutation(({ ctx, input: { environment, ...settings } }) =>
+      updateEnvironment(ctx.db, ctx.principal.projectId, environment, settings),
+    ),
+} satisfies TRPCRouterRecord;

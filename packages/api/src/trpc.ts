@@ -1,0 +1,45 @@
+// tRPC init: context, the error shape every client relies on, and procedures by key scope.
+import { initTRPC } from "@trpc/server";
+import { CuittyError, HTTP_STATUS_BY_CODE } from "@cuitty/core";
+import type { ApiKeyScope } from "@cuitty/db";
+import { authenticate } from "./auth.js";
+import type { Context } from "./context.js";
+import { classifyError, toTRPCError } from "./errors.js";
+
+const t = initTRPC.context<Context>().create({
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const { cuittyCode, message, details } = classifyError(error);
+    return {
+      message,
+      code: shape.code,
+      data: {
+        code: shape.data.code,
+        httpStatus: HTTP_STATUS_BY_CODE[cuittyCode] ?? shape.data.httpStatus,
+        path: shape.data.path,
+        cuittyCode,
+        ...details,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Turns CuittyErrors thrown anywhere below into tRPC errors with the right status. */
+const cuittyErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof CuittyError) throw toTRPCError(result.error.cause);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(cuittyErrors);
+
+/** A procedure that needs a signed request from a key with `scope` (admin keys may call everything). */
+export function protectedProcedure(scope: ApiKeyScope) {
+  return publicProcedure.use(async ({ ctx, next }) => {
+    const principal = await authenticate(ctx, scope);
+    return next({ ctx: { ...ctx, principal } });
+  });
+}

@@ -1,0 +1,46 @@
+// Environments: their settings (health policy, rollback hook) and current deploy.
+import { and, asc, eq } from "drizzle-orm";
+import { CuittyError } from "@cuitty/core";
+import type { Database } from "../connection.js";
+import { type Environment, environments } from "../schema/deploys.js";
+
+
+export type EnvironmentView = Omit<Environment, "projectId">;
+
+function toView({ projectId: _, ...env }: Environment): EnvironmentView {
+  return env;
+}
+
+export async function listEnvironments(db: Database, projectId: string): Promise<EnvironmentView[]> {
+  const rows = await db.deploys
+    .select()
+    .from(environments)
+    .where(eq(environments.projectId, projectId))
+    .orderBy(asc(environments.name));
+  return rows.map(toView);
+}
+
+export type EnvironmentSettings = Partial<
+  Omit<Environment, "id" | "projectId" | "name" | "currentDeployId" | "createdAt">
+>;
+
+/** Updates settings of an environment, creating it if it does not exist yet (settings may come first). */
+export async function updateEnvironment(
+  db: Database,
+  projectId: string,
+  name: string,
+  settings: EnvironmentSettings,
+): Promise<EnvironmentView> {
+  return db.deploys.transaction(async (tx) => {
+    const found = await tx.query.environments.findFirst({
+      where: and(eq(environments.projectId, projectId), eq(environments.name, name)),
+    });
+    const [row] = found
+      ? Object.keys(settings).length === 0
+        ? [found]
+        : await tx.update(environments).set(settings).where(eq(environments.id, found.id)).returning()
+      : await tx.insert(environments).values({ projectId, name, ...settings }).returning();
+    if (!row) throw new CuittyError("INTERNAL", "environment update returned nothing");
+    return toView(row);
+  });
+}

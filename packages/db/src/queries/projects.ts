@@ -1,0 +1,74 @@
+// Projects and their API keys: created and revoked locally (CLI) and looked up by the auth middleware.
+import { randomBytes } from "node:crypto";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { CuittyError } from "@cuitty/core";
+import type { Database } from "../connection.js";
+import { type ApiKeyScope, apiKeys, projects } from "../schema/deploys.js";
+
+const id = (prefix: string, bytes: number) => `${prefix}_${randomBytes(bytes).toString("hex")}`;
+
+export async function createProject(db: Database, name: string) {
+  const [project] = await db.deploys.insert(projects).values({ id: id("prj", 6), name }).returning();
+  return project!;
+}
+
+export async function getProject(db: Database, projectId: string) {
+  return db.deploys.query.projects.findFirst({ where: eq(projects.id, projectId) });
+}
+
+export async function listProjects(db: Database) {
+  return db.deploys.select().from(projects).orderBy(asc(projects.createdAt), asc(projects.id));
+}
+
+/** Issues a key; the returned `apiKey` is the only time the secret is shown. */
+export async function createApiKey(db: Database, projectId: string, scope: ApiKeyScope, label?: string) {
+  if (!(await getProject(db, projectId))) throw new CuittyError("NOT_FOUND", `project ${projectId} does not exist`);
+  const keyId = id("key", 6);
+  const apiKey = `cdk_${scope}_${randomBytes(24).toString("base64url")}`;
+  await db.deploys.insert(apiKeys).values({ projectId, keyId, secret: apiKey, scope, label });
+  return { keyId, apiKey, scope, projectId };
+}
+
+export async function listApiKeys(db: Database, projectId: string) {
+  const rows = await db.deploys
+    .select({
+      keyId: apiKeys.keyId,
+      scope: apiKeys.scope,
+      label: apiKeys.label,
+      createdAt: apiKeys.createdAt,
+      revokedAt: apiKeys.revokedAt,
+      secret: apiKeys.secret,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.projectId, projectId))
+    .orderBy(asc(apiKeys.id));
+  // Only a short prefix identifies the key to a person; the rest never leaves the database.
+  return rows.map(({ secret, ...r }) => ({ ...r, prefix: `${secret.slice(0, 14)}…` }));
+}
+
+export async function revokeApiKey(db: Database, keyId: string, now = Math.floor(Date.now() / 1000)) {
+  const [row] = await db.deploys
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.keyId, keyId), isNull(apiKeys.revokedAt)))
+    .returning({ keyId: apiKeys.keyId, projectId: apiKeys.projectId });
+  if (!row) throw new CuittyError("NOT_FOUND", `no active key ${keyId}`);
+  return row;
+}
+
+/** The active keys of a project, for signature verification (a project may have several during rotation). */
+export async function findActiveKeys(db: Database, projectId: string) {
+  return db.deploys
+    .select({ keyId: apiKeys.keyId, secret: apiKeys.secret, scope: apiKeys.scope })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.projectId, projectId), isNull(apiKeys.revokedAt)));
+}
+
+export async function setGithubWebhookSecret(db: Database, projectId: string, secret: string | null) {
+  const [row] = await db.deploys
+    .update(projects)
+    .set({ githubWebhookSecret: secret })
+    .where(eq(projects.id, projectId))
+    .returning({ id: projects.id });
+  if (!row) throw new CuittyError("NOT_FOUND", `project ${projectId} does not exist`);
+}

@@ -1,0 +1,18 @@
+// The deploy as clients see it: the row's columns (camelCase) with its environment's name.
+import { eq, getTableColumns } from "drizzle-orm";
+import type { Database } from "../connection.js";
+import { type Deploy, deploys, environments } from "../schema/deploys.js";
+
+export type DeploysDb = Database["deploys"];
+export type DeploysTx = Parameters<Parameters<DeploysDb["transaction"]>[0]>[0];
+export type DeploysExecutor = DeploysDb | DeploysTx;
+
+const { projectId: _p, envId: _e, ...publicColumns } = getTableColumns(deploys);
+export const deployViewColumns = { ...publicColumns, environment: environments.name };
+
+export type DeployView = Omit<Deploy, "projectId" | "envId"> & { environment: string };
+
+/** Select deploys as views (joined with their environment). */
+export function selectDeployViews(db: DeploysExecutor) {
+  return db.select(deployViewColumns).from(deploys).innerJoin(environments, eq(environments.id, deploys.envId));
+}

@@ -1,0 +1,154 @@
+// The deploys module (deploys.db): projects, keys, environments, deploys, their events and health probes.
+import { sql } from "drizzle-orm";
+import { type AnySQLiteColumn, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { HEALTH_STATUSES, STATUSES } from "@cuitty/core";
+
+const now = sql`(unixepoch())`;
+
+export const projects = sqliteTable("projects", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  githubWebhookSecret: text("github_webhook_secret"),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const API_KEY_SCOPES = ["ingest", "read", "admin"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    /** Public identifier shown in listings and used to revoke; the secret is never shown again. */
+    keyId: text("key_id").notNull().unique(),
+    /** The key itself: HMAC needs the shared secret, so it is stored as issued (see README, Security). */
+    secret: text("secret").notNull(),
+    scope: text("scope", { enum: API_KEY_SCOPES }).notNull(),
+    label: text("label"),
+    createdAt: integer("created_at").notNull().default(now),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_keys_project_idx").on(t.projectId, t.revokedAt)],
+);
+
+export const environments = sqliteTable(
+  "environments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The latest deploy to go live, or the target of the latest rollback. */
+    currentDeployId: integer("current_deploy_id").references((): AnySQLiteColumn => deploys.id),
+    healthUrl: text("health_url"),
+    healthExpectStatus: integer("health_expect_status").notNull().default(200),
+    healthIntervalSeconds: integer("health_interval_seconds").notNull().default(30),
+    healthTimeoutMs: integer("health_timeout_ms").notNull().default(5000),
+    /** How many probes make a full check series after go-live. */
+    healthChecks: integer("health_checks").notNull().default(10),
+    /** Consecutive failed probes that make the deploy `failing`. */
+    healthFailures: integer("health_failures").notNull().default(3),
+    autoRollback: integer("auto_rollback", { mode: "boolean" }).notNull().default(false),
+    rollbackWebhookUrl: text("rollback_webhook_url"),
+    rollbackGithubRepo: text("rollback_github_repo"),
+    rollbackGithubWorkflow: text("rollback_github_workflow"),
+    rollbackGithubRef: text("rollback_github_ref"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("environments_project_name_uq").on(t.projectId, t.name)],
+);
+
+export const deploys = sqliteTable(
+  "deploys",
+  {
+    // The columns of the original excerpt, same names and meaning.
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: text("project_id").notNull(),
+    envId: integer("env_id")
+      .notNull()
+      .references(() => environments.id, { onDelete: "cascade" }),
+    version: text("version"),
+    commitSha: text("commit_sha"),
+    branch: text("branch"),
+    status: text("status", { enum: STATUSES }).notNull().default("initiated"),
+    triggeredBy: text("triggered_by"),
+    buildLogsUrl: text("build_logs_url"),
+    startedAt: integer("started_at").default(now),
+    completedAt: integer("completed_at"),
+    durationSeconds: integer("duration_seconds"),
+    rollbackTargetId: integer("rollback_target_id").references((): AnySQLiteColumn => deploys.id),
+    // What the product adds.
+    externalKey: text("external_key").notNull(),
+    provider: text("provider").notNull().default("manual"),
+    healthStatus: text("health_status", { enum: HEALTH_STATUSES }).notNull().default("unknown"),
+    /** When the deploy reached `live` (t of the regression windows); kept after a rollback. */
+    liveAt: integer("live_at"),
+    committedAt: integer("committed_at"),
+    /** Why it failed or was rolled back (latest reason given). */
+    reason: text("reason"),
+    markedBadAt: integer("marked_bad_at"),
+    markedBadReason: text("marked_bad_reason"),
+    markedBadBy: text("marked_bad_by"),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("deploys_project_key_uq").on(t.projectId, t.externalKey),
+    index("deploys_project_started_idx").on(t.projectId, t.startedAt, t.id),
+    index("deploys_env_started_idx").on(t.envId, t.startedAt, t.id),
+    index("deploys_project_status_idx").on(t.projectId, t.status, t.startedAt, t.id),
+    index("deploys_project_branch_idx").on(t.projectId, t.branch, t.startedAt, t.id),
+    index("deploys_env_live_idx").on(t.envId, t.liveAt),
+  ],
+);
+
+export const deployEvents = sqliteTable(
+  "deploy_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: text("project_id").notNull(),
+    deployId: integer("deploy_id")
+      .notNull()
+      .references(() => deploys.id, { onDelete: "cascade" }),
+    /** The client's idempotency key; null when the event came without one. */
+    eventId: text("event_id"),
+    fromStatus: text("from_status", { enum: STATUSES }),
+    toStatus: text("to_status", { enum: STATUSES }).notNull(),
+    occurredAt: integer("occurred_at").notNull(),
+    receivedAt: integer("received_at").notNull().default(now),
+    reason: text("reason"),
+    rollbackTargetId: integer("rollback_target_id"),
+    actor: text("actor"),
+  },
+  (t) => [
+    uniqueIndex("deploy_events_project_event_uq").on(t.projectId, t.eventId),
+    index("deploy_events_deploy_idx").on(t.deployId, t.id),
+  ],
+);
+
+export const healthChecks = sqliteTable(
+  "health_checks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: text("project_id").notNull(),
+    deployId: integer("deploy_id")
+      .notNull()
+      .references(() => deploys.id, { onDelete: "cascade" }),
+    checkedAt: integer("checked_at").notNull(),
+    ok: integer("ok", { mode: "boolean" }).notNull(),
+    statusCode: integer("status_code"),
+    latencyMs: integer("latency_ms"),
+    error: text("error"),
+  },
+  (t) => [index("health_checks_deploy_idx").on(t.deployId, t.checkedAt)],
+);
+
+export type Project = typeof projects.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type Environment = typeof environments.$inferSelect;
+export type Deploy = typeof deploys.$inferSelect;
+export type DeployEventRow = typeof deployEvents.$inferSelect;
+export type HealthCheck = typeof healthChecks.$inferSelect;
