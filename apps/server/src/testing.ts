@@ -2,10 +2,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { appRouter } from "@cuitty/api";
 import { signedHeaders } from "@cuitty/core";
 import { createApiKey } from "@cuitty/db";
 import { loadConfig, type ServerConfig } from "./config.js";
 import { type ExtensionFactory, type RunningServer, startServer } from "./startServer.js";
+
+/** Queries go as GET, mutations as POST, as @trpc/client sends them. */
+function procedureType(path: string): string | undefined {
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } } | undefined>;
+  return procedures[path]?._def.type;
+}
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -41,7 +48,7 @@ export async function startTestServer(
     projectId,
     keys,
     async request(procedure, opts = {}) {
-      const method = opts.method ?? (opts.input !== undefined || opts.rawBody !== undefined ? "POST" : "GET");
+      const method = opts.method ?? (procedureType(procedure) === "query" ? "GET" : "POST");
       const body = opts.rawBody ?? (method === "POST" ? JSON.stringify(opts.input ?? {}) : "");
       const pathAndQuery =
         method === "GET" && opts.input !== undefined

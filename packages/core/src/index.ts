@@ -6,3 +6,4 @@ export * from "./limits.js";
 export * from "./schemas.js";
 export * from "./signature.js";
 export * from "./signingFetch.js";
+export * from "./github.js";

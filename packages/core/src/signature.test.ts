@@ -32,3 +32,13 @@ describe("pathRelativeToPortal", () => {
     expect(pathRelativeToPortal("http://127.0.0.1:4400/", "http://127.0.0.1:4400/trpc/a?b=c")).toBe("/trpc/a?b=c");
   });
 });
+
+describe("signedHeaders", () => {
+  it("should sign with the current time when no timestamp is given, even if the key is present but undefined", async () => {
+    const { signedHeaders } = await import("./signature.js");
+    const h = await signedHeaders({ projectId: "p", apiKey: "k" }, { method: "GET", pathAndQuery: "/trpc/x", body: "", timestamp: undefined });
+    const ts = Number(h["x-cuitty-timestamp"]);
+    expect(Math.abs(ts - Date.now() / 1000)).toBeLessThan(5);
+    expect(await verify({ apiKey: "k", method: "GET", pathAndQuery: "/trpc/x", body: "", timestamp: ts, signature: h["x-cuitty-signature"]! })).toBe(true);
+  });
+});

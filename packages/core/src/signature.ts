@@ -80,7 +80,7 @@ export async function signedHeaders(
   return {
     [HEADER_PROJECT]: creds.projectId,
     [HEADER_TIMESTAMP]: String(timestamp),
-    [HEADER_SIGNATURE]: await sign({ apiKey: creds.apiKey, timestamp, ...req }),
+    [HEADER_SIGNATURE]: await sign({ apiKey: creds.apiKey, method: req.method, pathAndQuery: req.pathAndQuery, body: req.body, timestamp }),
   };
 }
 
