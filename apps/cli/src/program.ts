@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { registerAdmin } from "./commands/admin.js";
 import { registerServe } from "./commands/serve.js";
+import { registerGithub } from "./commands/github.js";
 
 export function buildProgram(): Command {
   const program = new Command("cuitty")
@@ -14,5 +15,6 @@ export function buildProgram(): Command {
     );
   registerServe(program);
   registerAdmin(program);
+  registerGithub(program);
   return program;
 }

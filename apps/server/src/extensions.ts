@@ -1,4 +1,5 @@
 // The background parts `cuitty serve` runs beside the API (each hears every accepted transition).
+import { githubExtension } from "./github/githubExtension.js";
 import type { ExtensionFactory } from "./startServer.js";
 
-export const defaultExtensions: ExtensionFactory[] = [];
+export const defaultExtensions: ExtensionFactory[] = [githubExtension];

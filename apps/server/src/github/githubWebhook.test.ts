@@ -1,0 +1,121 @@
+// The webhook receiver with real payloads from @octokit/webhooks-examples, against a real server.
+import { createHmac } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import examples from "@octokit/webhooks-examples";
+import { deployEvents, deploys, setGithubWebhookSecret } from "@cuitty/db";
+import { type TestServer, startTestServer } from "../testing.js";
+import { githubExtension } from "./githubExtension.js";
+import { verifyGithubSignature } from "./githubWebhook.js";
+
+const SECRET = "It's a Secret to Everybody";
+const example = (name: string, i: number): any => structuredClone((examples as unknown as any[]).find((d) => d.name === name)!.examples[i]);
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startTestServer({ extensions: [githubExtension] });
+  await setGithubWebhookSecret(server.db, server.projectId, SECRET);
+});
+afterEach(() => server.stop());
+
+async function deliver(event: string, payload: unknown, opts: { delivery?: string; secret?: string | null; query?: string } = {}) {
+  const body = JSON.stringify(payload);
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "x-github-event": event,
+    "x-github-delivery": opts.delivery ?? crypto.randomUUID(),
+    "user-agent": "GitHub-Hookshot/abc",
+  };
+  if (opts.secret !== null) headers["x-hub-signature-256"] = `sha256=${createHmac("sha256", opts.secret ?? SECRET).update(body).digest("hex")}`;
+  const res = await fetch(`${server.url}/webhooks/github?project=${opts.query ?? server.projectId}`, { method: "POST", headers, body });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function transitions() {
+  const keys = new Map((await server.db.deploys.select().from(deploys)).map((d) => [d.id, d.externalKey]));
+  const rows = (await server.db.deploys.select().from(deployEvents)).sort((a, b) => a.id - b.id);
+  return rows.map((r) => `${keys.get(r.deployId)} ${r.fromStatus ?? "∅"}→${r.toStatus}${r.reason ? ` (${r.reason})` : ""}`);
+}
+
+describe("POST /webhooks/github", () => {
+  it("checks signatures against GitHub's published test vector", () => {
+    const body = new TextEncoder().encode("Hello, World!");
+    expect(verifyGithubSignature(SECRET, body, "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")).toBe(true);
+    expect(verifyGithubSignature(SECRET, body, "sha256=657107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")).toBe(false);
+    expect(verifyGithubSignature(SECRET, body, "sha1=abc")).toBe(false);
+  });
+
+  it("records a signed workflow_run delivery as the mapped transition", async () => {
+    const payload = example("workflow_run", 1); // completed, success
+    const res = await deliver("workflow_run", payload);
+    expect(res.status).toBe(200);
+    expect(res.body.results[0]).toMatchObject({ status: "live", changed: true });
+    const repo = payload.repository.full_name;
+    expect(await transitions()).toEqual([`github:${repo}:run:${payload.workflow_run.id}:1 ∅→live`]);
+    const [row] = await server.db.deploys.select().from(deploys);
+    expect(row).toMatchObject({ commitSha: payload.workflow_run.head_sha, branch: payload.workflow_run.head_branch, provider: "github" });
+  });
+
+  it("refuses unsigned, wrongly signed and unknown-project deliveries as JSON without writing anything", async () => {
+    const payload = example("workflow_run", 1);
+    const unsigned = await deliver("workflow_run", payload, { secret: null });
+    const wrong = await deliver("workflow_run", payload, { secret: "not the secret" });
+    const unknown = await deliver("workflow_run", payload, { query: "prj_nope" });
+    expect([unsigned.status, wrong.status, unknown.status]).toEqual([401, 401, 401]);
+    expect(unsigned.body).toEqual({ error: { message: expect.stringMatching(/X-Hub-Signature-256/), data: { cuittyCode: "BAD_SIGNATURE", httpStatus: 401 } } });
+    expect(unknown.body.error.data.cuittyCode).toBe("UNKNOWN_PROJECT");
+    expect(JSON.stringify([unsigned.body, wrong.body, unknown.body])).not.toMatch(/at .*\.ts/);
+    expect(await transitions()).toEqual([]);
+  });
+
+  it("tells how to set a secret when the project has none", async () => {
+    await setGithubWebhookSecret(server.db, server.projectId, null);
+    const res = await deliver("workflow_run", example("workflow_run", 1));
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toMatch(/cuitty github webhook-secret set/);
+  });
+
+  it("treats a replayed delivery and a redelivery after a restart of its memory as no-ops", async () => {
+    const payload = example("workflow_run", 1);
+    const first = await deliver("workflow_run", payload, { delivery: "d-1" });
+    const replay = await deliver("workflow_run", payload, { delivery: "d-1" });
+    expect(first.body.results[0].changed).toBe(true);
+    expect(replay.body).toMatchObject({ ok: true, duplicate: true });
+    // A new delivery id for the same transition (another receiver, or GitHub's "redeliver" after a restart):
+    const again = await deliver("workflow_run", payload, { delivery: "d-2" });
+    expect(again.body.results[0]).toMatchObject({ changed: false, duplicate: true });
+    expect(await transitions()).toHaveLength(1);
+  });
+
+  it("accepts deliveries out of order, keeping the furthest state and ignoring the late one", async () => {
+    const queued = example("workflow_run", 3); // requested/queued of run 289782451
+    const completed = example("workflow_run", 1); // completed/success of the same run
+    expect(queued.workflow_run.id).toBe(completed.workflow_run.id);
+    await deliver("workflow_run", completed);
+    const late = await deliver("workflow_run", queued);
+    expect(late.status).toBe(200);
+    expect(late.body.results[0]).toMatchObject({ ignored: "out of order" });
+    const failedLater = example("workflow_run", 4); // action_required for the same attempt, after success
+    expect((await deliver("workflow_run", failedLater)).body.results[0]).toMatchObject({ ignored: "out of order" });
+    expect(await transitions()).toEqual([`github:${completed.repository.full_name}:run:${completed.workflow_run.id}:1 ∅→live`]);
+  });
+
+  it("maps deployment_status deliveries and answers other events with 202", async () => {
+    const inProgress = example("deployment_status", 1);
+    const success = example("deployment_status", 1);
+    success.deployment_status.state = "success";
+    await deliver("deployment_status", inProgress, { query: `${server.projectId}&environment=staging` });
+    await deliver("deployment_status", success, { query: `${server.projectId}&environment=staging` });
+    const key = `github:${inProgress.repository.full_name}:deployment:${inProgress.deployment.id}`;
+    expect(await transitions()).toEqual([`${key} ∅→deploying`, `${key} deploying→live`]);
+    const ping = await deliver("ping", { zen: "Keep it logically awesome.", hook_id: 1 });
+    expect(ping.body).toEqual({ ok: true, pong: true });
+    const issue = await deliver("issues", { action: "opened", repository: { full_name: "a/b" } });
+    expect(issue.status).toBe(202);
+  });
+
+  it("answers well within GitHub's 10 seconds", async () => {
+    const started = performance.now();
+    await deliver("workflow_run", example("workflow_run", 0));
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+});

@@ -1,0 +1,127 @@
+// POST /webhooks/github: verifies X-Hub-Signature-256 with the project's secret, dedupes deliveries, and
+// applies workflow_run / deployment_status through the same mapping and write path as the API.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  type CuittyCode,
+  CuittyError,
+  HTTP_STATUS_BY_CODE,
+  HEADER_PROJECT,
+  type DeployEventInput,
+  deployEventSchema,
+  environmentName,
+  githubDeploymentStatusToEvents,
+  githubRunToEvents,
+} from "@cuitty/core";
+import { type Database, applyDeployEvent, getProject } from "@cuitty/db";
+import type { Logger } from "@cuitty/api";
+import { BodyTooLargeError, readBody } from "../readBody.js";
+
+const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+const REMEMBERED_DELIVERIES = 5_000;
+
+/** True when `header` is `sha256=<hex>` of HMAC-SHA256(secret, body); constant-time. */
+export function verifyGithubSignature(secret: string, body: Uint8Array, header: string | undefined): boolean {
+  if (!header?.startsWith("sha256=")) return false;
+  const given = Buffer.from(header.slice(7), "hex");
+  const expected = createHmac("sha256", secret).update(body).digest();
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function refuse(res: ServerResponse, code: CuittyCode, message: string): void {
+  const httpStatus = HTTP_STATUS_BY_CODE[code];
+  res.writeHead(httpStatus, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: { message, data: { cuittyCode: code, httpStatus } } }));
+}
+
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+/** The events a delivery stands for; none for events and actions outside the lifecycle. */
+function eventsOf(name: string, payload: any, environment: string): DeployEventInput[] {
+  const repo = payload?.repository?.full_name;
+  if (typeof repo !== "string") throw new CuittyError("VALIDATION_FAILED", "payload has no repository.full_name", { fields: ["repository.full_name"] });
+  if (name === "workflow_run" && payload.workflow_run) {
+    return githubRunToEvents(payload.workflow_run, { repo, environment, fallbackActor: payload.sender?.login });
+  }
+  if (name === "deployment_status" && payload.deployment_status && payload.deployment) {
+    return githubDeploymentStatusToEvents(payload, { repo, environment });
+  }
+  return [];
+}
+
+export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; now?: () => number }) {
+  const delivered = new Set<string>();
+  const now = ctx.now ?? (() => Math.floor(Date.now() / 1000));
+
+  return async function githubWebhook(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== "POST") {
+      res.setHeader("allow", "POST");
+      return refuse(res, "VALIDATION_FAILED", "POST a GitHub webhook delivery here");
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_WEBHOOK_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return refuse(res, "PAYLOAD_TOO_LARGE", `webhook body exceeds ${MAX_WEBHOOK_BYTES} bytes`);
+      throw error;
+    }
+    const projectId = url.searchParams.get("project") ?? (req.headers[HEADER_PROJECT] as string | undefined);
+    if (!projectId) return refuse(res, "VALIDATION_FAILED", "name the project: /webhooks/github?project=<projectId>");
+    const environment = url.searchParams.get("environment") ?? "production";
+    if (!environmentName.safeParse(environment).success) return refuse(res, "VALIDATION_FAILED", `environment "${environment}" is not a valid name`);
+    const project = await getProject(ctx.db, projectId);
+    if (!project) return refuse(res, "UNKNOWN_PROJECT", `unknown project ${projectId}`);
+    if (!project.githubWebhookSecret) {
+      return refuse(res, "BAD_SIGNATURE", `project ${projectId} has no GitHub webhook secret; run \`cuitty github webhook-secret set --project ${projectId}\``);
+    }
+    const signature = req.headers["x-hub-signature-256"];
+    if (!verifyGithubSignature(project.githubWebhookSecret, body, typeof signature === "string" ? signature : undefined)) {
+      return refuse(res, "BAD_SIGNATURE", "X-Hub-Signature-256 is missing or does not match the project's webhook secret");
+    }
+    const name = String(req.headers["x-github-event"] ?? "");
+    const delivery = String(req.headers["x-github-delivery"] ?? "");
+    if (name === "ping") return answer(res, 200, { ok: true, pong: true });
+    const deliveryKey = `${projectId}:${environment}:${delivery}`;
+    if (delivery && delivered.has(deliveryKey)) return answer(res, 200, { ok: true, duplicate: true, results: [] });
+
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString("utf8"));
+    } catch {
+      return refuse(res, "VALIDATION_FAILED", "webhook body is not valid JSON (set the content type to application/json)");
+    }
+    let events: DeployEventInput[];
+    try {
+      events = eventsOf(name, payload, environment);
+    } catch (error) {
+      if (error instanceof CuittyError) return refuse(res, error.code, error.message);
+      throw error;
+    }
+    const results: unknown[] = [];
+    for (const input of events) {
+      const parsed = deployEventSchema.safeParse(input);
+      if (!parsed.success) return refuse(res, "VALIDATION_FAILED", `the ${name} payload maps to an invalid event: ${parsed.error.issues[0]?.message}`);
+      try {
+        const result = await applyDeployEvent(ctx.db, projectId, parsed.data, now());
+        results.push({ deploy: result.deploy.id, status: result.deploy.status, changed: result.changed, duplicate: result.duplicate });
+      } catch (error) {
+        // A delivery older than what is recorded (GitHub does not order them): the deploy is already further on.
+        if (error instanceof CuittyError && error.code === "INVALID_TRANSITION") {
+          results.push({ ignored: "out of order", message: error.message });
+          continue;
+        }
+        if (error instanceof CuittyError) return refuse(res, error.code, error.message);
+        throw error;
+      }
+    }
+    if (delivery) {
+      delivered.add(deliveryKey);
+      if (delivered.size > REMEMBERED_DELIVERIES) delivered.delete(delivered.values().next().value!);
+    }
+    ctx.log.info("github webhook", { project: projectId, event: name, delivery, events: events.length });
+    answer(res, events.length > 0 ? 200 : 202, { ok: true, results, ...(events.length === 0 ? { ignored: `${name} is not mapped` } : {}) });
+  };
+}

@@ -1,0 +1,7 @@
+// @cuitty/sdk: the client applications and services use to report deploys (DESIGN §9); plugins add providers.
+export { createCuittyClient, type CuittyClient, type CuittyClientOptions, type CuittyPlugin } from "./client.js";
+export { CuittyClientError } from "./errors.js";
+export { Channel, type ChannelStats, type ItemOutcome } from "./channel.js";
+export { BoundedQueue } from "./queue.js";
+export type { CuittyTrpcClient } from "./transport.js";
+export type { DeployEventInput } from "@cuitty/core";

@@ -1,0 +1,202 @@
+// Polls a repository's workflow runs and emits one deploy event per transition it sees (DESIGN §6).
+import {
+  type DeployEventInput,
+  type DeployStatus,
+  type GithubJob,
+  type GithubRun,
+  DEFAULT_DEPLOY_JOB_PATTERN,
+  githubRunDeployKey,
+  githubRunToEvents,
+  STATUSES,
+} from "@cuitty/core";
+import { CuittyClientError } from "../../errors.js";
+import { type GithubClient, createGithubClient } from "./githubOctokit.js";
+
+export interface GithubPollerOptions {
+  /** `owner/name`. */
+  repo: string;
+  token: string;
+  environment: string;
+  /** Emit only live/failed of completed runs (no jobs are read). */
+  onlyCompleted?: boolean;
+  /** Only runs of this workflow: file name (`deploy.yml`) or id. */
+  workflow?: string | number;
+  branch?: string;
+  /** Only runs triggered by this event (`push`, `workflow_dispatch`, …). */
+  event?: string;
+  /** Milliseconds between polls. Default 30,000. */
+  interval?: number;
+  /** Job names that mark the deploy phase of an in-progress run. Default /deploy/i. */
+  deployJobPattern?: RegExp | string;
+  /** GitHub API root (GHES: https://host/api/v3; tests: a local fake). Default https://api.github.com. */
+  baseUrl?: string;
+  /** Runs per page. Default 30. */
+  perPage?: number;
+  /** Pages read in one poll when many runs changed. Default 5. */
+  maxPages?: number;
+  requestTimeoutMs?: number;
+  /** Milliseconds per second of GitHub's waits; only tests change it. */
+  secondMs?: number;
+}
+
+type Emit = (event: DeployEventInput) => Promise<void>;
+type Report = (error: CuittyClientError) => void;
+
+const MAX_REMEMBERED_RUNS = 2_000;
+const rank = (s: DeployStatus) => (s === "failed" ? 3 : STATUSES.indexOf(s));
+
+export interface GithubPoller {
+  /** One poll now (tests, `cuitty github watch --once`); resolves when its events are queued. */
+  poll(): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+  readonly stopped: boolean;
+}
+
+export function createGithubPoller(options: GithubPollerOptions, emit: Emit, report: Report, pluginName: string): GithubPoller {
+  const [owner, repo] = options.repo.split("/");
+  if (!owner || !repo || options.repo.split("/").length !== 2) {
+    throw new CuittyClientError("CONFIG", `repo must be "owner/name", got "${options.repo}"`, { plugin: pluginName });
+  }
+  if (!options.token) throw new CuittyClientError("CONFIG", `a GitHub token is needed to poll ${options.repo}`, { plugin: pluginName });
+  const pattern =
+    typeof options.deployJobPattern === "string" ? new RegExp(options.deployJobPattern, "i") : options.deployJobPattern ?? DEFAULT_DEPLOY_JOB_PATTERN;
+  const interval = options.interval ?? 30_000;
+  const secondMs = options.secondMs ?? 1_000;
+  const fail = (code: string, message: string, cause?: unknown) => report(new CuittyClientError(code, message, { plugin: pluginName, cause }));
+
+  const github: GithubClient = createGithubClient({
+    token: options.token,
+    baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+    timeoutMs: options.requestTimeoutMs ?? 15_000,
+    secondMs,
+    maxWaitSeconds: Math.max(60, Math.ceil(interval / 1000)),
+    onLimit: () => {},
+  });
+
+  /** The last status emitted per deploy key, so each transition is emitted once by this instance. */
+  const seen = new Map<string, DeployStatus>();
+  let polls = 0;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let current: Promise<void> | undefined;
+  let pausedUntil = 0;
+  let failing = false;
+
+  async function jobsOf(run: GithubRun): Promise<GithubJob[]> {
+    const res = await github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
+      owner: owner!,
+      repo: repo!,
+      run_id: run.id,
+      filter: "latest",
+      per_page: 100,
+    });
+    return res.data.jobs as GithubJob[];
+  }
+
+  function remember(key: string, status: DeployStatus) {
+    seen.delete(key);
+    seen.set(key, status);
+    if (seen.size > MAX_REMEMBERED_RUNS) seen.delete(seen.keys().next().value!);
+  }
+
+  async function pollOnce(): Promise<void> {
+    const route = options.workflow !== undefined
+      ? ("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs" as const)
+      : ("GET /repos/{owner}/{repo}/actions/runs" as const);
+    const params: Record<string, unknown> = { owner, repo, per_page: options.perPage ?? 30 };
+    if (options.workflow !== undefined) params.workflow_id = options.workflow;
+    if (options.branch) params.branch = options.branch;
+    if (options.event) params.event = options.event;
+    const firstPoll = polls++ === 0;
+    const pending: DeployEventInput[] = [];
+    for (let page = 1; page <= (options.maxPages ?? 5); page++) {
+      const res = await github.request(route as "GET /repos/{owner}/{repo}/actions/runs", { ...(params as any), page });
+      const runs = (res.data.workflow_runs ?? []) as GithubRun[];
+      let changed = 0;
+      for (const run of runs) {
+        const key = githubRunDeployKey(options.repo, run.id, run.run_attempt ?? 1);
+        const last = seen.get(key);
+        const needJobs = run.status === "in_progress" && !options.onlyCompleted && last !== "deploying";
+        const jobs = needJobs ? await jobsOf(run) : undefined;
+        const [event] = githubRunToEvents(run, { repo: options.repo, environment: options.environment, onlyCompleted: options.onlyCompleted, deployJobPattern: pattern, jobs });
+        if (!event || event.status === last) continue;
+        // Never step back (a job list read late can look "earlier"): the server would refuse it anyway.
+        if (last !== undefined && rank(event.status) < rank(last)) continue;
+        remember(key, event.status);
+        pending.push(event);
+        changed++;
+      }
+      const hasNext = /rel="next"/.test(String(res.headers.link ?? ""));
+      // Older pages only matter when everything on this one was news (a burst of runs between polls).
+      if (firstPoll || !hasNext || runs.length === 0 || changed < runs.length) break;
+    }
+    // Oldest first, so a deploy's events and an environment's go-lives arrive in the order they happened.
+    for (const event of pending.reverse()) await emit(event);
+  }
+
+  async function guardedPoll(): Promise<void> {
+    if (stopped || Date.now() < pausedUntil) return;
+    try {
+      await pollOnce();
+      if (failing) failing = false;
+    } catch (error) {
+      handleFailure(error);
+    }
+  }
+
+  function handleFailure(error: unknown) {
+    const status = (error as { status?: number }).status;
+    const headers = ((error as { response?: { headers?: Record<string, string> } }).response?.headers ?? {}) as Record<string, string>;
+    if (status === 401) {
+      stopped = true;
+      clearTimeout(timer);
+      fail("GITHUB_AUTH", `GitHub refused the token for ${options.repo} (401 Bad credentials); polling stopped. Give a valid token with actions:read`, error);
+      return;
+    }
+    if (status === 404) {
+      stopped = true;
+      clearTimeout(timer);
+      fail("GITHUB_NOT_FOUND", `GitHub has no repository ${options.repo} visible to this token (404); polling stopped. Check repo and the token's access`, error);
+      return;
+    }
+    if ((status === 403 || status === 429) && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"])) {
+      const resetAt = Number(headers["x-ratelimit-reset"]) * 1000;
+      const retryAfter = Number(headers["retry-after"]) * secondMs;
+      pausedUntil = Number.isFinite(retryAfter) && retryAfter > 0 ? Date.now() + retryAfter : Number.isFinite(resetAt) ? resetAt : Date.now() + interval;
+      fail("GITHUB_RATE_LIMITED", `GitHub rate limit reached for ${options.repo}; polling resumes at ${new Date(pausedUntil).toISOString()}`, error);
+      return;
+    }
+    if (!failing) {
+      failing = true;
+      fail("GITHUB_UNAVAILABLE", `polling ${options.repo} failed (${status ?? "no answer"}: ${(error as Error).message}); retrying every poll`, error);
+    }
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void poller.poll().finally(schedule);
+    }, interval);
+    (timer as { unref?: () => void }).unref?.();
+  }
+
+  const poller: GithubPoller = {
+    get stopped() {
+      return stopped;
+    },
+    poll() {
+      return (current ??= guardedPoll().finally(() => (current = undefined)));
+    },
+    start() {
+      if (stopped) return;
+      void poller.poll().finally(schedule);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+  return poller;
+}

@@ -1,0 +1,166 @@
+// A fake GitHub REST API on 127.0.0.1 speaking GitHub's wire format: Link pagination, ETag/304,
+// x-ratelimit-* headers, 401 for a bad token, and scripted faults (5xx, hangs, primary and secondary limits).
+import { createHash } from "node:crypto";
+import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeRun {
+  id: number;
+  run_attempt: number;
+  status: string;
+  conclusion: string | null;
+  head_sha: string;
+  head_branch: string;
+  event: string;
+  path: string;
+  html_url?: string;
+  actor?: { login: string };
+  created_at: string;
+  updated_at: string;
+  run_started_at: string;
+  head_commit?: { timestamp: string };
+}
+
+export interface FakeJob {
+  name: string;
+  status: string;
+  conclusion: string | null;
+  started_at: string | null;
+}
+
+export type Fault =
+  | { kind: "status"; status: number; headers?: Record<string, string>; body?: unknown }
+  | { kind: "hang"; ms: number };
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface FakeGithub {
+  url: string;
+  token: string;
+  runs: Map<number, FakeRun>;
+  jobs: Map<number, FakeJob[]>;
+  faults: Fault[];
+  log: LoggedRequest[];
+  rate: { limit: number; remaining: number; reset: number };
+  /** Requests logged since the last call. */
+  take(): LoggedRequest[];
+  stop(): Promise<void>;
+}
+
+export async function startFakeGithub(token = "ghp_fake_token"): Promise<FakeGithub> {
+  const runs = new Map<number, FakeRun>();
+  const jobs = new Map<number, FakeJob[]>();
+  const faults: Fault[] = [];
+  const log: LoggedRequest[] = [];
+  let taken = 0;
+  const rate = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 };
+  const hangs = new Set<ServerResponse>();
+
+  function rateHeaders(): Record<string, string> {
+    return {
+      "x-ratelimit-limit": String(rate.limit),
+      "x-ratelimit-remaining": String(rate.remaining),
+      "x-ratelimit-reset": String(rate.reset),
+      "x-ratelimit-used": String(rate.limit - rate.remaining),
+      "x-ratelimit-resource": "core",
+    };
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, path: string, status: number, body: unknown, headers: Record<string, string> = {}) {
+    log.push({ method: req.method ?? "GET", path, status });
+    const text = body === undefined ? "" : JSON.stringify(body);
+    res.writeHead(status, {
+      ...(text ? { "content-type": "application/json; charset=utf-8" } : {}),
+      "x-github-api-version-selected": "2022-11-28",
+      ...headers,
+    });
+    res.end(text);
+  }
+
+  /** A 200 with an ETag, or a 304 (free of rate limit, as on GitHub) when the client has it already. */
+  function sendCacheable(req: IncomingMessage, res: ServerResponse, path: string, body: unknown, headers: Record<string, string> = {}) {
+    const etag = `W/"${createHash("sha1").update(JSON.stringify(body)).digest("hex")}"`;
+    if (req.headers["if-none-match"] === etag) return send(req, res, path, 304, undefined, { etag, ...rateHeaders(), ...headers });
+    rate.remaining = Math.max(0, rate.remaining - 1);
+    send(req, res, path, 200, body, { etag, "cache-control": "private, max-age=60, s-maxage=60", ...rateHeaders(), ...headers });
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const path = url.pathname + url.search;
+    const fault = faults.shift();
+    if (fault?.kind === "hang") {
+      log.push({ method: req.method ?? "GET", path, status: 0 });
+      hangs.add(res);
+      const t = setTimeout(() => {
+        hangs.delete(res);
+        res.destroy();
+      }, fault.ms);
+      res.on("close", () => clearTimeout(t));
+      return;
+    }
+    if (fault?.kind === "status") return send(req, res, path, fault.status, fault.body ?? { message: "fault" }, { ...rateHeaders(), ...fault.headers });
+    const auth = req.headers.authorization ?? "";
+    if (auth !== `token ${token}` && auth !== `bearer ${token}` && auth !== `Bearer ${token}`) {
+      return send(req, res, path, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" });
+    }
+    let m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/(?:workflows\/([^/]+)\/)?runs$/.exec(url.pathname);
+    if (m) {
+      const [, owner, repo, workflow] = m;
+      const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+      const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
+      const branch = url.searchParams.get("branch");
+      const event = url.searchParams.get("event");
+      const all = [...runs.values()]
+        .filter((r) => (!branch || r.head_branch === branch) && (!event || r.event === event) && (!workflow || r.path.endsWith(`/${workflow}`)))
+        .sort((a, b) => b.id - a.id);
+      const items = all.slice((page - 1) * perPage, page * perPage).map((r) => ({
+        ...r,
+        html_url: r.html_url ?? `https://github.com/${owner}/${repo}/actions/runs/${r.id}`,
+        repository: { full_name: `${owner}/${repo}` },
+      }));
+      const last = Math.max(1, Math.ceil(all.length / perPage));
+      const link = (p: number) => {
+        const u = new URL(`${url.origin}${url.pathname}${url.search}`);
+        u.searchParams.set("page", String(p));
+        return `<http://${req.headers.host}${u.pathname}${u.search}>`;
+      };
+      const rels = [
+        ...(page < last ? [`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`] : []),
+        ...(page > 1 ? [`${link(1)}; rel="first"`, `${link(page - 1)}; rel="prev"`] : []),
+      ];
+      return sendCacheable(req, res, path, { total_count: all.length, workflow_runs: items }, rels.length ? { link: rels.join(", ") } : {});
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/jobs$/.exec(url.pathname);
+    if (m) {
+      const list = jobs.get(Number(m[3])) ?? [];
+      return sendCacheable(req, res, path, { total_count: list.length, jobs: list.map((j, i) => ({ id: i + 1, run_id: Number(m![3]), ...j })) });
+    }
+    send(req, res, path, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    runs,
+    jobs,
+    faults,
+    log,
+    rate,
+    take() {
+      const out = log.slice(taken);
+      taken = log.length;
+      return out;
+    },
+    async stop() {
+      for (const res of hangs) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

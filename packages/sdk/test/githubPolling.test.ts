@@ -1,0 +1,217 @@
+// The GitHub provider against a local fake GitHub and a real server: exact events recorded, exact requests made.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type TestServer, startTestServer } from "@cuitty/server/testing";
+import { type CuittyClient, type CuittyClientError, createCuittyClient } from "../src/index.js";
+import { type DeploysPlugin, deploysPlugin } from "../src/plugins/deploys.js";
+import { type FakeGithub, type FakeRun, startFakeGithub } from "./fakeGithub.js";
+import { recordedTransitions } from "./helpers.js";
+
+const SHA = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
+const at = (minute: number) => new Date(Date.UTC(2025, 10, 28, 3, minute)).toISOString();
+
+function run(id: number, over: Partial<FakeRun> = {}): FakeRun {
+  return {
+    id,
+    run_attempt: 1,
+    status: "queued",
+    conclusion: null,
+    head_sha: SHA,
+    head_branch: "main",
+    event: "push",
+    path: ".github/workflows/deploy.yml",
+    actor: { login: "octocat" },
+    created_at: at(0),
+    updated_at: at(0),
+    run_started_at: at(0),
+    head_commit: { timestamp: at(0) },
+    ...over,
+  };
+}
+
+let github: FakeGithub;
+let server: TestServer;
+let clients: CuittyClient[] = [];
+let errors: CuittyClientError[] = [];
+
+beforeEach(async () => {
+  github = await startFakeGithub();
+  server = await startTestServer();
+  clients = [];
+  errors = [];
+});
+afterEach(async () => {
+  for (const c of clients) await c.stop({ timeoutMs: 2_000 });
+  await github.stop();
+  await server.stop();
+});
+
+function pollingClient(over: Record<string, unknown> = {}): { client: CuittyClient; plugin: DeploysPlugin } {
+  const client = createCuittyClient({
+    portalUrl: server.url,
+    projectId: server.projectId,
+    apiKey: server.keys.ingest,
+    retry: { baseMs: 10, maxMs: 100 },
+    onError: (e) => errors.push(e),
+  });
+  const plugin = deploysPlugin({
+    provider: "github",
+    repo: "acme/api",
+    token: github.token,
+    environment: "production",
+    baseUrl: github.url,
+    interval: 3_600_000,
+    secondMs: 20,
+    requestTimeoutMs: 500,
+    ...over,
+  } as Parameters<typeof deploysPlugin>[0]) as DeploysPlugin;
+  client.use(plugin);
+  clients.push(client);
+  return { client, plugin };
+}
+
+/** The scripted history of two runs and a re-run, one step per poll. */
+const history: ((g: FakeGithub) => void)[] = [
+  (g) => g.runs.set(101, run(101)),
+  (g) => {
+    g.runs.set(101, run(101, { status: "in_progress", updated_at: at(1), run_started_at: at(1) }));
+    g.jobs.set(101, [{ name: "build", status: "in_progress", conclusion: null, started_at: at(1) }]);
+    g.runs.set(102, run(102, { created_at: at(1), updated_at: at(1) }));
+  },
+  (g) =>
+    g.jobs.set(101, [
+      { name: "build", status: "completed", conclusion: "success", started_at: at(1) },
+      { name: "deploy (production)", status: "in_progress", conclusion: null, started_at: at(2) },
+    ]),
+  (g) => {
+    g.runs.set(101, run(101, { status: "completed", conclusion: "success", updated_at: at(3), run_started_at: at(1) }));
+    g.runs.set(102, run(102, { status: "completed", conclusion: "failure", created_at: at(1), updated_at: at(3) }));
+  },
+  (g) => g.runs.set(101, run(101, { run_attempt: 2, status: "queued", created_at: at(4), updated_at: at(4), run_started_at: at(4) })),
+  (g) => g.runs.set(101, run(101, { run_attempt: 2, status: "completed", conclusion: "success", created_at: at(4), updated_at: at(5), run_started_at: at(4) })),
+];
+
+const EXPECTED = [
+  "github:acme/api:run:101:1 ∅→initiated",
+  "github:acme/api:run:101:1 initiated→building",
+  "github:acme/api:run:102:1 ∅→initiated",
+  "github:acme/api:run:101:1 building→deploying",
+  "github:acme/api:run:101:1 deploying→live",
+  "github:acme/api:run:102:1 initiated→failed (failure)",
+  "github:acme/api:run:101:2 ∅→initiated",
+  "github:acme/api:run:101:2 initiated→live",
+];
+
+describe("the GitHub provider", () => {
+  it("records each transition of a scripted history exactly once and an unchanged repository costs only 304s", async () => {
+    const { client, plugin } = pollingClient();
+    const perPoll: string[][] = [];
+    for (const step of history) {
+      step(github);
+      await plugin.poll();
+      perPoll.push(github.take().map((r) => `${r.status} ${r.path.replace(/\?.*/, "")}`));
+    }
+    const remaining = github.rate.remaining;
+    await plugin.poll();
+    await plugin.poll();
+    perPoll.push(github.take().map((r) => `${r.status} ${r.path.replace(/\?.*/, "")}`));
+    expect(await client.flush(5_000)).toBe(true);
+
+    expect(await recordedTransitions(server)).toEqual(EXPECTED);
+    const runs = "/repos/acme/api/actions/runs";
+    expect(perPoll).toEqual([
+      [`200 ${runs}`],
+      [`200 ${runs}`, `200 ${runs}/101/jobs`],
+      [`304 ${runs}`, `200 ${runs}/101/jobs`],
+      [`200 ${runs}`],
+      [`200 ${runs}`],
+      [`200 ${runs}`],
+      [`304 ${runs}`, `304 ${runs}`],
+    ]);
+    expect(github.rate.remaining).toBe(remaining);
+    expect(errors).toEqual([]);
+  });
+
+  it("emits only live and failed for completed runs when onlyCompleted is set, without reading jobs", async () => {
+    const { client, plugin } = pollingClient({ onlyCompleted: true });
+    for (const step of history) {
+      step(github);
+      await plugin.poll();
+    }
+    await client.flush(5_000);
+    expect(await recordedTransitions(server)).toEqual([
+      "github:acme/api:run:101:1 ∅→live",
+      "github:acme/api:run:102:1 ∅→failed (failure)",
+      "github:acme/api:run:101:2 ∅→live",
+    ]);
+    expect(github.log.filter((r) => r.path.includes("/jobs"))).toEqual([]);
+  });
+
+  it("follows Link pagination when a burst of runs arrives between polls, and stops at the first known run", async () => {
+    const { client, plugin } = pollingClient({ perPage: 2, onlyCompleted: true });
+    const done = (id: number) => run(id, { status: "completed", conclusion: "success", updated_at: at(id % 60) });
+    github.runs.set(1, done(1));
+    github.runs.set(2, done(2));
+    github.runs.set(3, done(3));
+    await plugin.poll(); // the first poll reads one page only: no backfill of old history
+    expect(github.take().map((r) => new URL(r.path, "http://x").searchParams.get("page"))).toEqual(["1"]);
+    for (const id of [10, 11, 12, 13, 14]) github.runs.set(id, done(id));
+    await plugin.poll();
+    expect(github.take().map((r) => `${r.status} page=${new URL(r.path, "http://x").searchParams.get("page")}`)).toEqual([
+      "200 page=1",
+      "200 page=2",
+      "200 page=3",
+    ]);
+    await client.flush(5_000);
+    const keys = (await recordedTransitions(server)).map((t) => t.split(" ")[0]!.split(":")[3]);
+    expect(keys).toEqual(["2", "3", "10", "11", "12", "13", "14"]);
+  });
+
+  it("waits out a secondary rate limit, a primary rate limit, 5xx answers and a hung request, losing nothing", async () => {
+    const { client, plugin } = pollingClient();
+    github.runs.set(101, run(101, { status: "completed", conclusion: "success" }));
+    github.faults.push(
+      { kind: "status", status: 403, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." } },
+      { kind: "status", status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000)) }, body: { message: "API rate limit exceeded for user ID 1." } },
+      { kind: "status", status: 502, body: { message: "Server Error" } },
+      { kind: "status", status: 503, body: { message: "Service Unavailable" } },
+      { kind: "hang", ms: 5_000 },
+    );
+    await plugin.poll();
+    expect(github.take().map((r) => r.status)).toEqual([403, 403, 502, 503, 0, 200]);
+    await client.flush(5_000);
+    expect(await recordedTransitions(server)).toEqual(["github:acme/api:run:101:1 ∅→live"]);
+    expect(errors).toEqual([]);
+  });
+
+  it("reports an invalid token once and stops polling", async () => {
+    const { plugin } = pollingClient({ token: "ghp_wrong" });
+    github.runs.set(101, run(101));
+    await plugin.poll();
+    await plugin.poll();
+    expect(github.take().map((r) => r.status)).toEqual([401]);
+    expect(errors.map((e) => e.code)).toEqual(["GITHUB_AUTH"]);
+    expect(errors[0]!.message).toMatch(/acme\/api.*401.*polling stopped/);
+  });
+
+  it("records each transition once when two clients poll the same repository", async () => {
+    const a = pollingClient();
+    const b = pollingClient();
+    for (const step of history) {
+      step(github);
+      await a.plugin.poll();
+      await b.plugin.poll();
+    }
+    await Promise.all([a.client.flush(5_000), b.client.flush(5_000)]);
+    expect(await recordedTransitions(server)).toEqual(EXPECTED);
+    expect(a.client.stats().deploys!.sent).toBe(EXPECTED.length);
+    expect(b.client.stats().deploys!.sent).toBe(EXPECTED.length);
+    expect(errors).toEqual([]);
+  });
+
+  it("refuses the same plugin twice on one client with a clear message", () => {
+    const { client } = pollingClient();
+    expect(() =>
+      client.use(deploysPlugin({ provider: "github", repo: "acme/api", token: "t", environment: "production", baseUrl: github.url })),
+    ).toThrow(/plugin "deploys:github:acme\/api:production" is already in use/);
+  });
+});
