@@ -7,7 +7,7 @@ import {
   MAX_CLOCK_SKEW_SECONDS,
   verify,
 } from "@cuitty/core";
-import { type ApiKeyScope, findActiveKeys, getProject } from "@cuitty/db";
+import { type ApiKeyScope, findActiveKeys } from "@cuitty/db";
 import type { Context } from "./context.js";
 
 export interface Principal {
@@ -44,9 +44,8 @@ export async function authenticate(ctx: Context, required: ApiKeyScope): Promise
       { serverTime: now },
     );
   }
-  const project = await getProject(ctx.db, projectId);
-  if (!project) throw new CuittyError("UNKNOWN_PROJECT", `project ${projectId} does not exist`);
-  const keys = await findActiveKeys(ctx.db, projectId);
+  const { projectExists, keys } = await findActiveKeys(ctx.db, projectId);
+  if (!projectExists) throw new CuittyError("UNKNOWN_PROJECT", `project ${projectId} does not exist`);
   for (const key of keys) {
     const ok = await verify({
       apiKey: key.secret,

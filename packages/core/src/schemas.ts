@@ -9,7 +9,7 @@ export const environmentName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/, "letters, digits, '.', '_', '-', '/'; at most 64 characters");
 export const deployStatus = z.enum(STATUSES);
 const shortText = (max: number) => z.string().min(1).max(max);
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined).optional();
 
 export const deployEventSchema = z
   .strictObject({

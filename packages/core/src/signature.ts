@@ -31,10 +31,18 @@ export function signingBytes(input: Omit<SignInput, "apiKey">): Uint8Array<Array
   return out;
 }
 
+// Importing a key costs more than the HMAC itself; servers verify with the same few keys all day.
+const keyCache = new Map<string, ReturnType<typeof globalThis.crypto.subtle.importKey>>();
+
 function importKey(apiKey: string, usage: "sign" | "verify") {
-  return globalThis.crypto.subtle.importKey("raw", encoder.encode(apiKey), { name: "HMAC", hash: "SHA-256" }, false, [
-    usage,
-  ]);
+  const cacheKey = `${usage}:${apiKey}`;
+  let key = keyCache.get(cacheKey);
+  if (!key) {
+    if (keyCache.size >= 1000) keyCache.clear();
+    key = globalThis.crypto.subtle.importKey("raw", encoder.encode(apiKey), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
+    keyCache.set(cacheKey, key);
+  }
+  return key;
 }
 
 function toHex(bytes: ArrayBuffer): string {

@@ -1,10 +1,11 @@
 // Writes of the lifecycle: an event or a rollback changes a deploy, records its event row and moves
-// the environment's current deploy, all in one transaction (BEGIN IMMEDIATE, so writers are serialized).
-import { and, desc, eq, isNotNull, isNull, ne } from "drizzle-orm";
+// the environment's current deploy, all in one write transaction (BEGIN IMMEDIATE: writers are
+// serialized, so two events can never both pass from the same state). Raw SQL: this is the hot path.
+import type { Client } from "@libsql/client";
 import { CuittyError, type DeployEvent, type DeployStatus, decideTransition } from "@cuitty/core";
 import type { Database } from "../connection.js";
-import { type Deploy, deployEvents, deploys, environments } from "../schema/deploys.js";
-import { type DeploysExecutor, type DeployView, selectDeployViews } from "./views.js";
+import { type SqlExecutor, deployViewById, deployViewColumnList, firstRow } from "./sqlViews.js";
+import type { DeployView } from "./views.js";
 
 export interface EmitResult {
   deploy: DeployView;
@@ -15,124 +16,170 @@ export interface EmitResult {
   from: DeployStatus | null;
 }
 
-export async function getOrCreateEnvironment(tx: DeploysExecutor, projectId: string, name: string) {
-  const found = await tx.query.environments.findFirst({
-    where: and(eq(environments.projectId, projectId), eq(environments.name, name)),
-  });
-  if (found) return found;
-  const [created] = await tx.insert(environments).values({ projectId, name }).returning();
-  return created!;
+interface DeployState {
+  id: number;
+  envId: number;
+  status: DeployStatus;
+  startedAt: number | null;
 }
 
-async function viewOf(tx: DeploysExecutor, deployId: number): Promise<DeployView> {
-  const [view] = await selectDeployViews(tx).where(eq(deploys.id, deployId));
-  return view!;
+async function withWriteTransaction<T>(client: Client, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  const tx = await client.transaction("write");
+  try {
+    const result = await fn(tx);
+    await tx.commit();
+    return result;
+  } catch (error) {
+    await tx.rollback().catch(() => {});
+    throw error;
+  } finally {
+    tx.close();
+  }
 }
 
-/** The target a rollback of `deploy` goes to: the given one after checks, or the default of DESIGN §2. */
-async function resolveRollbackTarget(tx: DeploysExecutor, deploy: Deploy, targetId: number | undefined): Promise<Deploy> {
+/** The target a rollback goes to: the given one after checks, or the default of DESIGN §2. */
+async function rollbackTarget(tx: SqlExecutor, projectId: string, deploy: DeployState, targetId?: number): Promise<number> {
   if (targetId !== undefined) {
-    const target = await tx.query.deploys.findFirst({
-      where: and(eq(deploys.id, targetId), eq(deploys.projectId, deploy.projectId)),
+    const t = await firstRow<{ id: number; envId: number; liveAt: number | null }>(tx, {
+      sql: "SELECT id, env_id AS envId, live_at AS liveAt FROM deploys WHERE id = ? AND project_id = ?",
+      args: [targetId, projectId],
     });
-    if (!target) throw new CuittyError("NOT_FOUND", `rollback target #${targetId} does not exist in this project`);
-    if (target.id === deploy.id) throw new CuittyError("INVALID_ROLLBACK_TARGET", `deploy #${deploy.id} cannot roll back to itself`);
-    if (target.envId !== deploy.envId) {
+    if (!t) throw new CuittyError("NOT_FOUND", `rollback target #${targetId} does not exist in this project`);
+    if (t.id === deploy.id) throw new CuittyError("INVALID_ROLLBACK_TARGET", `deploy #${deploy.id} cannot roll back to itself`);
+    if (t.envId !== deploy.envId) {
       throw new CuittyError("INVALID_ROLLBACK_TARGET", `rollback target #${targetId} belongs to another environment`);
     }
-    if (target.liveAt === null) {
-      throw new CuittyError("INVALID_ROLLBACK_TARGET", `rollback target #${targetId} never reached live`);
-    }
-    return target;
+    if (t.liveAt === null) throw new CuittyError("INVALID_ROLLBACK_TARGET", `rollback target #${targetId} never reached live`);
+    return t.id;
   }
-  const target = await tx.query.deploys.findFirst({
-    where: and(
-      eq(deploys.envId, deploy.envId),
-      ne(deploys.id, deploy.id),
-      isNotNull(deploys.liveAt),
-      ne(deploys.status, "rolled_back"),
-      isNull(deploys.markedBadAt),
-    ),
-    orderBy: [desc(deploys.liveAt), desc(deploys.id)],
+  const t = await firstRow<{ id: number }>(tx, {
+    sql: `SELECT id FROM deploys WHERE env_id = ? AND id != ? AND live_at IS NOT NULL
+          AND status != 'rolled_back' AND marked_bad_at IS NULL ORDER BY live_at DESC, id DESC LIMIT 1`,
+    args: [deploy.envId, deploy.id],
   });
-  if (!target) {
-    throw new CuittyError("INVALID_ROLLBACK_TARGET", `no earlier live deploy in this environment to roll back to`);
-  }
-  return target;
+  if (!t) throw new CuittyError("INVALID_ROLLBACK_TARGET", "no earlier live deploy in this environment to roll back to");
+  return t.id;
 }
 
-interface TransitionInput {
-  to: DeployEvent["status"];
+type Details = Partial<Record<"version" | "commitSha" | "branch" | "triggeredBy" | "buildLogsUrl" | "committedAt", string | number>>;
+
+interface Transition {
+  to: DeployStatus;
   occurredAt: number;
+  now: number;
   eventId?: string;
   reason?: string;
   actor?: string;
   rollbackTargetId?: number;
+  /** Details the event brings (commit, branch, …); only those given overwrite. */
+  details?: Details;
 }
 
-/** Moves an existing deploy (already checked to be allowed) and records the event. */
-async function advance(tx: DeploysExecutor, deploy: Deploy, input: TransitionInput, fields: Partial<Deploy> = {}) {
-  const now = Math.floor(Date.now() / 1000);
-  const set: Partial<Deploy> = { ...fields, status: input.to, updatedAt: now };
-  if (input.reason) set.reason = input.reason;
-  if (input.to === "live" || input.to === "failed") {
-    set.completedAt = input.occurredAt;
-    set.durationSeconds = Math.max(0, input.occurredAt - (deploy.startedAt ?? input.occurredAt));
-  }
-  if (input.to === "live") set.liveAt = input.occurredAt;
-  let rollbackTargetId: number | undefined;
-  if (input.to === "rolled_back") {
-    const target = await resolveRollbackTarget(tx, deploy, input.rollbackTargetId);
-    rollbackTargetId = target.id;
-    set.rollbackTargetId = target.id;
-    await tx.update(environments).set({ currentDeployId: target.id }).where(eq(environments.id, deploy.envId));
-  }
-  await tx.update(deploys).set(set).where(eq(deploys.id, deploy.id));
-  if (input.to === "live") await becomeCurrentIfLatest(tx, deploy.envId, deploy.id, input.occurredAt);
-  await tx.insert(deployEvents).values({
-    projectId: deploy.projectId,
-    deployId: deploy.id,
-    eventId: input.eventId,
-    fromStatus: deploy.status,
-    toStatus: input.to,
-    occurredAt: input.occurredAt,
-    receivedAt: now,
-    reason: input.reason,
-    rollbackTargetId,
-    actor: input.actor,
-  });
-}
+const DETAIL_COLUMNS = {
+  version: "version",
+  commitSha: "commit_sha",
+  branch: "branch",
+  triggeredBy: "triggered_by",
+  buildLogsUrl: "build_logs_url",
+  committedAt: "committed_at",
+} as const;
 
-/** A deploy going live becomes current unless a later go-live already happened (out-of-order events). */
-async function becomeCurrentIfLatest(tx: DeploysExecutor, envId: number, deployId: number, liveAt: number) {
-  const env = await tx.query.environments.findFirst({ where: eq(environments.id, envId) });
-  if (env?.currentDeployId) {
-    const current = await tx.query.deploys.findFirst({ where: eq(deploys.id, env.currentDeployId) });
-    if (current?.liveAt && current.liveAt > liveAt) return;
-  }
-  await tx.update(environments).set({ currentDeployId: deployId }).where(eq(environments.id, envId));
-}
-
-/** Applies one event inside an open transaction (the batch path calls it once per savepoint). */
-export async function applyDeployEventIn(
-  tx: DeploysExecutor,
+/**
+ * Writes an allowed transition: creates the deploy (`deploy.id` 0) or moves it, moves the current
+ * deploy, records the event. Every check that can refuse runs before the first write, so a refused
+ * event never leaves a partial write, even inside a batch's shared transaction.
+ */
+async function writeTransition(
+  tx: SqlExecutor,
   projectId: string,
-  event: DeployEvent,
-  now: number,
-): Promise<EmitResult> {
-  if (event.id) {
-    const seen = await tx.query.deployEvents.findFirst({
-      where: and(eq(deployEvents.projectId, projectId), eq(deployEvents.eventId, event.id)),
+  deploy: DeployState & { externalKey?: string; provider?: string },
+  from: DeployStatus | null,
+  environment: string,
+  t: Transition,
+): Promise<DeployView> {
+  const target = t.to === "rolled_back" ? await rollbackTarget(tx, projectId, deploy, t.rollbackTargetId) : undefined;
+  let envId = deploy.envId;
+  if (envId === 0) {
+    const created = await firstRow<{ id: number }>(tx, {
+      sql: "INSERT INTO environments (project_id, name) VALUES (?, ?) RETURNING id",
+      args: [projectId, environment],
     });
-    if (seen) {
-      const deploy = await viewOf(tx, seen.deployId);
-      return { deploy, changed: false, duplicate: true, from: deploy.status };
-    }
+    envId = created!.id;
   }
-  const env = await getOrCreateEnvironment(tx, projectId, event.environment);
-  const existing = await tx.query.deploys.findFirst({
-    where: and(eq(deploys.projectId, projectId), eq(deploys.externalKey, event.deploy)),
+  const startedAt = deploy.startedAt ?? t.occurredAt;
+  const cols: Record<string, string | number | null> = { status: t.to, updated_at: t.now };
+  for (const [key, value] of Object.entries(t.details ?? {})) {
+    if (value !== undefined) cols[DETAIL_COLUMNS[key as keyof typeof DETAIL_COLUMNS]] = value;
+  }
+  if (t.reason) cols.reason = t.reason;
+  if (t.to === "live" || t.to === "failed") {
+    cols.completed_at = t.occurredAt;
+    cols.duration_seconds = Math.max(0, t.occurredAt - startedAt);
+  }
+  if (t.to === "live") cols.live_at = t.occurredAt;
+  if (target !== undefined) cols.rollback_target_id = target;
+  const returning = `RETURNING ${deployViewColumnList()}`;
+  let row: Omit<DeployView, "environment"> | undefined;
+  if (deploy.id === 0) {
+    Object.assign(cols, {
+      project_id: projectId,
+      env_id: envId,
+      external_key: deploy.externalKey!,
+      provider: deploy.provider ?? "manual",
+      started_at: startedAt,
+    });
+    const names = Object.keys(cols);
+    row = await firstRow(tx, {
+      sql: `INSERT INTO deploys (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")}) ${returning}`,
+      args: Object.values(cols),
+    });
+  } else {
+    row = await firstRow(tx, {
+      sql: `UPDATE deploys SET ${Object.keys(cols).map((c) => `${c} = ?`).join(", ")} WHERE id = ? ${returning}`,
+      args: [...Object.values(cols), deploy.id],
+    });
+  }
+  const id = row!.id;
+  if (target !== undefined) {
+    await tx.execute({ sql: "UPDATE environments SET current_deploy_id = ? WHERE id = ?", args: [target, envId] });
+  } else if (t.to === "live") {
+    // Becomes current unless a later go-live is already current (events may arrive out of order).
+    await tx.execute({
+      sql: `UPDATE environments SET current_deploy_id = ?1 WHERE id = ?2 AND (current_deploy_id IS NULL
+            OR coalesce((SELECT live_at FROM deploys WHERE id = environments.current_deploy_id), 0) <= ?3)`,
+      args: [id, envId, t.occurredAt],
+    });
+  }
+  await tx.execute({
+    sql: `INSERT INTO deploy_events (project_id, deploy_id, event_id, from_status, to_status, occurred_at,
+          received_at, reason, rollback_target_id, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    args: [projectId, id, t.eventId ?? null, from, t.to, t.occurredAt, t.now, t.reason ?? null, target ?? null, t.actor ?? null],
   });
+  return { ...row!, environment };
+}
+
+/** Applies one event inside an open transaction: one read, then only writes that cannot be refused. */
+export async function applyDeployEventIn(tx: SqlExecutor, projectId: string, event: DeployEvent, now: number): Promise<EmitResult> {
+  const state = await firstRow<{
+    seenDeployId: number | null;
+    envId: number | null;
+    id: number | null;
+    deployEnvId: number | null;
+    status: DeployStatus | null;
+    startedAt: number | null;
+  }>(tx, {
+    sql: `SELECT (SELECT deploy_id FROM deploy_events WHERE project_id = ?1 AND event_id = ?2) AS seenDeployId,
+                 (SELECT id FROM environments WHERE project_id = ?1 AND name = ?3) AS envId,
+                 d.id AS id, d.env_id AS deployEnvId, d.status AS status, d.started_at AS startedAt
+          FROM (SELECT 1) LEFT JOIN deploys d ON d.project_id = ?1 AND d.external_key = ?4`,
+    args: [projectId, event.id ?? null, event.environment, event.deploy],
+  });
+  const { seenDeployId, envId, id, deployEnvId, status, startedAt } = state!;
+  const existing: DeployState | undefined = id != null ? { id, envId: deployEnvId!, status: status!, startedAt } : undefined;
+  if (seenDeployId != null) {
+    const deploy = await deployViewById(tx, seenDeployId);
+    return { deploy, changed: false, duplicate: true, from: deploy.status };
+  }
   const decision = decideTransition(existing?.status ?? null, event.status);
   if (decision.kind === "refuse") {
     throw new CuittyError(
@@ -143,122 +190,96 @@ export async function applyDeployEventIn(
       { from: existing?.status ?? null, to: event.status },
     );
   }
-  if (existing && existing.envId !== env.id) {
-    throw new CuittyError("VALIDATION_FAILED", `deploy "${event.deploy}" belongs to another environment`, {
-      fields: ["environment"],
-    });
+  if (existing && existing.envId !== envId) {
+    throw new CuittyError("VALIDATION_FAILED", `deploy "${event.deploy}" belongs to another environment`, { fields: ["environment"] });
+  }
+  if (decision.kind === "same") {
+    return { deploy: await deployViewById(tx, existing!.id), changed: false, duplicate: false, from: existing!.status };
   }
   const occurredAt = event.occurredAt ?? now;
-  const details = {
-    version: event.version,
-    commitSha: event.commitSha,
-    branch: event.branch,
-    triggeredBy: event.triggeredBy,
-    buildLogsUrl: event.buildLogsUrl,
-    committedAt: event.committedAt,
+  const deploy = existing ?? {
+    id: 0,
+    envId: envId ?? 0,
+    status: "initiated" as const,
+    startedAt: occurredAt,
+    externalKey: event.deploy,
+    provider: event.provider,
   };
-  const transition: TransitionInput = {
+  const view = await writeTransition(tx, projectId, deploy, existing?.status ?? null, event.environment, {
     to: event.status,
     occurredAt,
+    now,
     eventId: event.id,
     reason: event.reason,
     actor: event.triggeredBy,
     rollbackTargetId: event.rollbackTargetId,
-  };
-  if (decision.kind === "same") {
-    return { deploy: await viewOf(tx, existing!.id), changed: false, duplicate: false, from: existing!.status };
-  }
-
-  let deploy = existing;
-  if (!deploy) {
-    const [created] = await tx
-      .insert(deploys)
-      .values({
-        projectId,
-        envId: env.id,
-        externalKey: event.deploy,
-        provider: event.provider ?? "manual",
-        status: "initiated",
-        startedAt: occurredAt,
-        ...details,
-      })
-      .returning();
-    deploy = created!;
-    if (event.status === "initiated") {
-      await tx.insert(deployEvents).values({
-        projectId,
-        deployId: deploy.id,
-        eventId: event.id,
-        fromStatus: null,
-        toStatus: "initiated",
-        occurredAt,
-        receivedAt: now,
-        reason: event.reason,
-        actor: event.triggeredBy,
-      });
-      return { deploy: await viewOf(tx, deploy.id), changed: true, duplicate: false, from: null };
-    }
-    // A deploy first seen in a later state: it is created and moved in the same transaction,
-    // and its one event row records the jump from nothing.
-    deploy = { ...deploy, status: null as never };
-  }
-  const known = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
-  await advance(tx, deploy, transition, known);
-  return { deploy: await viewOf(tx, deploy.id), changed: true, duplicate: false, from: existing?.status ?? null };
+    details: {
+      version: event.version,
+      commitSha: event.commitSha,
+      branch: event.branch,
+      triggeredBy: event.triggeredBy,
+      buildLogsUrl: event.buildLogsUrl,
+      committedAt: event.committedAt,
+    },
+  });
+  return { deploy: view, changed: true, duplicate: false, from: existing?.status ?? null };
 }
 
-export async function applyDeployEvent(db: Database, projectId: string, event: DeployEvent, now: number) {
-  return db.deploys.transaction((tx) => applyDeployEventIn(tx, projectId, event, now));
+export function applyDeployEvent(db: Database, projectId: string, event: DeployEvent, now: number): Promise<EmitResult> {
+  return withWriteTransaction(db.clients.deploys, (tx) => applyDeployEventIn(tx, projectId, event, now));
 }
 
 export type BatchItemResult =
   | ({ ok: true } & EmitResult)
   | { ok: false; error: { cuittyCode: string; message: string; fields?: string[] } };
 
-/** Applies events in order in one transaction; each event has its own savepoint, so one refusal keeps the rest. */
-export async function applyDeployEvents(db: Database, projectId: string, events: DeployEvent[], now: number) {
-  return db.deploys.transaction(async (tx) => {
+/**
+ * Applies events in order in one transaction. Checks run before writes (see writeTransition), so a
+ * refused event writes nothing and the others still apply; an unexpected error rolls back them all.
+ */
+export function applyDeployEvents(db: Database, projectId: string, events: DeployEvent[], now: number): Promise<BatchItemResult[]> {
+  return withWriteTransaction(db.clients.deploys, async (tx) => {
     const results: BatchItemResult[] = [];
     for (const event of events) {
       try {
-        results.push({ ok: true, ...(await tx.transaction((sp) => applyDeployEventIn(sp, projectId, event, now))) });
+        results.push({ ok: true, ...(await applyDeployEventIn(tx, projectId, event, now)) });
       } catch (error) {
         if (!(error instanceof CuittyError)) throw error;
-        results.push({
-          ok: false,
-          error: { cuittyCode: error.code, message: error.message, ...(error.details.fields ? { fields: error.details.fields } : {}) },
-        });
+        const { fields } = error.details;
+        results.push({ ok: false, error: { cuittyCode: error.code, message: error.message, ...(fields ? { fields } : {}) } });
       }
     }
     return results;
   });
 }
 
-export async function rollbackDeploy(
+export function rollbackDeploy(
   db: Database,
   projectId: string,
   input: { deployId: number; targetId?: number; reason?: string; actor?: string },
   now: number,
 ): Promise<EmitResult> {
-  return db.deploys.transaction(async (tx) => {
-    const deploy = await tx.query.deploys.findFirst({
-      where: and(eq(deploys.id, input.deployId), eq(deploys.projectId, projectId)),
+  return withWriteTransaction(db.clients.deploys, async (tx) => {
+    const deploy = await firstRow<DeployState & { environment: string }>(tx, {
+      sql: `SELECT d.id, d.env_id AS envId, d.status, d.started_at AS startedAt, e.name AS environment
+            FROM deploys d JOIN environments e ON e.id = d.env_id WHERE d.id = ? AND d.project_id = ?`,
+      args: [input.deployId, projectId],
     });
     if (!deploy) throw new CuittyError("NOT_FOUND", `deploy #${input.deployId} does not exist in this project`);
-    const decision = decideTransition(deploy.status, "rolled_back");
-    if (decision.kind !== "advance") {
+    if (decideTransition(deploy.status, "rolled_back").kind !== "advance") {
       throw new CuittyError("INVALID_TRANSITION", `deploy #${deploy.id} cannot go from ${deploy.status} to rolled_back`, {
         from: deploy.status,
         to: "rolled_back",
       });
     }
-    await advance(tx, deploy, {
+    const view = await writeTransition(tx, projectId, deploy, deploy.status, deploy.environment, {
       to: "rolled_back",
       occurredAt: now,
+      now,
       reason: input.reason,
       actor: input.actor,
       rollbackTargetId: input.targetId,
     });
-    return { deploy: await viewOf(tx, deploy.id), changed: true, duplicate: false, from: deploy.status };
+    return { deploy: view, changed: true, duplicate: false, from: deploy.status };
   });
 }

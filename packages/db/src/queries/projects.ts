@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { CuittyError } from "@cuitty/core";
 import type { Database } from "../connection.js";
+import { rowsOf } from "./sqlViews.js";
 import { type ApiKeyScope, apiKeys, projects } from "../schema/deploys.js";
 
 const id = (prefix: string, bytes: number) => `${prefix}_${randomBytes(bytes).toString("hex")}`;
@@ -56,12 +57,21 @@ export async function revokeApiKey(db: Database, keyId: string, now = Math.floor
   return row;
 }
 
-/** The active keys of a project, for signature verification (a project may have several during rotation). */
+/**
+ * Whether a project exists and its active keys, in one query: signature verification runs it on
+ * every request (a project may have several active keys during rotation).
+ */
 export async function findActiveKeys(db: Database, projectId: string) {
-  return db.deploys
-    .select({ keyId: apiKeys.keyId, secret: apiKeys.secret, scope: apiKeys.scope })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.projectId, projectId), isNull(apiKeys.revokedAt)));
+  const rows = rowsOf<{ keyId: string | null; secret: string | null; scope: ApiKeyScope | null }>(
+    await db.clients.deploys.execute({
+      sql: `SELECT k.key_id AS keyId, k.secret AS secret, k.scope AS scope FROM projects p
+            LEFT JOIN api_keys k ON k.project_id = p.id AND k.revoked_at IS NULL WHERE p.id = ?`,
+      args: [projectId],
+    }),
+  );
+  if (rows.length === 0) return { projectExists: false, keys: [] };
+  const keys = rows.flatMap((r) => (r.keyId && r.secret && r.scope ? [{ keyId: r.keyId, secret: r.secret, scope: r.scope }] : []));
+  return { projectExists: true, keys };
 }
 
 export async function setGithubWebhookSecret(db: Database, projectId: string, secret: string | null) {

@@ -1,0 +1,37 @@
+// Raw SQL for the hot ingest path: the deploy view's SELECT, derived from the drizzle table so the
+// column list is never written twice, and a row mapper that keeps libSQL's column names.
+import type { InStatement, ResultSet } from "@libsql/client";
+import { getTableColumns } from "drizzle-orm";
+import { deploys } from "../schema/deploys.js";
+import type { DeployView } from "./views.js";
+
+/** Anything that runs a statement: a client or an open transaction. */
+export interface SqlExecutor {
+  execute(stmt: InStatement): Promise<ResultSet>;
+}
+
+const { projectId: _p, envId: _e, ...viewColumns } = getTableColumns(deploys);
+
+/** Every public deploy column as its camelCase key, e.g. `commit_sha AS "commitSha"` (prefix: a table alias). */
+export function deployViewColumnList(prefix = ""): string {
+  return Object.entries(viewColumns)
+    .map(([key, col]) => `${prefix}${col.name} AS "${key}"`)
+    .join(", ");
+}
+
+/** `SELECT <every public deploy column>, e.name AS environment FROM deploys d JOIN environments e`. */
+export const DEPLOY_VIEW_SELECT = `SELECT ${deployViewColumnList("d.")}, e.name AS "environment" FROM deploys d JOIN environments e ON e.id = d.env_id`;
+
+export function rowsOf<T>(result: ResultSet): T[] {
+  return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i]])) as T);
+}
+
+export async function firstRow<T>(ex: SqlExecutor, stmt: InStatement): Promise<T | undefined> {
+  return rowsOf<T>(await ex.execute(stmt))[0];
+}
+
+export async function deployViewById(ex: SqlExecutor, id: number): Promise<DeployView> {
+  const view = await firstRow<DeployView>(ex, { sql: `${DEPLOY_VIEW_SELECT} WHERE d.id = ?`, args: [id] });
+  if (!view) throw new Error(`deploy #${id} vanished inside its transaction`);
+  return view;
+}
