@@ -9,7 +9,8 @@ async function main(): Promise<number> {
   const program = buildProgram().exitOverride();
   try {
     await program.parseAsync(process.argv);
-    return 0;
+    // `deploy run` passes on its command's exit code this way, leaving process.exit to this file.
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : EXIT_CODES.E_USAGE;

@@ -1,6 +1,7 @@
 // The `cuitty` command tree; each command family registers itself.
 import { Command } from "commander";
 import { registerAdmin } from "./commands/admin.js";
+import { registerDeploy } from "./commands/deploy.js";
 import { registerServe } from "./commands/serve.js";
 import { registerGithub } from "./commands/github.js";
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     );
   registerServe(program);
   registerAdmin(program);
+  registerDeploy(program);
   registerGithub(program);
   return program;
 }

@@ -1,0 +1,81 @@
+// Options and parsers shared by the deploy commands, so every command spells and documents them the same way.
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { STATUSES, environmentName } from "@cuitty/core";
+import { CONNECTION_HELP, type ConnectionFlags } from "../config.js";
+
+export interface CommonFlags extends ConnectionFlags {
+  json?: boolean;
+}
+
+export function parseEnvironment(value: string): string {
+  if (!environmentName.safeParse(value).success) {
+    throw new InvalidArgumentError("an environment name is letters, digits, '.', '_', '-', '/' (at most 64 characters)");
+  }
+  return value;
+}
+
+/** Unix seconds or any date Date.parse understands (e.g. 2025-11-28T10:00:00Z). */
+export function parseOccurredAt(value: string): number {
+  if (/^\d+$/.test(value)) return Number(value);
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidArgumentError("expected unix seconds or an ISO 8601 date");
+  return Math.floor(ms / 1000);
+}
+
+/** Accepts `42` and `#42`, as deploys are shown with a leading #. */
+export function parseDeployId(value: string): number {
+  const n = Number(value.replace(/^#/, ""));
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("a deploy id is a positive whole number, e.g. 42");
+  return n;
+}
+
+export function parseStatus(value: string): (typeof STATUSES)[number] {
+  const status = STATUSES.find((s) => s === value);
+  if (!status) throw new InvalidArgumentError(`a status is one of ${STATUSES.join(", ")}`);
+  return status;
+}
+
+export function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .option("--portal-url <url>", "server address (env CUITTY_PORTAL_URL)")
+    .option("--project <id>", "project id (env CUITTY_PROJECT_ID)")
+    .option("--api-key <key>", "API key (env CUITTY_API_KEY)")
+    .option("--json", "print JSON for scripts instead of text");
+}
+
+/** The event fields a report can set; CI variables fill them when a flag is absent. */
+export function addEventOptions(cmd: Command, opts: { timeAndReason: boolean }): Command {
+  cmd
+    // Checked in the action, not with requiredOption: commander checks it for every subcommand of `deploy` too.
+    .option("-e, --env <name>", "environment the deploy goes to, e.g. production (required)", parseEnvironment)
+    .option("--deploy <key>", "the deploy's key, the same in every step (default in CI: from the run, new on a re-run)")
+    .option("--key <key>", "same as --deploy")
+    .option("--commit <sha>", "commit SHA (default in CI: the built commit)")
+    .option("--branch <name>", "branch (default in CI: the built branch)")
+    .option("--version <version>", "version being deployed, e.g. v1.4.2 (default in CI: the tag, if any)")
+    .option("--logs-url <url>", "link to the build logs (default in CI: this run's page, attempt included)")
+    .option("--actor <name>", "who triggered the deploy (default in CI: the triggering user)");
+  if (opts.timeAndReason) {
+    cmd
+      .option("--reason <text>", "why, e.g. why it failed (shown in the timeline)")
+      .option("--occurred-at <time>", "when it happened: unix seconds or ISO 8601 (default: now)", parseOccurredAt);
+  }
+  cmd.addOption(new Option("--strict", "fail (exit 7, E_UNREACHABLE) when the server cannot be reached, instead of warning and exiting 0"));
+  return addConnectionOptions(cmd);
+}
+
+export const CI_HELP = `
+CI detection (each value is used only when its flag is absent):
+  GitHub Actions  GITHUB_SHA, GITHUB_HEAD_REF/GITHUB_REF_NAME, GITHUB_TRIGGERING_ACTOR/GITHUB_ACTOR,
+                  logs $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID/attempts/$GITHUB_RUN_ATTEMPT,
+                  key github:{repo}:run:{run id}:{attempt}:{env}
+  GitLab CI       CI_COMMIT_SHA, CI_COMMIT_BRANCH, GITLAB_USER_LOGIN, CI_JOB_URL,
+                  key gitlab:{project}:pipeline:{id}:job:{job id}:{env} (a retried job is a new deploy)
+  CircleCI        CIRCLE_SHA1, CIRCLE_BRANCH, CIRCLE_USERNAME, CIRCLE_BUILD_URL,
+                  key circleci:{org}/{repo}:workflow:{workflow id}:{env}
+  Buildkite       BUILDKITE_COMMIT, BUILDKITE_BRANCH, BUILDKITE_BUILD_CREATOR, BUILDKITE_BUILD_URL#job,
+                  key buildkite:{org}/{pipeline}:build:{number}:{retry count}:{env}`;
+
+export function withConnectionHelp(cmd: Command, examples: string[]): Command {
+  return cmd.addHelpText("after", `\nExample${examples.length > 1 ? "s" : ""}:\n${examples.map((e) => `  ${e}`).join("\n")}\n${CONNECTION_HELP}`);
+}

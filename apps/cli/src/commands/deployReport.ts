@@ -1,0 +1,54 @@
+// `cuitty deploy <status> --env NAME`: one line in a CI step reports where the deploy stands.
+import { Argument, type Command } from "commander";
+import type { DeployStatus } from "@cuitty/core";
+import { readEnv, resolveConnection } from "../config.js";
+import { type EventFlags, buildDeployEvent } from "../deployEvent.js";
+import { statusLabel } from "../deployFormat.js";
+import { info, printJson } from "../output.js";
+import { type Reporter, type ReportResult, createReporter } from "../reporter.js";
+import { CI_HELP, type CommonFlags, addEventOptions, withConnectionHelp } from "./deployOptions.js";
+
+/** rolled_back needs a target and an admin key, so it has its own command (`cuitty rollback`). */
+export const REPORTABLE_STATUSES = ["initiated", "building", "deploying", "live", "failed"] as const satisfies readonly DeployStatus[];
+
+export type ReportFlags = EventFlags & CommonFlags & { strict?: boolean };
+
+/** Prints a report's outcome: one line for people, the server's answer for scripts. */
+export function announce(result: ReportResult, status: string, environment: string, json: boolean | undefined): void {
+  if (json) return printJson(result.reported ? { reported: true, ...result.answer } : result);
+  if (!result.reported) return; // the reporter already warned
+  const { deploy, changed } = result.answer;
+  const what = changed ? `is now ${statusLabel(status)}` : `was already ${statusLabel(deploy.status)} (nothing changed)`;
+  info(`${environment}: deploy #${deploy.id} ${what}  [${deploy.externalKey}]`);
+}
+
+export async function reportStatus(reporter: Reporter, status: DeployStatus, flags: ReportFlags): Promise<ReportResult> {
+  const { event } = buildDeployEvent(status, flags, readEnv());
+  const result = await reporter.report(event);
+  announce(result, status, event.environment, flags.json);
+  return result;
+}
+
+/** Configures `deploy` itself (its subcommands are added by the caller). */
+export function configureDeployReport(deploy: Command): Command {
+  deploy
+    .description("report a deploy's status from CI: commit, branch, logs link and actor come from the CI's variables")
+    .usage("<status> --env NAME [options]\n       cuitty deploy run --env NAME -- <command…>\n       cuitty deploy show <id>")
+    .addArgument(new Argument("[status]", "the deploy's new status").choices(REPORTABLE_STATUSES));
+  addEventOptions(deploy, { timeAndReason: true });
+  withConnectionHelp(deploy, [
+    "cuitty deploy building --env production",
+    "cuitty deploy live --env production --version v1.4.2",
+    "cuitty deploy failed --env staging --reason 'smoke tests failed'",
+    "cuitty deploy live --env production --deploy release-42 --commit 0a1b2c3 --branch main   # outside CI",
+  ]);
+  deploy.addHelpText("after", `${CI_HELP}\n\nA server outage only warns (exit 0) so the deploy goes on; --strict makes it fail.`);
+  deploy.action(async (status: DeployStatus | undefined, flags: ReportFlags) => {
+    if (!status) {
+      deploy.help({ error: true });
+    }
+    const conn = resolveConnection(flags);
+    await reportStatus(createReporter(conn, { strict: Boolean(flags.strict) }), status!, flags);
+  });
+  return deploy;
+}

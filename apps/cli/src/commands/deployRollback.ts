@@ -1,0 +1,46 @@
+// `cuitty rollback --env NAME [--to ID]`: roll the environment's current deploy back (admin key).
+import type { Command } from "commander";
+import { call } from "../apiErrors.js";
+import { createApiClient } from "../client.js";
+import { resolveConnection } from "../config.js";
+import { shortSha } from "../deployFormat.js";
+import { CLIError } from "../errors.js";
+import { info, paint, printJson } from "../output.js";
+import { type CommonFlags, addConnectionOptions, parseDeployId, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
+
+interface RollbackFlags extends CommonFlags {
+  env?: string;
+  to?: number;
+  reason?: string;
+}
+
+export function registerDeployRollback(program: Command): void {
+  const rollback = program
+    .command("rollback")
+    .description("roll back an environment's current deploy to an earlier live one (needs an admin key)")
+    .option("-e, --env <name>", "the environment to roll back (required)", parseEnvironment)
+    .option("--to <id>", "the deploy to go back to (default: the latest earlier live deploy not rolled back or marked bad)", parseDeployId)
+    .option("--reason <text>", "why, shown in the timeline");
+  addConnectionOptions(rollback);
+  withConnectionHelp(rollback, ["cuitty rollback --env production", "cuitty rollback --env production --to 41 --reason 'p99 doubled'"]);
+  rollback.action(async (flags: RollbackFlags) => {
+    if (!flags.env) throw new CLIError("missing --env: which environment should be rolled back?", "E_USAGE", "pass --env NAME (see `cuitty status`)");
+    const conn = resolveConnection(flags);
+    const client = createApiClient(conn);
+    const current = await call(conn, () => client.deploys.current.query());
+    const entry = current.find((c) => c.environment === flags.env);
+    if (!entry?.deploy) {
+      throw new CLIError(
+        entry ? `${flags.env} has no current deploy to roll back` : `there is no environment named ${flags.env}`,
+        "E_NOT_FOUND",
+        `see what is running with \`cuitty status\``,
+      );
+    }
+    const from = entry.deploy;
+    const rolled = await call(conn, () => client.deploys.rollback.mutate({ deployId: from.id, targetId: flags.to, reason: flags.reason }));
+    if (flags.json) return printJson(rolled);
+    const target = rolled.rollbackTargetId;
+    const label = from.version ?? (from.commitSha ? shortSha(from.commitSha) : undefined);
+    info(`${flags.env}: rolled back #${from.id}${label ? ` (${label})` : ""}; ${paint("bold", `#${target}`)} is current again.`);
+  });
+}

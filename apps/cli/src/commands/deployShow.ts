@@ -1,0 +1,61 @@
+// `cuitty deploy show ID`: one deploy with its timeline of transitions, health checks and rollback links.
+import type { Command } from "commander";
+import { call } from "../apiErrors.js";
+import { createApiClient } from "../client.js";
+import { resolveConnection } from "../config.js";
+import { type DeployDetail, duration, fields, shortSha, statusLabel } from "../deployFormat.js";
+import { paint, printJson, relativeTime, table } from "../output.js";
+import { type CommonFlags, addConnectionOptions, parseDeployId, withConnectionHelp } from "./deployOptions.js";
+
+function render(d: DeployDetail): string {
+  const head = fields([
+    ["deploy", `#${d.id}${d.current ? ` ${paint("green", "(current)")}` : ""}`],
+    ["key", d.externalKey],
+    ["environment", d.environment],
+    ["status", statusLabel(d.status)],
+    ["health", d.healthStatus === "unknown" ? null : d.healthStatus],
+    ["version", d.version],
+    ["commit", d.commitSha ? `${shortSha(d.commitSha)} (${d.commitSha})` : null],
+    ["branch", d.branch],
+    ["triggered by", d.triggeredBy],
+    ["provider", d.provider],
+    ["logs", d.buildLogsUrl],
+    ["started", d.startedAt ? `${relativeTime(d.startedAt)} (${new Date(d.startedAt * 1000).toISOString()})` : null],
+    ["duration", d.durationSeconds === null ? null : duration(d.durationSeconds)],
+    ["rolled back to", d.rollbackTarget ? `#${d.rollbackTarget.id} ${d.rollbackTarget.version ?? shortSha(d.rollbackTarget.commitSha)}` : null],
+    ["rolled back from", d.rolledBackFrom.length ? d.rolledBackFrom.map((r) => `#${r.id}`).join(", ") : null],
+  ]);
+  const events = table(
+    ["WHEN", "FROM", "TO", "BY", "REASON"],
+    d.events.map((e) => [relativeTime(e.occurredAt), e.fromStatus ?? "-", statusLabel(e.toStatus), e.actor ?? "-", e.reason ?? ""]),
+  );
+  const checks = d.healthChecks.length
+    ? `\n\n${paint("bold", "Health checks")} (latest ${Math.min(d.healthChecks.length, 10)})\n${table(
+        ["WHEN", "RESULT", "STATUS", "LATENCY", "ERROR"],
+        d.healthChecks.slice(0, 10).map((c) => [
+          relativeTime(c.checkedAt),
+          c.ok ? paint("green", "ok") : paint("red", "failed"),
+          String(c.statusCode ?? "-"),
+          c.latencyMs === null ? "-" : `${c.latencyMs}ms`,
+          c.error ?? "",
+        ]),
+      )}`
+    : "";
+  return `${head}\n\n${paint("bold", "Timeline")}\n${events}${checks}`;
+}
+
+export function registerDeployShow(deploy: Command): void {
+  const show = deploy
+    .command("show")
+    .description("show one deploy: its fields, timeline of transitions and health checks (needs a read key)")
+    .argument("<id>", "the deploy's id, e.g. 42 or #42", parseDeployId);
+  addConnectionOptions(show);
+  withConnectionHelp(show, ["cuitty deploy show 42", "cuitty deploy show 42 --json | jq .events"]);
+  show.action(async (id: number, flags: CommonFlags) => {
+    const conn = resolveConnection(flags);
+    const client = createApiClient(conn);
+    const detail = await call(conn, () => client.deploys.get.query({ id }));
+    if (flags.json) return printJson(detail);
+    process.stdout.write(`${render(detail)}\n`);
+  });
+}

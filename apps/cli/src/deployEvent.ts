@@ -1,0 +1,93 @@
+// Builds the deploy event a report sends: CI variables first, each overridden by its flag, checked locally.
+import { createHash } from "node:crypto";
+import { hostname } from "node:os";
+import { type DeployEventInput, type DeployStatus, deployEventSchema } from "@cuitty/core";
+import { detectCI } from "./ci.js";
+import type { Env } from "./config.js";
+import { CLIError } from "./errors.js";
+
+export interface EventFlags {
+  env?: string;
+  deploy?: string;
+  key?: string;
+  commit?: string;
+  branch?: string;
+  version?: string;
+  logsUrl?: string;
+  actor?: string;
+  reason?: string;
+  occurredAt?: number;
+}
+
+const FLAG_BY_FIELD: Record<string, string> = {
+  deploy: "--deploy",
+  environment: "--env",
+  commitSha: "--commit",
+  branch: "--branch",
+  version: "--version",
+  buildLogsUrl: "--logs-url",
+  triggeredBy: "--actor",
+  occurredAt: "--occurred-at",
+  reason: "--reason",
+};
+
+const MAX_ID = 200;
+
+/** Keeps ids within the wire's 200 characters without losing uniqueness. */
+function fit(id: string): string {
+  if (id.length <= MAX_ID) return id;
+  const hash = createHash("sha256").update(id).digest("hex").slice(0, 16);
+  return `${id.slice(0, MAX_ID - hash.length - 1)}~${hash}`;
+}
+
+export interface BuiltEvent {
+  event: DeployEventInput;
+  provider: string;
+}
+
+export interface BuildOptions {
+  /** For `deploy run` off CI: a fresh key is fine, since one process reports both events. */
+  allowGeneratedKey?: boolean;
+}
+
+export function buildDeployEvent(status: DeployStatus, flags: EventFlags, env: Env, opts: BuildOptions = {}): BuiltEvent {
+  if (!flags.env) throw new CLIError("missing --env: which environment is this deploy going to?", "E_USAGE", "pass --env NAME, e.g. --env production");
+  const ci = detectCI(env, flags.env);
+  let deploy = flags.deploy ?? flags.key ?? ci?.deployKey;
+  if (!deploy && opts.allowGeneratedKey) deploy = `local:${hostname()}:${Date.now()}:${flags.env}`;
+  if (!deploy) {
+    throw new CLIError(
+      "no deploy key: this is not a CI job I recognise (GitHub Actions, GitLab CI, CircleCI, Buildkite)",
+      "E_USAGE",
+      "pass --deploy KEY, the same in every step of this deploy (e.g. --deploy release-$(git rev-parse --short HEAD))",
+    );
+  }
+  deploy = fit(deploy);
+  const candidate = {
+    // Deterministic, so a retried CLI call (or a retried HTTP request) is a no-op on the server.
+    id: fit(`${deploy}:${status}`),
+    type: "deploy" as const,
+    deploy,
+    status,
+    environment: flags.env,
+    commitSha: flags.commit ?? ci?.commitSha,
+    branch: flags.branch ?? ci?.branch,
+    version: flags.version ?? ci?.tag,
+    buildLogsUrl: flags.logsUrl ?? ci?.buildLogsUrl,
+    triggeredBy: flags.actor ?? ci?.triggeredBy,
+    occurredAt: flags.occurredAt,
+    reason: flags.reason,
+    provider: ci?.provider ?? "cli",
+  };
+  const parsed = deployEventSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const field = String(i.path[0] ?? "event");
+      return `${FLAG_BY_FIELD[field] ?? field}: ${i.message}`;
+    });
+    throw new CLIError(`invalid deploy event: ${problems.join("; ")}`, "E_USAGE", "correct the option named above (run with --help)");
+  }
+  // Send what was checked, minus the fields left empty, so the wire stays small and readable.
+  const event = Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)) as DeployEventInput;
+  return { event, provider: candidate.provider };
+}
