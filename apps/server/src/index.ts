@@ -4,3 +4,6 @@ export { startServer, type RunningServer, type ServerExtension, type ExtensionFa
 export { readCredentials, writeCredentials, credentialsPath, type CredentialsFile } from "./credentials.js";
 export { createLogger } from "./logger.js";
 export { defaultExtensions } from "./extensions.js";
+export { healthExtension } from "./health/healthExtension.js";
+export { HealthWorker, type HealthWorkerOptions } from "./health/healthWorker.js";
+export { HOOK_DELIVERY_HEADER, HOOK_EVENT_HEADER } from "./health/deliverHook.js";

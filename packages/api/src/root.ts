@@ -1,11 +1,15 @@
 // The whole API: small routers merged into one; clients import only its type.
+import { auditRouter } from "./routers/audit.js";
 import { deploysRouter } from "./routers/deploys.js";
 import { environmentsRouter } from "./routers/environments.js";
+import { perfRouter } from "./routers/perf.js";
 import { createTRPCRouter } from "./trpc.js";
 
 export const appRouter = createTRPCRouter({
   deploys: deploysRouter,
   environments: environmentsRouter,
+  audit: auditRouter,
+  perf: perfRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,7 @@ import {
   deployIdSchema,
   emitBatchSchema,
   listDeploysSchema,
+  regressionSchema,
   rollbackSchema,
   timelineSchema,
 } from "@cuitty/core";
@@ -16,6 +17,8 @@ import {
   applyDeployEvents,
   type EmitResult,
   currentDeploys,
+  deployCorrelations,
+  deployRegression,
   getDeploy,
   listDeploys,
   rollbackDeploy,
@@ -92,4 +95,14 @@ export const deploysRouter = {
       notify(ctx, ctx.principal.projectId, result);
       return result.deploy;
     }),
+
+  /** The audit entries the deploy produced and the perf snapshots of its before/after windows. */
+  correlations: protectedProcedure("read")
+    .input(deployIdSchema)
+    .query(({ ctx, input }) => deployCorrelations(ctx.db, ctx.principal.projectId, input.id)),
+
+  /** p99 before vs after go-live per metric, with verdicts (DESIGN §5); one SQL query. */
+  regression: protectedProcedure("read")
+    .input(regressionSchema)
+    .query(({ ctx, input }) => deployRegression(ctx.db, ctx.principal.projectId, input)),
 } satisfies TRPCRouterRecord;

@@ -152,3 +152,71 @@ export type Environment = typeof environments.$inferSelect;
 export type Deploy = typeof deploys.$inferSelect;
 export type DeployEventRow = typeof deployEvents.$inferSelect;
 export type HealthCheck = typeof healthChecks.$inferSelect;
+
+/**
+ * The health-check series of a deploy while it runs: progress and a lease, so probes resume after a
+ * restart and two servers on one database never run the same series (the lease is claimed with a
+ * conditional UPDATE; times in unix milliseconds because probe intervals can be shorter than a second).
+ */
+export const healthSeries = sqliteTable(
+  "health_series",
+  {
+    deployId: integer("deploy_id")
+      .primaryKey()
+      .references(() => deploys.id, { onDelete: "cascade" }),
+    projectId: text("project_id").notNull(),
+    probesDone: integer("probes_done").notNull().default(0),
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    nextProbeMs: integer("next_probe_ms").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresMs: integer("lease_expires_ms").notNull().default(0),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("health_series_due_idx").on(t.nextProbeMs)],
+);
+
+/** The per-environment secret rollback webhooks are signed with (kept apart so environment listings never show it). */
+export const rollbackHookSecrets = sqliteTable("rollback_hook_secrets", {
+  envId: integer("env_id")
+    .primaryKey()
+    .references(() => environments.id, { onDelete: "cascade" }),
+  projectId: text("project_id").notNull(),
+  secret: text("secret").notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const ROLLBACK_HOOK_KINDS = ["webhook", "github"] as const;
+export const ROLLBACK_HOOK_STATES = ["pending", "delivered", "failed"] as const;
+
+/** One call of an environment's rollback hook per rolled-back deploy and kind: an outbox retried with backoff. */
+export const rollbackHooks = sqliteTable(
+  "rollback_hooks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: text("project_id").notNull(),
+    deployId: integer("deploy_id")
+      .notNull()
+      .references(() => deploys.id, { onDelete: "cascade" }),
+    envId: integer("env_id").notNull(),
+    kind: text("kind", { enum: ROLLBACK_HOOK_KINDS }).notNull(),
+    url: text("url").notNull(),
+    /** The JSON body exactly as sent (signed as is). */
+    body: text("body").notNull(),
+    state: text("state", { enum: ROLLBACK_HOOK_STATES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptMs: integer("next_attempt_ms").notNull(),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresMs: integer("lease_expires_ms").notNull().default(0),
+    createdAt: integer("created_at").notNull().default(now),
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("rollback_hooks_deploy_kind_uq").on(t.deployId, t.kind),
+    index("rollback_hooks_due_idx").on(t.state, t.nextAttemptMs),
+  ],
+);
+
+export type HealthSeries = typeof healthSeries.$inferSelect;
+export type RollbackHook = typeof rollbackHooks.$inferSelect;

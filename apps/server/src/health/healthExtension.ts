@@ -1,0 +1,25 @@
+// The health-check extension of the server: hears go-lives and rollbacks, and runs the worker when enabled.
+import type { ExtensionFactory } from "../startServer.js";
+import { HealthWorker, type HealthWorkerOptions } from "./healthWorker.js";
+
+/**
+ * With `config.healthWorker` off (CUITTY_HEALTH_WORKER=off) the server still queues series and hook calls
+ * in the database, so a replica with the worker on runs them.
+ */
+export function healthExtension(options: HealthWorkerOptions = {}): ExtensionFactory {
+  return ({ db, log, config }) => {
+    // GitHub settings come from the server config once it has them (CUITTY_GITHUB_TOKEN, CUITTY_GITHUB_API_URL).
+    const github = config as { githubToken?: string; githubApiUrl?: string };
+    const worker = new HealthWorker(db, log, {
+      githubToken: github.githubToken,
+      githubApiUrl: github.githubApiUrl,
+      ...options,
+    });
+    if (config.healthWorker) worker.start();
+    return {
+      name: "health",
+      onTransition: (notice) => worker.onTransition(notice),
+      stop: () => worker.stop(),
+    };
+  };
+}

@@ -1,0 +1,30 @@
+// The before/after windows of DESIGN §5 around a deploy's go-live time t, as a SQL fragment shared by
+// deploys.regression and deploys.correlations (both must see exactly the same snapshots).
+import type { ModuleName } from "../connection.js";
+
+/** One hour, the widest a window reaches on either side of the go-live time. */
+export const WINDOW_SECONDS = 3600;
+
+/**
+ * `WITH w AS (...)`: one row for the deploy (id ?1, project ?2) with `t` (go-live), `env` (name),
+ * `lo` = max(t − 1 h, previous go-live in the environment) and `hi` = min(t + 1 h, next go-live).
+ * `t`, `lo` and `hi` are null when the deploy never went live. No row when it does not exist.
+ * Previous/next go-live use the deploys_env_live_idx index (env_id, live_at).
+ */
+export function deployWindowsCte(schemas: Record<ModuleName, string>): string {
+  const d = schemas.deploys;
+  return `
+w0 AS (
+  SELECT dp.id AS id, dp.live_at AS t, dp.commit_sha AS commit_sha, dp.env_id AS env_id, e.name AS env,
+    (SELECT MAX(p.live_at) FROM ${d}.deploys p WHERE p.env_id = dp.env_id AND p.live_at < dp.live_at) AS prev_live,
+    (SELECT MIN(n.live_at) FROM ${d}.deploys n WHERE n.env_id = dp.env_id AND n.live_at > dp.live_at) AS next_live
+  FROM ${d}.deploys dp JOIN ${d}.environments e ON e.id = dp.env_id
+  WHERE dp.id = ?1 AND dp.project_id = ?2
+),
+w AS (
+  SELECT w0.*,
+    MAX(t - ${WINDOW_SECONDS}, COALESCE(prev_live, t - ${WINDOW_SECONDS})) AS lo,
+    MIN(t + ${WINDOW_SECONDS}, COALESCE(next_live, t + ${WINDOW_SECONDS})) AS hi
+  FROM w0
+)`;
+}

@@ -1,0 +1,201 @@
+// Rollback hooks: the per-environment signing secret and an outbox of hook calls (webhook or GitHub
+// workflow_dispatch), claimed under a lease and retried with backoff by whichever server runs the worker.
+import { randomBytes } from "node:crypto";
+import { CuittyError } from "@cuitty/core";
+import type { Database } from "../connection.js";
+import type { RollbackHook } from "../schema/deploys.js";
+import { type DeployView } from "./views.js";
+import { getDeploy } from "./readDeploys.js";
+
+/**
+ * The secret an environment's rollback webhooks are signed with (created on first use). The receiver
+ * verifies `x-cuitty-signature` with `verify()` of @cuitty/core using this secret as the key.
+ */
+export async function rollbackHookSecret(
+  db: Database,
+  projectId: string,
+  environment: string,
+  opts: { rotate?: boolean } = {},
+): Promise<string> {
+  const env = await db.clients.deploys.execute({
+    sql: `SELECT id FROM environments WHERE project_id = ?1 AND name = ?2`,
+    args: [projectId, environment],
+  });
+  const envId = env.rows[0]?.id;
+  if (envId === undefined) throw new CuittyError("NOT_FOUND", `environment "${environment}" does not exist`);
+  const fresh = `whsec_${randomBytes(24).toString("base64url")}`;
+  const { rows } = await db.clients.deploys.execute({
+    sql: opts.rotate
+      ? `INSERT INTO rollback_hook_secrets (env_id, project_id, secret) VALUES (?1, ?2, ?3)
+         ON CONFLICT (env_id) DO UPDATE SET secret = excluded.secret, created_at = unixepoch() RETURNING secret`
+      : `INSERT INTO rollback_hook_secrets (env_id, project_id, secret) VALUES (?1, ?2, ?3)
+         ON CONFLICT (env_id) DO UPDATE SET secret = secret RETURNING secret`,
+    args: [Number(envId), projectId, fresh],
+  });
+  return String(rows[0]!.secret);
+}
+
+/** The JSON body of a rollback webhook (the GitHub dispatch carries the same facts as workflow inputs). */
+export interface RollbackHookPayload {
+  type: "rollback";
+  projectId: string;
+  environment: string;
+  /** True when the health checks rolled it back; false for a rollback someone asked for. */
+  automatic: boolean;
+  reason: string | null;
+  occurredAt: number;
+  deploy: DeployView;
+  target: DeployView | null;
+}
+
+export interface EnqueueOptions {
+  automatic: boolean;
+  nowMs: number;
+  /** GitHub API base URL, e.g. https://api.github.com (configurable for tests and GHES). */
+  githubApiUrl: string;
+  /**
+   * Skip when the rollback was reported by a client event carrying an id (CI telling us it already rolled
+   * back): calling the hook would ask it to roll back again. Rollbacks made here (deploys.rollback, the
+   * health checks) record no event id.
+   */
+  skipReported?: boolean;
+}
+
+/**
+ * Queues the environment's rollback hooks for a rolled-back deploy: one row per configured kind. A deploy
+ * is rolled back at most once, so (deploy, kind) is unique and a repeat is a no-op. Returns the rows queued.
+ */
+export async function enqueueRollbackHooks(db: Database, projectId: string, deployId: number, opts: EnqueueOptions) {
+  const deploy = await getDeploy(db, projectId, deployId);
+  const { rows } = await db.clients.deploys.execute({
+    sql: `SELECT id, rollback_webhook_url, rollback_github_repo, rollback_github_workflow, rollback_github_ref
+          FROM environments WHERE project_id = ?1 AND name = ?2`,
+    args: [projectId, deploy.environment],
+  });
+  const env = rows[0];
+  if (!env) return 0;
+  const { events, healthChecks: _h, rollbackTarget, rolledBackFrom: _r, current: _c, ...view } = deploy;
+  const rolledBack = [...events].reverse().find((e) => e.toStatus === "rolled_back");
+  if (opts.skipReported && rolledBack?.eventId) return 0;
+  const payload: RollbackHookPayload = {
+    type: "rollback",
+    projectId,
+    environment: deploy.environment,
+    automatic: opts.automatic,
+    reason: rolledBack?.reason ?? deploy.reason ?? null,
+    occurredAt: rolledBack?.occurredAt ?? Math.floor(opts.nowMs / 1000),
+    deploy: view,
+    target: rollbackTarget,
+  };
+  const queued: { kind: "webhook" | "github"; url: string; body: string }[] = [];
+  if (env.rollback_webhook_url !== null) {
+    await rollbackHookSecret(db, projectId, deploy.environment); // exists before the first delivery
+    queued.push({ kind: "webhook", url: String(env.rollback_webhook_url), body: JSON.stringify(payload) });
+  }
+  if (env.rollback_github_repo !== null && env.rollback_github_workflow !== null) {
+    const base = opts.githubApiUrl.replace(/\/+$/, "");
+    const workflow = encodeURIComponent(String(env.rollback_github_workflow));
+    queued.push({
+      kind: "github",
+      url: `${base}/repos/${String(env.rollback_github_repo)}/actions/workflows/${workflow}/dispatches`,
+      body: JSON.stringify({
+        ref: env.rollback_github_ref ?? rollbackTarget?.branch ?? "main",
+        // GitHub refuses inputs the workflow does not declare: these five are documented in the README.
+        inputs: {
+          environment: deploy.environment,
+          commit_sha: rollbackTarget?.commitSha ?? "",
+          target_deploy_id: String(rollbackTarget?.id ?? ""),
+          deploy_id: String(deploy.id),
+          reason: (payload.reason ?? "").slice(0, 500),
+        },
+      }),
+    });
+  }
+  let count = 0;
+  for (const q of queued) {
+    const res = await db.clients.deploys.execute({
+      sql: `INSERT INTO rollback_hooks (project_id, deploy_id, env_id, kind, url, body, next_attempt_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (deploy_id, kind) DO NOTHING`,
+      args: [projectId, deployId, Number(env.id), q.kind, q.url, q.body, opts.nowMs],
+    });
+    count += res.rowsAffected;
+  }
+  return count;
+}
+
+export type ClaimedHook = Pick<
+  RollbackHook,
+  "id" | "projectId" | "deployId" | "envId" | "kind" | "url" | "body" | "attempts"
+> & { secret: string | null };
+
+/** Claims due pending hook calls under a lease (conditional UPDATE, as for health series). */
+export async function claimDueHooks(db: Database, owner: string, nowMs: number, leaseMs: number, limit: number) {
+  const { rows } = await db.clients.deploys.execute({
+    sql: `UPDATE rollback_hooks SET lease_owner = ?1, lease_expires_ms = ?2
+          WHERE id IN (
+            SELECT id FROM rollback_hooks
+            WHERE state = 'pending' AND next_attempt_ms <= ?3
+              AND (lease_owner IS NULL OR lease_expires_ms < ?3)
+            ORDER BY next_attempt_ms LIMIT ?4)
+          AND (lease_owner IS NULL OR lease_expires_ms < ?3)
+          RETURNING id, project_id, deploy_id, env_id, kind, url, body, attempts,
+            (SELECT secret FROM rollback_hook_secrets k WHERE k.env_id = rollback_hooks.env_id) AS secret`,
+    args: [owner, nowMs + leaseMs, nowMs, limit],
+  });
+  return rows.map(
+    (r): ClaimedHook => ({
+      id: Number(r.id),
+      projectId: String(r.project_id),
+      deployId: Number(r.deploy_id),
+      envId: Number(r.env_id),
+      kind: String(r.kind) as ClaimedHook["kind"],
+      url: String(r.url),
+      body: String(r.body),
+      attempts: Number(r.attempts),
+      secret: r.secret === null ? null : String(r.secret),
+    }),
+  );
+}
+
+/** Records one attempt: delivered, retry at `nextAttemptMs`, or failed for good. Fenced by the lease. */
+export async function recordHookAttempt(
+  db: Database,
+  owner: string,
+  id: number,
+  outcome: { state: "delivered" | "pending" | "failed"; status: number | null; error: string | null; nextAttemptMs: number },
+) {
+  await db.clients.deploys.execute({
+    sql: `UPDATE rollback_hooks SET attempts = attempts + 1, state = ?3, last_status = ?4, last_error = ?5,
+            next_attempt_ms = ?6, lease_owner = NULL, lease_expires_ms = 0,
+            delivered_at = CASE WHEN ?3 = 'delivered' THEN unixepoch() END
+          WHERE id = ?1 AND lease_owner = ?2`,
+    args: [id, owner, outcome.state, outcome.status, outcome.error, outcome.nextAttemptMs],
+  });
+}
+
+export async function releaseHookLeases(db: Database, owner: string) {
+  await db.clients.deploys.execute({
+    sql: `UPDATE rollback_hooks SET lease_owner = NULL, lease_expires_ms = 0 WHERE lease_owner = ?1`,
+    args: [owner],
+  });
+}
+
+/** The hook calls of a deploy (for deploy detail views and tests). */
+export async function listRollbackHooks(db: Database, projectId: string, deployId: number) {
+  const { rows } = await db.clients.deploys.execute({
+    sql: `SELECT id, kind, url, state, attempts, last_status, last_error, created_at, delivered_at
+          FROM rollback_hooks WHERE project_id = ?1 AND deploy_id = ?2 ORDER BY id`,
+    args: [projectId, deployId],
+  });
+  return rows.map((r) => ({
+    id: Number(r.id),
+    kind: String(r.kind) as "webhook" | "github",
+    url: String(r.url),
+    state: String(r.state) as "pending" | "delivered" | "failed",
+    attempts: Number(r.attempts),
+    lastStatus: r.last_status === null ? null : Number(r.last_status),
+    lastError: r.last_error === null ? null : String(r.last_error),
+    createdAt: Number(r.created_at),
+    deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
+  }));
+}
