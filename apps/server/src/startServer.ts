@@ -26,7 +26,13 @@ export interface ServerExtension {
   routes?: Record<string, ExtraRoute>;
   stop?(): Promise<void>;
 }
-export type ExtensionFactory = (ctx: { db: Database; log: Logger; config: ServerConfig }) => ServerExtension;
+export type ExtensionFactory = (ctx: {
+  db: Database;
+  log: Logger;
+  config: ServerConfig;
+  /** Tells every extension about a transition an extension itself applied (e.g. from a webhook). */
+  hooks: ApiHooks;
+}) => ServerExtension;
 
 export async function startServer(
   config: ServerConfig,
@@ -39,7 +45,7 @@ export async function startServer(
     authToken: config.databaseAuthToken,
     synchronous: config.synchronous,
   });
-  const extensions = (options.extensions ?? defaultExtensions).map((make) => make({ db, log, config }));
+  const extensions: ServerExtension[] = [];
   const hooks: ApiHooks = {
     onTransition: (notice) => {
       for (const ext of extensions) {
@@ -51,6 +57,7 @@ export async function startServer(
       }
     },
   };
+  for (const make of options.extensions ?? defaultExtensions) extensions.push(make({ db, log, config, hooks }));
   const server = createHttpServer({
     db,
     log,

@@ -207,6 +207,6 @@ describe("the server after refusals", () => {
   it("should still answer /healthz", async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);
-    expect((await res.json()).ok).toBe(true);
+    expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { createGithubWebhookRoute } from "./githubWebhook.js";
 
 export const GITHUB_WEBHOOK_PATH = "/webhooks/github";
 
-export const githubExtension: ExtensionFactory = ({ db, log }) => ({
+export const githubExtension: ExtensionFactory = ({ db, log, hooks }) => ({
   name: "github-webhooks",
-  routes: { [GITHUB_WEBHOOK_PATH]: createGithubWebhookRoute({ db, log }) },
+  routes: { [GITHUB_WEBHOOK_PATH]: createGithubWebhookRoute({ db, log, hooks }) },
 });

@@ -14,7 +14,7 @@ import {
   githubRunToEvents,
 } from "@cuitty/core";
 import { type Database, applyDeployEvent, getProject } from "@cuitty/db";
-import type { Logger } from "@cuitty/api";
+import type { ApiHooks, Logger } from "@cuitty/api";
 import { BodyTooLargeError, readBody } from "../readBody.js";
 
 const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
@@ -52,7 +52,7 @@ function eventsOf(name: string, payload: any, environment: string): DeployEventI
   return [];
 }
 
-export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; now?: () => number }) {
+export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; hooks?: ApiHooks; now?: () => number }) {
   const delivered = new Set<string>();
   const now = ctx.now ?? (() => Math.floor(Date.now() / 1000));
 
@@ -107,6 +107,8 @@ export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; now?:
       try {
         const result = await applyDeployEvent(ctx.db, projectId, parsed.data, now());
         results.push({ deploy: result.deploy.id, status: result.deploy.status, changed: result.changed, duplicate: result.duplicate });
+        // Health checks and outbound events hear webhook transitions as they hear API ones.
+        if (result.changed) ctx.hooks?.onTransition?.({ projectId, deploy: result.deploy, from: result.from, to: result.deploy.status });
       } catch (error) {
         // A delivery older than what is recorded (GitHub does not order them): the deploy is already further on.
         if (error instanceof CuittyError && error.code === "INVALID_TRANSITION") {
