@@ -1,4 +1,5 @@
 // The whole API: small routers merged into one; clients import only its type.
+import { authRouter } from "./routers/auth.js";
 import { auditRouter } from "./routers/audit.js";
 import { deploysRouter } from "./routers/deploys.js";
 import { environmentsRouter } from "./routers/environments.js";
@@ -6,6 +7,7 @@ import { perfRouter } from "./routers/perf.js";
 import { createTRPCRouter } from "./trpc.js";
 
 export const appRouter = createTRPCRouter({
+  auth: authRouter,
   deploys: deploysRouter,
   environments: environmentsRouter,
   audit: auditRouter,

@@ -1,0 +1,103 @@
+// The shell: sign-in gate, the signed client and query cache, the header and the page for the route.
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import { describeError } from "./errors.js";
+import { Header } from "./components/Header.js";
+import { ErrorNotice } from "./components/ErrorNotice.js";
+import { DeployPage } from "./pages/DeployPage.js";
+import { OverviewPage } from "./pages/OverviewPage.js";
+import { SignInPage } from "./pages/SignInPage.js";
+import { TimelinePage } from "./pages/TimelinePage.js";
+import { href, useRoute } from "./route.js";
+import { type Session, clearSession, loadSession, saveSession } from "./session.js";
+import { TRPCProvider, createClient, useTRPC } from "./trpc.js";
+
+
+function makeQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 1_000,
+        refetchOnWindowFocus: true,
+        // A refused key will not start working on a retry; anything else gets two more tries.
+        retry: (count, error) => !describeError(error).auth && count < 2,
+      },
+    },
+  });
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  if (!session) {
+    return (
+      <SignInPage
+        notice={notice}
+        onSignedIn={(s) => {
+          saveSession(s);
+          setNotice(null);
+          setSession(s);
+        }}
+      />
+    );
+  }
+  return (
+    <SignedIn
+      key={`${session.projectId}:${session.apiKey}`}
+      session={session}
+      onSignOut={(message) => {
+        clearSession();
+        setNotice(message ?? null);
+        setSession(null);
+      }}
+    />
+  );
+}
+
+function SignedIn({ session, onSignOut }: { session: Session; onSignOut(message?: string): void }) {
+  const queryClient = useMemo(makeQueryClient, []);
+  const trpcClient = useMemo(() => createClient(session), [session]);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        <Shell session={session} onSignOut={onSignOut} />
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}
+
+function Shell({ session, onSignOut }: { session: Session; onSignOut(message?: string): void }) {
+  const trpc = useTRPC();
+  const route = useRoute();
+  const whoami = useQuery(trpc.auth.whoami.queryOptions(undefined, { staleTime: 60_000, refetchInterval: 60_000 }));
+
+  const authProblem = whoami.error ? describeError(whoami.error, session.projectId) : null;
+  useEffect(() => {
+    // The key was revoked or the project deleted since sign-in: back to the form, saying why.
+    if (authProblem?.auth) onSignOut(authProblem.message);
+  }, [authProblem?.auth, authProblem?.message, onSignOut]);
+  if (authProblem?.auth) return null;
+  const scope = whoami.data?.scope;
+  return (
+    <>
+      <Header projectId={session.projectId} scope={scope} onSignOut={() => onSignOut()} />
+      <main className="page">
+        {whoami.error ? <ErrorNotice error={whoami.error} projectId={session.projectId} what="Checking your key" /> : null}
+        {route.page === "overview" && <OverviewPage />}
+        {route.page === "timeline" && (
+          <TimelinePage environment={route.environment} status={route.status} branch={route.branch} admin={scope === "admin"} />
+        )}
+        {route.page === "deploy" && <DeployPage id={route.id} admin={scope === "admin"} />}
+        {route.page === "notFound" && (
+          <section className="panel">
+            <h1>Page not found</h1>
+            <p>
+              There is no page at <code>{route.path}</code>. <a href={href.overview()}>Back to the overview</a>.
+            </p>
+          </section>
+        )}
+      </main>
+    </>
+  );
+}

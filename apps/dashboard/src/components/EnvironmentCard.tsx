@@ -1,0 +1,78 @@
+// One environment at a glance: the current deploy, its health, the last failure and the last rollback.
+import { skipToken, useQuery } from "@tanstack/react-query";
+import { formatAgo, formatTime } from "../format.js";
+import { POLL_MS } from "../poll.js";
+import { href } from "../route.js";
+import { type Deploy, useTRPC } from "../trpc.js";
+import { CommitLink } from "./CommitLink.js";
+import { HealthBadge, StatusBadge } from "./StatusBadge.js";
+
+export function EnvironmentCard({ environment, deploy }: { environment: string; deploy: Deploy | null }) {
+  const trpc = useTRPC();
+  const opts = { refetchInterval: POLL_MS };
+  const lastFailure = useQuery(trpc.deploys.list.queryOptions({ environment, status: "failed", limit: 1 }, opts));
+  const lastRollback = useQuery(trpc.deploys.list.queryOptions({ environment, status: "rolled_back", limit: 1 }, opts));
+  const failure = lastFailure.data?.items[0];
+  const rollback = lastRollback.data?.items[0];
+  const rollbackDetail = useQuery(trpc.deploys.get.queryOptions(rollback ? { id: rollback.id } : skipToken));
+  const target = rollbackDetail.data?.rollbackTarget;
+
+  return (
+    <article className="panel card" data-testid={`env-card-${environment}`} data-environment={environment}>
+      <header className="card-head">
+        <h2>
+          <a href={href.timeline(environment)}>{environment}</a>
+        </h2>
+        {deploy ? <HealthBadge health={deploy.healthStatus} /> : null}
+      </header>
+      {deploy ? (
+        <div className="current" data-testid="current-deploy">
+          <div className="current-version">
+            <a href={href.deploy(deploy.id)}>{deploy.version ?? `#${deploy.id}`}</a> <StatusBadge status={deploy.status} />
+          </div>
+          <dl className="facts">
+            <dt>Commit</dt>
+            <dd>
+              <CommitLink commitSha={deploy.commitSha} buildLogsUrl={deploy.buildLogsUrl} />
+            </dd>
+            <dt>Branch</dt>
+            <dd>{deploy.branch ?? "—"}</dd>
+            <dt>By</dt>
+            <dd>{deploy.triggeredBy ?? "—"}</dd>
+            <dt>Live since</dt>
+            <dd title={formatTime(deploy.liveAt ?? deploy.completedAt)}>{formatAgo(deploy.liveAt ?? deploy.completedAt)}</dd>
+          </dl>
+        </div>
+      ) : (
+        <p className="muted">Nothing live here yet.</p>
+      )}
+      <ul className="card-history">
+        <li data-testid="last-failure">
+          <span className="label">Last failure</span>
+          {failure ? (
+            <a href={href.deploy(failure.id)} className="failure">
+              {failure.version ?? `#${failure.id}`} · {formatAgo(failure.completedAt ?? failure.startedAt)}
+              {failure.reason ? ` · ${failure.reason}` : ""}
+            </a>
+          ) : (
+            <span className="muted">none</span>
+          )}
+        </li>
+        <li data-testid="last-rollback">
+          <span className="label">Last rollback</span>
+          {rollback ? (
+            <a href={href.deploy(rollback.id)} className="rollback">
+              {rollback.version ?? `#${rollback.id}`} → {target?.version ?? `#${rollback.rollbackTargetId}`} ·{" "}
+              {formatAgo(rollback.updatedAt)}
+            </a>
+          ) : (
+            <span className="muted">none</span>
+          )}
+        </li>
+      </ul>
+      <a className="card-more" href={href.timeline(environment)}>
+        Timeline →
+      </a>
+    </article>
+  );
+}

@@ -1,0 +1,81 @@
+// Rollback for admin keys: picks the target the server would (DESIGN §2), names it, and asks before acting.
+import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { describeError } from "../errors.js";
+import { formatAgo, shortSha } from "../format.js";
+import { type Deploy, useTRPC } from "../trpc.js";
+
+/** The latest other deploy of the environment that is live now and not marked bad. */
+function pickTarget(deploy: Deploy, candidates: readonly Deploy[]): Deploy | undefined {
+  return candidates
+    .filter((d) => d.id !== deploy.id && d.liveAt != null && d.markedBadAt == null && d.status === "live")
+    .sort((a, b) => (b.liveAt ?? 0) - (a.liveAt ?? 0) || b.id - a.id)[0];
+}
+
+export function RollbackButton({ deploy }: { deploy: Deploy }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState("");
+  const eligible = deploy.status === "live" || deploy.status === "failed";
+  const candidates = useQuery(
+    trpc.deploys.list.queryOptions(eligible ? { environment: deploy.environment, status: "live", limit: 20 } : skipToken),
+  );
+  const rollback = useMutation(
+    trpc.deploys.rollback.mutationOptions({
+      onSuccess: async () => {
+        setConfirming(false);
+        await queryClient.invalidateQueries({ queryKey: trpc.deploys.pathKey() });
+      },
+    }),
+  );
+  if (!eligible) return null;
+  const target = candidates.data ? pickTarget(deploy, candidates.data.items) : undefined;
+  const targetName = target ? `${target.version ?? `#${target.id}`} (#${target.id}, ${shortSha(target.commitSha)})` : "";
+
+  if (!confirming) {
+    return (
+      <button
+        type="button"
+        className="danger"
+        data-testid="rollback-button"
+        disabled={!target}
+        title={target ? `Roll back to ${targetName}` : "No earlier live deploy in this environment to roll back to"}
+        onClick={() => setConfirming(true)}
+      >
+        Roll back…
+      </button>
+    );
+  }
+  return (
+    <div className="confirm" role="dialog" aria-labelledby={`rollback-title-${deploy.id}`} data-testid="rollback-confirm">
+      <p id={`rollback-title-${deploy.id}`}>
+        Roll back <strong>{deploy.environment}</strong> from <strong>{deploy.version ?? `#${deploy.id}`}</strong> to{" "}
+        <strong data-testid="rollback-target">{targetName}</strong>, live {formatAgo(target?.liveAt)}?
+      </p>
+      <label>
+        Reason (optional)
+        <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={1000} placeholder="e.g. error rate up" />
+      </label>
+      {rollback.error ? (
+        <p className="notice notice-error" role="alert">
+          Rollback failed. {describeError(rollback.error).message}
+        </p>
+      ) : null}
+      <div className="confirm-actions">
+        <button
+          type="button"
+          className="danger"
+          data-testid="rollback-confirm-button"
+          disabled={rollback.isPending || !target}
+          onClick={() => target && rollback.mutate({ deployId: deploy.id, targetId: target.id, reason: reason.trim() || undefined })}
+        >
+          {rollback.isPending ? "Rolling back…" : `Roll back to ${target?.version ?? `#${target?.id}`}`}
+        </button>
+        <button type="button" onClick={() => setConfirming(false)} disabled={rollback.isPending}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}

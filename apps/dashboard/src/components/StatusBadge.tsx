@@ -1,0 +1,23 @@
+// A deploy's status as a colored badge; failures and rollbacks read as such without color too.
+import type { DeployStatus } from "@cuitty/core";
+
+const LABELS: Record<DeployStatus, string> = {
+  initiated: "initiated",
+  building: "building",
+  deploying: "deploying",
+  live: "live",
+  failed: "✕ failed",
+  rolled_back: "↩ rolled back",
+};
+
+export function StatusBadge({ status }: { status: DeployStatus }) {
+  return (
+    <span className={`badge status-${status}`} data-status={status}>
+      {LABELS[status]}
+    </span>
+  );
+}
+
+export function HealthBadge({ health }: { health: string }) {
+  return <span className={`badge health-${health}`}>health: {health}</span>;
+}

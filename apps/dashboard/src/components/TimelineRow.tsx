@@ -1,0 +1,74 @@
+// One deploy in a timeline: status, version, commit, branch, actor, times, logs, and its rollback arrow.
+import { memo } from "react";
+import { formatAgo, formatDuration, formatTime, safeUrl } from "../format.js";
+import { href } from "../route.js";
+import type { Segment } from "../rollbackLinks.js";
+import type { TimelineDeploy } from "../trpc.js";
+import { CommitLink } from "./CommitLink.js";
+import { RollbackButton } from "./RollbackButton.js";
+import { StatusBadge } from "./StatusBadge.js";
+
+interface Props {
+  deploy: TimelineDeploy;
+  segments: Segment[];
+  target: TimelineDeploy | undefined;
+  rolledBackBy: TimelineDeploy[];
+  admin: boolean;
+}
+
+export const TimelineRow = memo(function TimelineRow({ deploy: d, segments, target, rolledBackBy, admin }: Props) {
+  const logs = safeUrl(d.buildLogsUrl);
+  return (
+    <li
+      id={`deploy-${d.id}`}
+      className={`row row-${d.status}${d.current ? " row-current" : ""}`}
+      data-testid="timeline-row"
+      data-deploy-id={d.id}
+      data-status={d.status}
+    >
+      <div className="rail" aria-hidden="true">
+        {segments.map((s, i) => (
+          <span key={i} className={`lane${s ? ` seg-${s}` : ""}`} />
+        ))}
+      </div>
+      <div className="row-main">
+        <div className="row-title">
+          <StatusBadge status={d.status} />
+          <a className="version" href={href.deploy(d.id)}>
+            {d.version ?? d.externalKey}
+          </a>
+          <span className="muted small">#{d.id}</span>
+          {d.current ? <span className="badge current-badge">current</span> : null}
+        </div>
+        <div className="row-facts">
+          <CommitLink commitSha={d.commitSha} buildLogsUrl={d.buildLogsUrl} />
+          <span title="Branch">{d.branch ?? "—"}</span>
+          <span title="Triggered by">{d.triggeredBy ?? "—"}</span>
+          <span title={formatTime(d.startedAt)}>{formatAgo(d.startedAt)}</span>
+          <span title="Duration">{formatDuration(d.durationSeconds)}</span>
+          {logs ? (
+            <a href={logs} target="_blank" rel="noreferrer">
+              logs
+            </a>
+          ) : null}
+        </div>
+        {d.status === "failed" && d.reason ? <p className="row-reason failure">Failed: {d.reason}</p> : null}
+        {d.status === "rolled_back" && d.rollbackTargetId != null ? (
+          <p className="row-reason rollback">
+            ↩ Rolled back to{" "}
+            <a href={href.deploy(d.rollbackTargetId)} data-testid="rollback-link" data-target-id={d.rollbackTargetId}>
+              {target ? `${target.version ?? target.externalKey} (#${target.id})` : `#${d.rollbackTargetId}`}
+            </a>
+            {d.reason ? ` — ${d.reason}` : ""}
+          </p>
+        ) : null}
+        {rolledBackBy.length > 0 ? (
+          <p className="row-reason muted small">
+            Rollback target of {rolledBackBy.map((r) => `${r.version ?? r.externalKey} (#${r.id})`).join(", ")}
+          </p>
+        ) : null}
+        {admin && d.current ? <RollbackButton deploy={d} /> : null}
+      </div>
+    </li>
+  );
+});

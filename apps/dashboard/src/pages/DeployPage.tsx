@@ -1,0 +1,99 @@
+// Deploy detail: facts, each transition with the time spent in each phase, rollback links, health and correlations.
+import { TERMINAL_STATUSES } from "@cuitty/core";
+import { useQuery } from "@tanstack/react-query";
+import { CommitLink } from "../components/CommitLink.js";
+import { CorrelationsPanel } from "../components/CorrelationsPanel.js";
+import { ErrorNotice } from "../components/ErrorNotice.js";
+import { HealthPanel } from "../components/HealthPanel.js";
+import { LiveIndicator } from "../components/LiveIndicator.js";
+import { RollbackButton } from "../components/RollbackButton.js";
+import { StatusBadge } from "../components/StatusBadge.js";
+import { PhaseTable } from "../components/PhaseTable.js";
+import { formatDuration, formatTime, safeUrl } from "../format.js";
+import { POLL_MS } from "../poll.js";
+import { href } from "../route.js";
+import { useTRPC } from "../trpc.js";
+
+export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
+  const trpc = useTRPC();
+  const query = useQuery(trpc.deploys.get.queryOptions({ id }, { refetchInterval: POLL_MS }));
+  if (query.isPending) return <p className="muted">Loading deploy #{id}…</p>;
+  if (!query.data) return <ErrorNotice error={query.error} what={`Loading deploy #${id}`} onRetry={() => void query.refetch()} />;
+  const d = query.data;
+  const logs = safeUrl(d.buildLogsUrl);
+  const terminal = TERMINAL_STATUSES.includes(d.status);
+
+  return (
+    <>
+      <nav className="crumbs">
+        <a href={href.overview()}>Environments</a> / <a href={href.timeline(d.environment)}>{d.environment}</a> / <span>#{d.id}</span>
+      </nav>
+      <div className="page-head">
+        <h1>
+          {d.version ?? d.externalKey} <StatusBadge status={d.status} />
+          {d.current ? <span className="badge current-badge">current</span> : null}
+        </h1>
+        <LiveIndicator query={query} />
+      </div>
+      {query.isError ? <ErrorNotice error={query.error} what="Refreshing" /> : null}
+      <section className="panel">
+        <dl className="facts facts-wide" data-testid="deploy-facts">
+          <dt>Environment</dt>
+          <dd>{d.environment}</dd>
+          <dt>Deploy key</dt>
+          <dd className="mono">{d.externalKey}</dd>
+          <dt>Commit</dt>
+          <dd>
+            <CommitLink commitSha={d.commitSha} buildLogsUrl={d.buildLogsUrl} />
+          </dd>
+          <dt>Branch</dt>
+          <dd>{d.branch ?? "—"}</dd>
+          <dt>Triggered by</dt>
+          <dd>{d.triggeredBy ?? "—"}</dd>
+          <dt>Started</dt>
+          <dd>{formatTime(d.startedAt)}</dd>
+          <dt>{terminal ? "Took" : "Running for"}</dt>
+          <dd>{formatDuration(d.durationSeconds ?? (terminal ? null : Math.max(0, Math.floor(Date.now() / 1000) - (d.startedAt ?? 0))))}</dd>
+          <dt>Logs</dt>
+          <dd>{logs ? <a href={logs} target="_blank" rel="noreferrer">{logs}</a> : "—"}</dd>
+          {d.reason ? (
+            <>
+              <dt>Reason</dt>
+              <dd className={d.status === "failed" ? "failure" : undefined}>{d.reason}</dd>
+            </>
+          ) : null}
+        </dl>
+        {admin ? <RollbackButton deploy={d} /> : null}
+      </section>
+      {d.rollbackTarget || d.rolledBackFrom.length > 0 ? (
+        <section className="panel" data-testid="rollback-panel">
+          <h2>Rollback</h2>
+          {d.rollbackTarget ? (
+            <p className="rollback">
+              ↩ Rolled back to{" "}
+              <a href={href.deploy(d.rollbackTarget.id)} data-testid="rollback-target-link">
+                {d.rollbackTarget.version ?? d.rollbackTarget.externalKey} (#{d.rollbackTarget.id})
+              </a>
+            </p>
+          ) : null}
+          {d.rolledBackFrom.length > 0 ? (
+            <p>
+              Target of the rollback of{" "}
+              {d.rolledBackFrom.map((r, i) => (
+                <span key={r.id}>
+                  {i > 0 ? ", " : ""}
+                  <a href={href.deploy(r.id)}>{r.version ?? r.externalKey} (#{r.id})</a>
+                </span>
+              ))}
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+      <PhaseTable events={d.events} status={d.status} />
+      <div className="panels">
+        <HealthPanel deploy={d} />
+        <CorrelationsPanel deployId={d.id} />
+      </div>
+    </>
+  );
+}

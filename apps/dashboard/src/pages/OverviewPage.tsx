@@ -1,0 +1,38 @@
+// Overview: one card per environment with what is live there, the last failure and the last rollback.
+import { useQuery } from "@tanstack/react-query";
+import { POLL_MS } from "../poll.js";
+import { EmptyState } from "../components/EmptyState.js";
+import { EnvironmentCard } from "../components/EnvironmentCard.js";
+import { ErrorNotice } from "../components/ErrorNotice.js";
+import { LiveIndicator } from "../components/LiveIndicator.js";
+import { useTRPC } from "../trpc.js";
+
+export function OverviewPage() {
+  const trpc = useTRPC();
+  const whoami = useQuery(trpc.auth.whoami.queryOptions());
+  const current = useQuery(trpc.deploys.current.queryOptions(undefined, { refetchInterval: POLL_MS }));
+
+  if (current.isPending) return <p className="muted">Loading environments…</p>;
+  if (current.isError && !current.data) {
+    return <ErrorNotice error={current.error} what="Loading environments" onRetry={() => void current.refetch()} />;
+  }
+  const environments = current.data ?? [];
+  return (
+    <>
+      <div className="page-head">
+        <h1>Environments</h1>
+        <LiveIndicator query={current} />
+      </div>
+      {current.isError ? <ErrorNotice error={current.error} what="Refreshing" /> : null}
+      {environments.length === 0 ? (
+        <EmptyState projectId={whoami.data?.projectId ?? "<project id>"} />
+      ) : (
+        <div className="cards">
+          {environments.map((row) => (
+            <EnvironmentCard key={row.environment} environment={row.environment} deploy={row.deploy} />
+          ))}
+        </div>
+      )}
+    </>
+  );
+}

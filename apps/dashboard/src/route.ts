@@ -1,0 +1,47 @@
+// A tiny hash router: #/ (overview), #/env/<name>?status=&branch= (timeline), #/deploys/<id> (detail).
+import { useEffect, useState } from "react";
+
+export type Route =
+  | { page: "overview" }
+  | { page: "timeline"; environment: string; status?: string; branch?: string }
+  | { page: "deploy"; id: number }
+  | { page: "notFound"; path: string };
+
+export function parseRoute(hash: string): Route {
+  const [path = "", query = ""] = hash.replace(/^#/, "").split("?");
+  const params = new URLSearchParams(query);
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { page: "overview" };
+  if (parts[0] === "env" && parts.length >= 2) {
+    return {
+      page: "timeline",
+      environment: parts.slice(1).join("/"),
+      status: params.get("status") || undefined,
+      branch: params.get("branch") || undefined,
+    };
+  }
+  if (parts[0] === "deploys" && parts.length === 2 && /^\d+$/.test(parts[1]!)) return { page: "deploy", id: Number(parts[1]) };
+  return { page: "notFound", path };
+}
+
+export const href = {
+  overview: () => "#/",
+  timeline: (environment: string, filters: { status?: string; branch?: string } = {}) => {
+    const q = new URLSearchParams();
+    if (filters.status) q.set("status", filters.status);
+    if (filters.branch) q.set("branch", filters.branch);
+    const qs = q.toString();
+    return `#/env/${environment.split("/").map(encodeURIComponent).join("/")}${qs ? `?${qs}` : ""}`;
+  },
+  deploy: (id: number) => `#/deploys/${id}`,
+};
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener("hashchange", onChange);
+    return () => window.removeEventListener("hashchange", onChange);
+  }, []);
+  return route;
+}

@@ -1,0 +1,35 @@
+// The typed tRPC client: every request signed in the browser with the session's key (DESIGN §4).
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@cuitty/api";
+import { createSigningFetch } from "@cuitty/core";
+import type { Session } from "./session.js";
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+export type Outputs = inferRouterOutputs<AppRouter>;
+export type Deploy = Outputs["deploys"]["list"]["items"][number];
+export type DeployDetail = Outputs["deploys"]["get"];
+export type TimelineDeploy = Outputs["deploys"]["timeline"]["items"][number];
+export type Scope = Outputs["auth"]["whoami"]["scope"];
+
+/** The portal is where the dashboard is served from (a proxy prefix is kept, so signatures stay valid). */
+export function portalUrl(): string {
+  return window.location.origin + window.location.pathname.replace(/\/[^/]*$/, "");
+}
+
+export function createClient(session: Session) {
+  const url = portalUrl();
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${url}/trpc`,
+        maxURLLength: 4000,
+        fetch: createSigningFetch({ portalUrl: url, projectId: session.projectId, apiKey: session.apiKey }),
+      }),
+    ],
+  });
+}
+
+export type Client = ReturnType<typeof createClient>;
