@@ -206,7 +206,7 @@ describe("the dashboard", () => {
     await page.close();
   });
 
-  it("shows a new event on the open timeline and overview without a reload", async () => {
+  it("shows a new event and its next transition on the open timeline without a reload", async () => {
     const page = await signIn(browser.context, server.url, server.projectId, server.keys.read);
     await page.goto(`${server.url}/#/env/staging`);
     await row(page, ids["stg-120"]!).waitFor();
