@@ -8,6 +8,7 @@ import { migrate } from "drizzle-orm/libsql/migrator";
 import * as auditSchema from "./schema/audit.js";
 import * as deploysSchema from "./schema/deploys.js";
 import * as perfSchema from "./schema/perf.js";
+import { serializedClient } from "./serializedClient.js";
 
 export const MODULES = ["deploys", "audit", "perf"] as const;
 export type ModuleName = (typeof MODULES)[number];
@@ -71,13 +72,12 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     schemas = { deploys: "main", audit: "main", perf: "main" };
   } else {
     mkdirSync(dataDir, { recursive: true });
-    // One connection per module file: statements are synchronous in-process, so a second
-    // connection would busy-wait on the event loop while our own transaction holds the lock.
+    // One connection per module file, one operation at a time (see serializedClient).
     for (const m of MODULES) {
-      clients[m] = createClient({ url: fileUrl(join(dataDir, `${m}.db`)), concurrency: 1, timeout });
+      clients[m] = serializedClient(createClient({ url: fileUrl(join(dataDir, `${m}.db`)), concurrency: 1, timeout }));
       await applyPragmas(clients[m], synchronous);
     }
-    cross = createClient({ url: fileUrl(join(dataDir, "deploys.db")), concurrency: 1, timeout });
+    cross = serializedClient(createClient({ url: fileUrl(join(dataDir, "deploys.db")), concurrency: 1, timeout }));
     schemas = { deploys: "main", audit: "audit", perf: "perf" };
   }
 
