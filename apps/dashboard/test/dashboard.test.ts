@@ -48,6 +48,18 @@ async function deploy(
   return id;
 }
 
+let seeded: Promise<void> | undefined;
+/** Three production releases (live, failed, live) and one staging release; once per run, so any test may run alone. */
+function seedReleases(): Promise<void> {
+  seeded ??= (async () => {
+    await deploy("rel-100", "production", "v1.0.0", 1, "live");
+    await deploy("rel-110", "production", "v1.1.0", 10, "failed", { reason: "migration failed" });
+    await deploy("rel-120", "production", "v1.2.0", 20, "live");
+    await deploy("stg-120", "staging", "v1.2.0-rc.1", 15, "live", { branch: "release/1.2" });
+  })();
+  return seeded;
+}
+
 function rows(page: Page) {
   return page.getByTestId("timeline-row");
 }
@@ -103,10 +115,7 @@ describe("the dashboard", () => {
   });
 
   it("shows events sent over the wire on the overview and the timeline, failures as failures", async () => {
-    await deploy("rel-100", "production", "v1.0.0", 1, "live");
-    await deploy("rel-110", "production", "v1.1.0", 10, "failed", { reason: "migration failed" });
-    await deploy("rel-120", "production", "v1.2.0", 20, "live");
-    await deploy("stg-120", "staging", "v1.2.0-rc.1", 15, "live", { branch: "release/1.2" });
+    await seedReleases();
 
     const page = await signIn(browser.context, server.url, server.projectId, server.keys.read);
     const production = page.getByTestId("env-card-production");
@@ -140,6 +149,7 @@ describe("the dashboard", () => {
   });
 
   it("shows each transition with its time in phase on the deploy detail page", async () => {
+    await seedReleases();
     const page = await signIn(browser.context, server.url, server.projectId, server.keys.read);
     await page.goto(`${server.url}/#/deploys/${ids["rel-110"]}`);
     const table = page.getByTestId("transitions");
@@ -156,6 +166,7 @@ describe("the dashboard", () => {
   });
 
   it("gives a read key no rollback button", async () => {
+    await seedReleases();
     const page = await signIn(browser.context, server.url, server.projectId, server.keys.read);
     await page.getByTestId("scope").filter({ hasText: "read key" }).waitFor();
     await page.goto(`${server.url}/#/env/production`);
@@ -170,6 +181,7 @@ describe("the dashboard", () => {
   });
 
   it("rolls back with an admin key after a confirmation naming the target, and draws the rollback", async () => {
+    await seedReleases();
     const page = await signIn(browser.context, server.url, server.projectId, server.keys.admin);
     await page.getByTestId("scope").filter({ hasText: "admin key" }).waitFor();
     await page.goto(`${server.url}/#/env/production`);
@@ -207,14 +219,15 @@ describe("the dashboard", () => {
   });
 
   it("shows a new event and its next transition on the open timeline without a reload", async () => {
+    const first = await deploy("can-100", "canary", "v2.0.0", 30, "live");
     const page = await signIn(browser.context, server.url, server.projectId, server.keys.read);
-    await page.goto(`${server.url}/#/env/staging`);
-    await row(page, ids["stg-120"]!).waitFor();
+    await page.goto(`${server.url}/#/env/canary`);
+    await row(page, first).waitFor();
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
-    const id = await emit({ deploy: "stg-130", environment: "staging", status: "building", version: "v1.3.0-rc.1" });
+    const id = await emit({ deploy: "can-110", environment: "canary", status: "building", version: "v2.1.0" });
     await row(page, id).filter({ hasText: "building" }).waitFor();
-    await emit({ deploy: "stg-130", environment: "staging", status: "live" });
+    await emit({ deploy: "can-110", environment: "canary", status: "live" });
     await page.locator(`[data-testid=timeline-row][data-deploy-id="${id}"][data-status=live]`).waitFor();
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     await page.close();
@@ -247,6 +260,7 @@ describe("the dashboard", () => {
   });
 
   it("fits a phone-width screen and reads in dark mode", async () => {
+    await seedReleases();
     const page = await signIn(browser.context, server.url, server.projectId, server.keys.admin);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.emulateMedia({ colorScheme: "dark" });
