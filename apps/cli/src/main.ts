@@ -6,7 +6,7 @@ import { paint } from "./output.js";
 import { buildProgram } from "./program.js";
 
 async function main(): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
   try {
     await program.parseAsync(process.argv);
     // `deploy run` passes on its command's exit code this way, leaving process.exit to this file.

@@ -10,6 +10,8 @@ export function buildProgram(): Command {
     .description("Cuitty Deploys: track every deploy from CI to live, failed or rolled back")
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
+    // Before any subcommand exists, so every command inherits it and usage errors exit with E_USAGE.
+    .exitOverride()
     .addHelpText(
       "after",
       "\nExamples:\n  cuitty serve                                   start the server and dashboard\n  cuitty keys create --scope ingest --label ci   issue a key for CI",

@@ -1,24 +1,12 @@
 // Local administration on the data directory, no server needed: projects, keys, backup.
 import type { Command } from "commander";
-import { backupDatabase, createApiKey, createProject, listApiKeys, listProjects, revokeApiKey, type Database } from "@cuitty/db";
 import { CuittyError } from "@cuitty/core";
-import { withDatabase } from "../dataDir.js";
+import { defaultProject, withDatabase } from "../dataDir.js";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
 import { parseScope } from "./parse.js";
 
 const dataOption = ["-d, --data <dir>", "data directory (env CUITTY_DATA_DIR, default ./.cuitty)"] as const;
-
-async function defaultProject(db: Database, given?: string): Promise<string> {
-  if (given) return given;
-  const projects = await listProjects(db);
-  if (projects.length === 1) return projects[0]!.id;
-  throw new CLIError(
-    projects.length === 0 ? "there is no project yet" : "there are several projects; say which",
-    "E_USAGE",
-    projects.length === 0 ? "run `cuitty projects create NAME` or `cuitty serve` once" : "pass --project ID (see `cuitty projects list`)",
-  );
-}
 
 function notFound<T>(promise: Promise<T>): Promise<T> {
   return promise.catch((error) => {
@@ -36,9 +24,9 @@ export function registerAdmin(program: Command): void {
     .option("--json", "print JSON")
     .addHelpText("after", "\nExample:\n  cuitty projects create payments")
     .action((name: string, opts: { data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db) => {
-        const project = await createProject(db, name);
-        const key = await createApiKey(db, project.id, "admin", "created with the project");
+      withDatabase(opts, async (db, q) => {
+        const project = await q.createProject(db, name);
+        const key = await q.createApiKey(db, project.id, "admin", "created with the project");
         if (opts.json) return printJson({ projectId: project.id, name: project.name, keyId: key.keyId, apiKey: key.apiKey });
         info(`Created project ${paint("bold", name)}: ${project.id}`);
         info(`Admin key ${key.keyId} (shown once, keep it secret):`);
@@ -51,8 +39,8 @@ export function registerAdmin(program: Command): void {
     .option(...dataOption)
     .option("--json", "print JSON")
     .action((opts: { data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db) => {
-        const rows = await listProjects(db);
+      withDatabase(opts, async (db, q) => {
+        const rows = await q.listProjects(db);
         if (opts.json) return printJson(rows.map(({ githubWebhookSecret: _, ...p }) => p));
         if (rows.length === 0) return info("No projects yet. Run `cuitty projects create NAME`.");
         process.stdout.write(`${table(["ID", "NAME", "CREATED"], rows.map((p) => [p.id, p.name, relativeTime(p.createdAt)]))}\n`);
@@ -70,9 +58,9 @@ export function registerAdmin(program: Command): void {
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  cuitty keys create --scope ingest --label ci\n  cuitty keys create --project prj_1a2b3c --scope read --json")
     .action((opts: { project?: string; scope: "ingest" | "read" | "admin"; label?: string; data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db) => {
-        const projectId = await defaultProject(db, opts.project);
-        const key = await notFound(createApiKey(db, projectId, opts.scope, opts.label));
+      withDatabase(opts, async (db, q) => {
+        const projectId = await defaultProject(db, q, opts.project);
+        const key = await notFound(q.createApiKey(db, projectId, opts.scope, opts.label));
         if (opts.json) return printJson(key);
         info(`Issued ${opts.scope} key ${key.keyId} for ${projectId} (shown once, keep it secret):`);
         process.stdout.write(`${key.apiKey}\n`);
@@ -85,8 +73,8 @@ export function registerAdmin(program: Command): void {
     .option(...dataOption)
     .option("--json", "print JSON")
     .action((opts: { project?: string; data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db) => {
-        const rows = await listApiKeys(db, await defaultProject(db, opts.project));
+      withDatabase(opts, async (db, q) => {
+        const rows = await q.listApiKeys(db, await defaultProject(db, q, opts.project));
         if (opts.json) return printJson(rows);
         process.stdout.write(
           `${table(
@@ -103,8 +91,8 @@ export function registerAdmin(program: Command): void {
     .option("--json", "print JSON")
     .addHelpText("after", "\nExample:\n  cuitty keys revoke key_1a2b3c4d5e6f")
     .action((keyId: string, opts: { data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db) => {
-        const row = await notFound(revokeApiKey(db, keyId));
+      withDatabase(opts, async (db, q) => {
+        const row = await notFound(q.revokeApiKey(db, keyId));
         if (opts.json) return printJson({ ...row, revoked: true });
         info(`Revoked ${row.keyId} of ${row.projectId}.`);
       }),
@@ -117,10 +105,10 @@ export function registerAdmin(program: Command): void {
     .option("--json", "print JSON")
     .addHelpText("after", "\nExample:\n  cuitty backup ./backups/$(date +%F)")
     .action((dir: string, opts: { data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db) => {
+      withDatabase(opts, async (db, q) => {
         let files: string[];
         try {
-          files = await backupDatabase(db, dir);
+          files = await q.backupDatabase(db, dir);
         } catch (error) {
           throw new CLIError(String((error as Error).message), "E_DATA");
         }

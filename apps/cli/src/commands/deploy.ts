@@ -20,10 +20,4 @@ export function registerDeploy(program: Command): void {
   registerDeployList(program);
   registerDeployCurrent(program);
   registerDeployRollback(program);
-  // These commands were created before main.ts calls program.exitOverride(), so they do not inherit it;
-  // without it commander would exit(1) itself on a usage error instead of main mapping it to E_USAGE.
-  const families = new Set(["deploy", "deploys", "status", "rollback"]);
-  for (const cmd of program.commands.filter((c) => families.has(c.name()))) {
-    for (const c of [cmd, ...cmd.commands]) c.exitOverride();
-  }
 }

@@ -2,21 +2,9 @@
 import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
 import { CuittyError } from "@cuitty/core";
-import { type Database, listProjects, setGithubWebhookSecret } from "@cuitty/db";
-import { withDatabase } from "../dataDir.js";
+import { defaultProject, withDatabase } from "../dataDir.js";
 import { CLIError } from "../errors.js";
 import { info, printJson } from "../output.js";
-
-async function projectOrOnly(db: Database, given?: string): Promise<string> {
-  if (given) return given;
-  const projects = await listProjects(db);
-  if (projects.length === 1) return projects[0]!.id;
-  throw new CLIError(
-    projects.length === 0 ? "there is no project yet" : "there are several projects; say which",
-    "E_USAGE",
-    projects.length === 0 ? "run `cuitty projects create NAME` or `cuitty serve` once" : "pass --project ID (see `cuitty projects list`)",
-  );
-}
 
 export function registerGithub(program: Command): void {
   const github = program.command("github").description("GitHub integration: webhook secret for /webhooks/github");
@@ -33,13 +21,13 @@ export function registerGithub(program: Command): void {
       "\nExamples:\n  cuitty github webhook-secret set\n  cuitty github webhook-secret set --project prj_1a2b3c --secret \"$GITHUB_WEBHOOK_SECRET\"\n\nThen add a webhook in GitHub (Settings → Webhooks): payload URL\n  <portal>/webhooks/github?project=<projectId>&environment=production\ncontent type application/json, events \"Workflow runs\" (and \"Deployment statuses\").",
     )
     .action((opts: { project?: string; secret?: string; data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db) => {
+      withDatabase(opts, async (db, q) => {
         if (opts.secret !== undefined && opts.secret.length < 16) {
           throw new CLIError("the webhook secret is too short", "E_USAGE", "use at least 16 characters, or omit --secret to generate one");
         }
-        const projectId = await projectOrOnly(db, opts.project);
+        const projectId = await defaultProject(db, q, opts.project);
         const value = opts.secret ?? randomBytes(32).toString("hex");
-        await setGithubWebhookSecret(db, projectId, value).catch((error) => {
+        await q.setGithubWebhookSecret(db, projectId, value).catch((error) => {
           if (error instanceof CuittyError && error.code === "NOT_FOUND") throw new CLIError(error.message, "E_NOT_FOUND", "see `cuitty projects list`");
           throw error;
         });

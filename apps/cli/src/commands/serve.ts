@@ -1,6 +1,5 @@
 // `cuitty serve`: the server and dashboard on the embedded libSQL files (or a libSQL server).
 import type { Command } from "commander";
-import { loadConfig, startServer } from "@cuitty/server";
 import { CLIError } from "../errors.js";
 import { info, paint } from "../output.js";
 import { parsePort } from "./parse.js";
@@ -14,6 +13,7 @@ export function registerServe(program: Command): void {
     .option("-d, --data <dir>", "data directory for the libSQL files (env CUITTY_DATA_DIR)")
     .addHelpText("after", "\nExamples:\n  cuitty serve\n  cuitty serve --port 8080 --data /var/lib/cuitty")
     .action(async (opts: { port?: number; host?: string; data?: string }) => {
+      const { loadConfig, startServer } = await import("@cuitty/server");
       let config;
       try {
         config = loadConfig(process.env, { port: opts.port, host: opts.host, dataDir: opts.data });
