@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { ServerResponse } from "node:http";
-import { dirname, extname, join, normalize, sep } from "node:path";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -33,7 +33,9 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Cuitty Deploys</t
 <h1>Cuitty Deploys is running</h1><p>The dashboard is not built. Run <code>pnpm build</code> (or the README's start command), then reload.</p>
 <p>The API is at <code>/trpc</code>; health at <code>/healthz</code>.</p></body>`;
 
-export async function serveStatic(dir: string | undefined, pathname: string, res: ServerResponse): Promise<void> {
+export async function serveStatic(configuredDir: string | undefined, pathname: string, res: ServerResponse): Promise<void> {
+  // Resolved so a configured folder with a trailing slash still passes the containment check.
+  const dir = configuredDir && resolve(configuredDir);
   if (!dir) {
     res.writeHead(200, { "content-type": TYPES[".html"]! });
     res.end(NOT_BUILT);

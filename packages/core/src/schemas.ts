@@ -40,6 +40,8 @@ export const emitBatchSchema = z.strictObject({ events: z.array(deployEventSchem
 
 const limit = z.number().int().min(1).max(200).default(50);
 const cursor = optional(z.string().max(100));
+/** Sent by TanStack Query's infinite queries; pages only go one way, so it is accepted and ignored. */
+const direction = z.enum(["forward", "backward"]).optional();
 
 export const listDeploysSchema = z
   .strictObject({
@@ -50,6 +52,7 @@ export const listDeploysSchema = z
     until: optional(unixSeconds),
     limit,
     cursor,
+    direction,
   })
   .prefault({});
 export type ListDeploysInput = z.input<typeof listDeploysSchema>;
@@ -62,6 +65,7 @@ export const timelineSchema = z.strictObject({
   until: optional(unixSeconds),
   limit,
   cursor,
+  direction,
 });
 
 export const deployIdSchema = z.strictObject({ id: z.number().int().positive() });
