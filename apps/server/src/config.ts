@@ -13,6 +13,8 @@ const envSchema = z.object({
   CUITTY_RATE_LIMIT: z.coerce.number().int().min(0).default(2000),
   CUITTY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   CUITTY_HEALTH_WORKER: z.enum(["on", "off"]).default("on"),
+  CUITTY_GITHUB_TOKEN: z.string().min(1).optional(),
+  CUITTY_GITHUB_API_URL: z.string().url().default("https://api.github.com"),
 });
 
 export interface ServerConfig {
@@ -29,6 +31,9 @@ export interface ServerConfig {
   rateLimit: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   healthWorker: boolean;
+  /** For rollback hooks that dispatch a GitHub workflow (needs actions:write on the repository). */
+  githubToken?: string;
+  githubApiUrl: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -51,6 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimit: e.CUITTY_RATE_LIMIT,
     logLevel: e.CUITTY_LOG_LEVEL,
     healthWorker: e.CUITTY_HEALTH_WORKER === "on",
+    githubToken: e.CUITTY_GITHUB_TOKEN,
+    githubApiUrl: e.CUITTY_GITHUB_API_URL,
     ...defined,
   };
 }

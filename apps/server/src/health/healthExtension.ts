@@ -8,11 +8,9 @@ import { HealthWorker, type HealthWorkerOptions } from "./healthWorker.js";
  */
 export function healthExtension(options: HealthWorkerOptions = {}): ExtensionFactory {
   return ({ db, log, config }) => {
-    // GitHub settings come from the server config once it has them (CUITTY_GITHUB_TOKEN, CUITTY_GITHUB_API_URL).
-    const github = config as { githubToken?: string; githubApiUrl?: string };
     const worker = new HealthWorker(db, log, {
-      githubToken: github.githubToken,
-      githubApiUrl: github.githubApiUrl,
+      githubToken: config.githubToken,
+      githubApiUrl: config.githubApiUrl,
       ...options,
     });
     if (config.healthWorker) worker.start();
