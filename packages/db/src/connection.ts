@@ -8,7 +8,8 @@ import { migrate } from "drizzle-orm/libsql/migrator";
 import * as auditSchema from "./schema/audit.js";
 import * as deploysSchema from "./schema/deploys.js";
 import * as perfSchema from "./schema/perf.js";
-import { serializedClient } from "./serializedClient.js";
+import { type HotPath, clientHotPath, openHotPath } from "./hotPath.js";
+import { createFileLock, serializedClient } from "./serializedClient.js";
 
 export const MODULES = ["deploys", "audit", "perf"] as const;
 export type ModuleName = (typeof MODULES)[number];
@@ -38,6 +39,8 @@ export interface Database {
    * for cross-module queries. `schemas` names the schema each module's tables live in.
    */
   cross: { client: Client; schemas: Record<ModuleName, string>; ensureAttached(): Promise<void> };
+  /** deploys.db for the ingest hot path and key lookups: cached prepared statements (see hotPath.ts). */
+  hot: HotPath;
   /** Where the data lives, for logs: a folder or a server URL (without credentials). */
   location: string;
   embedded: boolean;
@@ -63,21 +66,26 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const dataDir = resolve(config.dataDir);
   const clients = {} as Record<ModuleName, Client>;
   let cross: Client;
+  let hot: HotPath;
   let schemas: Record<ModuleName, string>;
   if (config.url) {
     // One remote database: modules share it, so cross-module queries need no ATTACH.
     const client = createClient({ url: config.url, authToken: config.authToken });
     for (const m of MODULES) clients[m] = client;
     cross = client;
+    hot = clientHotPath(client);
     schemas = { deploys: "main", audit: "main", perf: "main" };
   } else {
     mkdirSync(dataDir, { recursive: true });
     // One connection per module file, one operation at a time (see serializedClient).
+    const deploysLock = createFileLock();
     for (const m of MODULES) {
-      clients[m] = serializedClient(createClient({ url: fileUrl(join(dataDir, `${m}.db`)), concurrency: 1, timeout }));
+      const lock = m === "deploys" ? deploysLock : createFileLock();
+      clients[m] = serializedClient(createClient({ url: fileUrl(join(dataDir, `${m}.db`)), concurrency: 1, timeout }), lock);
       await applyPragmas(clients[m], synchronous);
     }
     cross = serializedClient(createClient({ url: fileUrl(join(dataDir, "deploys.db")), concurrency: 1, timeout }));
+    hot = openHotPath(join(dataDir, "deploys.db"), deploysLock, { synchronous, busyTimeoutMs: timeout });
     schemas = { deploys: "main", audit: "audit", perf: "perf" };
   }
 
@@ -108,12 +116,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     ...db,
     clients,
     cross: { client: cross, schemas, ensureAttached },
+    hot,
     location: config.url ? new URL(config.url).origin : dataDir,
     embedded: !config.url,
     dataDir,
     close() {
       if (closed) return;
       closed = true;
+      hot.close();
       for (const c of new Set([...Object.values(clients), cross])) c.close();
     },
   };

@@ -8,32 +8,42 @@ import type { Client, Transaction } from "@libsql/client";
 
 const LOCK_TIMEOUT_MS = 30_000;
 
-export function serializedClient(client: Client): Client {
-  let tail: Promise<void> = Promise.resolve();
-
+/** A FIFO lock for one database file, shared by every in-process connection to it. */
+export interface FileLock {
   /** Resolves with a release function once every earlier holder has released. */
-  function acquire(): Promise<() => void> {
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const previous = tail;
-    tail = previous.then(() => mine);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`database busy for ${LOCK_TIMEOUT_MS} ms (a transaction was left open?)`)),
-        LOCK_TIMEOUT_MS,
+  acquire(): Promise<() => void>;
+}
+
+export function createFileLock(): FileLock {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    acquire() {
+      let release!: () => void;
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      const previous = tail;
+      tail = previous.then(() => mine);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`database busy for ${LOCK_TIMEOUT_MS} ms (a transaction was left open?)`)),
+          LOCK_TIMEOUT_MS,
+        );
+        timer.unref?.();
+      });
+      return Promise.race([previous, timeout]).then(
+        () => (clearTimeout(timer), release),
+        (error) => {
+          // Give up our place without blocking those behind us.
+          previous.then(release);
+          throw error;
+        },
       );
-      timer.unref?.();
-    });
-    return Promise.race([previous, timeout]).then(
-      () => (clearTimeout(timer), release),
-      (error) => {
-        // Give up our place without blocking those behind us.
-        previous.then(release);
-        throw error;
-      },
-    );
-  }
+    },
+  };
+}
+
+export function serializedClient(client: Client, lock: FileLock = createFileLock()): Client {
+  const acquire = () => lock.acquire();
 
   const locked =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>

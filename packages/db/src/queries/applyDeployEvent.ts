@@ -1,7 +1,6 @@
 // Writes of the lifecycle: an event or a rollback changes a deploy, records its event row and moves
 // the environment's current deploy, all in one write transaction (BEGIN IMMEDIATE: writers are
 // serialized, so two events can never both pass from the same state). Raw SQL: this is the hot path.
-import type { Client } from "@libsql/client";
 import { CuittyError, type DeployEvent, type DeployStatus, decideTransition } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { type SqlExecutor, deployViewById, deployViewColumnList, firstRow } from "./sqlViews.js";
@@ -21,20 +20,6 @@ interface DeployState {
   envId: number;
   status: DeployStatus;
   startedAt: number | null;
-}
-
-async function withWriteTransaction<T>(client: Client, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-  const tx = await client.transaction("write");
-  try {
-    const result = await fn(tx);
-    await tx.commit();
-    return result;
-  } catch (error) {
-    await tx.rollback().catch(() => {});
-    throw error;
-  } finally {
-    tx.close();
-  }
 }
 
 /** The target a rollback goes to: the given one after checks, or the default of DESIGN §2. */
@@ -226,7 +211,7 @@ export async function applyDeployEventIn(tx: SqlExecutor, projectId: string, eve
 }
 
 export function applyDeployEvent(db: Database, projectId: string, event: DeployEvent, now: number): Promise<EmitResult> {
-  return withWriteTransaction(db.clients.deploys, (tx) => applyDeployEventIn(tx, projectId, event, now));
+  return db.hot.transaction((tx) => applyDeployEventIn(tx, projectId, event, now));
 }
 
 export type BatchItemResult =
@@ -238,7 +223,7 @@ export type BatchItemResult =
  * refused event writes nothing and the others still apply; an unexpected error rolls back them all.
  */
 export function applyDeployEvents(db: Database, projectId: string, events: DeployEvent[], now: number): Promise<BatchItemResult[]> {
-  return withWriteTransaction(db.clients.deploys, async (tx) => {
+  return db.hot.transaction(async (tx) => {
     const results: BatchItemResult[] = [];
     for (const event of events) {
       try {
@@ -259,7 +244,7 @@ export function rollbackDeploy(
   input: { deployId: number; targetId?: number; reason?: string; actor?: string },
   now: number,
 ): Promise<EmitResult> {
-  return withWriteTransaction(db.clients.deploys, async (tx) => {
+  return db.hot.transaction(async (tx) => {
     const deploy = await firstRow<DeployState & { environment: string }>(tx, {
       sql: `SELECT d.id, d.env_id AS envId, d.status, d.started_at AS startedAt, e.name AS environment
             FROM deploys d JOIN environments e ON e.id = d.env_id WHERE d.id = ? AND d.project_id = ?`,

@@ -63,7 +63,7 @@ export async function revokeApiKey(db: Database, keyId: string, now = Math.floor
  */
 export async function findActiveKeys(db: Database, projectId: string) {
   const rows = rowsOf<{ keyId: string | null; secret: string | null; scope: ApiKeyScope | null }>(
-    await db.clients.deploys.execute({
+    await db.hot.execute({
       sql: `SELECT k.key_id AS keyId, k.secret AS secret, k.scope AS scope FROM projects p
             LEFT JOIN api_keys k ON k.project_id = p.id AND k.revoked_at IS NULL WHERE p.id = ?`,
       args: [projectId],

@@ -1,14 +1,12 @@
 // Raw SQL for the hot ingest path: the deploy view's SELECT, derived from the drizzle table so the
 // column list is never written twice, and a row mapper that keeps libSQL's column names.
-import type { InStatement, ResultSet } from "@libsql/client";
 import { getTableColumns } from "drizzle-orm";
 import { deploys } from "../schema/deploys.js";
 import type { DeployView } from "./views.js";
 
-/** Anything that runs a statement: a client or an open transaction. */
-export interface SqlExecutor {
-  execute(stmt: InStatement): Promise<ResultSet>;
-}
+import type { SqlExecutor, SqlResult } from "../hotPath.js";
+
+export type { SqlExecutor, SqlResult };
 
 const { projectId: _p, envId: _e, ...viewColumns } = getTableColumns(deploys);
 
@@ -22,11 +20,11 @@ export function deployViewColumnList(prefix = ""): string {
 /** `SELECT <every public deploy column>, e.name AS environment FROM deploys d JOIN environments e`. */
 export const DEPLOY_VIEW_SELECT = `SELECT ${deployViewColumnList("d.")}, e.name AS "environment" FROM deploys d JOIN environments e ON e.id = d.env_id`;
 
-export function rowsOf<T>(result: ResultSet): T[] {
+export function rowsOf<T>(result: SqlResult): T[] {
   return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i]])) as T);
 }
 
-export async function firstRow<T>(ex: SqlExecutor, stmt: InStatement): Promise<T | undefined> {
+export async function firstRow<T>(ex: SqlExecutor, stmt: Parameters<SqlExecutor["execute"]>[0]): Promise<T | undefined> {
   return rowsOf<T>(await ex.execute(stmt))[0];
 }
 

@@ -1,0 +1,113 @@
+// The ingest hot path's connection: synchronous libSQL with cached prepared statements.
+//
+// Through @libsql/client every statement is prepared (and its columns read) anew, which costs more
+// than running it; an event takes four statements. Here each SQL text is prepared once. The
+// connection shares the file's FIFO lock with the module's client, so the two never hold the write
+// lock against each other inside this process. With a libSQL server URL it falls back to the client.
+import type { Client } from "@libsql/client";
+import Database from "libsql";
+import type { FileLock } from "./serializedClient.js";
+
+export interface SqlResult {
+  columns: string[];
+  rows: ArrayLike<unknown>[];
+}
+
+/** Anything that runs a statement: a client, an open transaction, or the hot path. */
+export interface SqlExecutor {
+  execute(stmt: string | { sql: string; args?: unknown[] }): Promise<SqlResult>;
+}
+
+export interface HotPath extends SqlExecutor {
+  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE), committed when it resolves. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+type Statement = ReturnType<InstanceType<typeof Database>["prepare"]>;
+const CACHE_SIZE = 256;
+
+export function openHotPath(path: string, lock: FileLock, opts: { synchronous: string; busyTimeoutMs: number }): HotPath {
+  const conn = new Database(path, { timeout: opts.busyTimeoutMs });
+  conn.exec(`PRAGMA busy_timeout = ${opts.busyTimeoutMs}`);
+  conn.exec(`PRAGMA synchronous = ${opts.synchronous}`);
+  conn.exec("PRAGMA foreign_keys = ON");
+  const cache = new Map<string, { stmt: Statement; columns: string[]; reader: boolean }>();
+
+  function prepared(sql: string) {
+    let entry = cache.get(sql);
+    if (!entry) {
+      const stmt = conn.prepare(sql);
+      const reader = stmt.reader;
+      entry = { stmt, reader, columns: reader ? stmt.columns().map((c: { name: string }) => c.name) : [] };
+      if (reader) stmt.raw(true);
+      if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(sql, entry);
+    }
+    return entry;
+  }
+
+  function run(stmt: string | { sql: string; args?: unknown[] }): SqlResult {
+    const { sql, args = [] } = typeof stmt === "string" ? { sql: stmt } : stmt;
+    const { stmt: s, reader, columns } = prepared(sql);
+    if (!reader) {
+      s.run(args as never);
+      return { columns: [], rows: [] };
+    }
+    return { columns, rows: s.all(args as never) as unknown[][] };
+  }
+
+  const inTx: SqlExecutor = { execute: async (stmt) => run(stmt) };
+  return {
+    async execute(stmt) {
+      const release = await lock.acquire();
+      try {
+        return run(stmt);
+      } finally {
+        release();
+      }
+    },
+    async transaction(fn) {
+      const release = await lock.acquire();
+      try {
+        conn.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await fn(inTx);
+          conn.exec("COMMIT");
+          return result;
+        } catch (error) {
+          if (conn.inTransaction) conn.exec("ROLLBACK");
+          throw error;
+        }
+      } finally {
+        release();
+      }
+    },
+    close: () => conn.close(),
+  };
+}
+
+/** The same interface over a @libsql/client (a libSQL server): no statement cache, same semantics. */
+export function clientHotPath(client: Client): HotPath {
+  const execute = (stmt: string | { sql: string; args?: unknown[] }) =>
+    client.execute(typeof stmt === "string" ? stmt : { sql: stmt.sql, args: (stmt.args ?? []) as never });
+  return {
+    execute,
+    async transaction(fn) {
+      const tx = await client.transaction("write");
+      try {
+        const result = await fn({
+          execute: (stmt) => tx.execute(typeof stmt === "string" ? stmt : { sql: stmt.sql, args: (stmt.args ?? []) as never }),
+        });
+        await tx.commit();
+        return result;
+      } catch (error) {
+        await tx.rollback().catch(() => {});
+        throw error;
+      } finally {
+        tx.close();
+      }
+    },
+    close: () => {},
+  };
+}
