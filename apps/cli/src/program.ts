@@ -4,6 +4,9 @@ import { registerAdmin } from "./commands/admin.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerServe } from "./commands/serve.js";
 import { registerGithub } from "./commands/github.js";
+import { registerDora } from "./commands/dora.js";
+import { registerMarkBad } from "./commands/markBad.js";
+import { registerHooks } from "./commands/hooks.js";
 
 export function buildProgram(): Command {
   const program = new Command("cuitty")
@@ -20,5 +23,8 @@ export function buildProgram(): Command {
   registerAdmin(program);
   registerDeploy(program);
   registerGithub(program);
+  registerDora(program);
+  registerMarkBad(program);
+  registerHooks(program);
   return program;
 }

@@ -7,3 +7,5 @@ export { defaultExtensions } from "./extensions.js";
 export { healthExtension } from "./health/healthExtension.js";
 export { HealthWorker, type HealthWorkerOptions } from "./health/healthWorker.js";
 export { HOOK_DELIVERY_HEADER, HOOK_EVENT_HEADER } from "./health/deliverHook.js";
+export { hooksExtension } from "./hooks/hooksExtension.js";
+export { HookWorker, type HookWorkerOptions } from "./hooks/hookWorker.js";

@@ -7,3 +7,5 @@ export * from "./schemas.js";
 export * from "./signature.js";
 export * from "./signingFetch.js";
 export * from "./github.js";
+export * from "./metrics.js";
+export * from "./hooks.js";

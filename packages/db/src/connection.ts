@@ -7,11 +7,12 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as auditSchema from "./schema/audit.js";
 import * as deploysSchema from "./schema/deploys.js";
+import * as hooksSchema from "./schema/hooks.js";
 import * as perfSchema from "./schema/perf.js";
 import { type HotPath, clientHotPath, openHotPath } from "./hotPath.js";
 import { createFileLock, serializedClient } from "./serializedClient.js";
 
-export const MODULES = ["deploys", "audit", "perf"] as const;
+export const MODULES = ["deploys", "audit", "perf", "hooks"] as const;
 export type ModuleName = (typeof MODULES)[number];
 
 export interface DatabaseConfig {
@@ -33,9 +34,10 @@ export interface Database {
   deploys: LibSQLDatabase<typeof deploysSchema>;
   audit: LibSQLDatabase<typeof auditSchema>;
   perf: LibSQLDatabase<typeof perfSchema>;
+  hooks: LibSQLDatabase<typeof hooksSchema>;
   clients: Record<ModuleName, Client>;
   /**
-   * A connection on deploys.db with the other module files attached (as `audit` and `perf`),
+   * A connection on deploys.db with the other module files attached (as `audit`, `perf` and `hooks`),
    * for cross-module queries. `schemas` names the schema each module's tables live in.
    */
   cross: { client: Client; schemas: Record<ModuleName, string>; ensureAttached(): Promise<void> };
@@ -74,7 +76,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     for (const m of MODULES) clients[m] = client;
     cross = client;
     hot = clientHotPath(client);
-    schemas = { deploys: "main", audit: "main", perf: "main" };
+    schemas = { deploys: "main", audit: "main", perf: "main", hooks: "main" };
   } else {
     mkdirSync(dataDir, { recursive: true });
     // One connection per module file, one operation at a time (see serializedClient).
@@ -86,13 +88,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     }
     cross = serializedClient(createClient({ url: fileUrl(join(dataDir, "deploys.db")), concurrency: 1, timeout }));
     hot = openHotPath(join(dataDir, "deploys.db"), deploysLock, { synchronous, busyTimeoutMs: timeout });
-    schemas = { deploys: "main", audit: "audit", perf: "perf" };
+    schemas = { deploys: "main", audit: "audit", perf: "perf", hooks: "hooks" };
   }
 
   const db = {
     deploys: drizzle(clients.deploys, { schema: deploysSchema }),
     audit: drizzle(clients.audit, { schema: auditSchema }),
     perf: drizzle(clients.perf, { schema: perfSchema }),
+    hooks: drizzle(clients.hooks, { schema: hooksSchema }),
   };
   for (const m of MODULES) {
     await migrate(db[m] as LibSQLDatabase<Record<string, unknown>>, {
@@ -105,7 +108,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     if (config.url) return;
     // A pooled connection can be replaced after an error; re-attach whenever it is missing.
     const attached = new Set((await cross.execute("PRAGMA database_list")).rows.map((r) => String(r.name)));
-    for (const m of ["audit", "perf"] as const) {
+    for (const m of ["audit", "perf", "hooks"] as const) {
       if (!attached.has(m)) await cross.execute({ sql: `ATTACH DATABASE ? AS ${m}`, args: [join(dataDir, `${m}.db`)] });
     }
   };

@@ -1,0 +1,116 @@
+// `cuitty hooks add|list|remove|deliveries`: the project's signed outbound event subscriptions (admin key).
+import { type Command, InvalidArgumentError } from "commander";
+import { HOOK_EVENT_TYPES, HOOK_FORMATS, type HookEventType, type HookFormat } from "@cuitty/core";
+import { call } from "../apiErrors.js";
+import { createApiClient } from "../client.js";
+import { resolveConnection } from "../config.js";
+import { info, paint, printJson, relativeTime, table } from "../output.js";
+import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
+
+function parseEvents(value: string): HookEventType[] {
+  const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const full = names.map((n) => (n.startsWith("deploy.") ? n : `deploy.${n}`));
+  const bad = full.filter((n) => !(HOOK_EVENT_TYPES as readonly string[]).includes(n));
+  if (bad.length || full.length === 0) throw new InvalidArgumentError(`events are a comma-separated list of ${HOOK_EVENT_TYPES.join(", ")}`);
+  return full as HookEventType[];
+}
+
+function parseFormat(value: string): HookFormat {
+  const f = HOOK_FORMATS.find((x) => x === value);
+  if (!f) throw new InvalidArgumentError(`a format is one of ${HOOK_FORMATS.join(", ")}`);
+  return f;
+}
+
+function parseId(value: string): number {
+  const n = Number(value.replace(/^#/, ""));
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("a hook id is a positive whole number (see `cuitty hooks list`)");
+  return n;
+}
+
+interface AddFlags extends CommonFlags {
+  secret?: string;
+  events?: HookEventType[];
+  env?: string[];
+  format: HookFormat;
+}
+
+export function registerHooks(program: Command): void {
+  const hooks = program.command("hooks").description("signed outbound events: every transition, health change, rollback and mark (admin key)");
+  hooks.exitOverride();
+
+  const add = hooks
+    .command("add")
+    .description("send events to a URL, signed like the wire protocol with the hook's secret")
+    .argument("<url>", "the receiver, http(s)")
+    .option("--secret <secret>", "sign with this secret (default: a new one, printed once)")
+    .option("--events <list>", "only these events, e.g. live,failed,rolled_back,marked_bad,health", parseEvents)
+    .option("-e, --env <name>", "only this environment (repeat for more)", (v: string, prev: string[] = []) => [...prev, parseEnvironment(v)])
+    .option("--format <json|slack>", "json (default) or Slack-compatible {\"text\": …}", parseFormat, "json" as HookFormat);
+  const list = hooks.command("list").description("the subscriptions, with what is pending and the last error");
+  const remove = hooks.command("remove").description("stop sending to a subscription").argument("<id>", "hook id", parseId);
+  const deliveries = hooks
+    .command("deliveries")
+    .description("the latest delivery attempts of a subscription")
+    .argument("<id>", "hook id", parseId)
+    .option("--limit <n>", "how many", (v: string) => Number(v), 20);
+  for (const cmd of [add, list, remove, deliveries]) {
+    addConnectionOptions(cmd);
+    cmd.exitOverride();
+  }
+  withConnectionHelp(add, ["cuitty hooks add https://hooks.example.com/cuitty --events live,failed -e production", "cuitty hooks add https://hooks.slack.com/services/T/B/X --format slack"]);
+
+  add.action(async (url: string, flags: AddFlags) => {
+    const conn = resolveConnection(flags);
+    const client = createApiClient(conn);
+    const r = await call(conn, () =>
+      client.hooks.add.mutate({ url, secret: flags.secret, events: flags.events, environments: flags.env, format: flags.format }),
+    );
+    if (flags.json) return printJson(r);
+    info(`hook #${r.subscription.id} sends ${r.subscription.events?.join(", ") ?? "every event"} to ${url}`);
+    if (!flags.secret) {
+      info(`secret (shown once; receivers verify x-cuitty-signature with it):`);
+      process.stdout.write(`${r.secret}\n`);
+    }
+  });
+  list.action(async (flags: CommonFlags) => {
+    const conn = resolveConnection(flags);
+    const client = createApiClient(conn);
+    const subs = await call(conn, () => client.hooks.list.query());
+    if (flags.json) return printJson(subs);
+    if (subs.length === 0) return info("no hooks yet; add one with `cuitty hooks add URL`");
+    process.stdout.write(
+      `${table(
+        ["ID", "URL", "EVENTS", "ENVS", "FORMAT", "PENDING", "LAST DELIVERY", "LAST ERROR"],
+        subs.map((s) => [
+          `#${s.id}`,
+          s.url,
+          s.events?.map((e) => e.replace("deploy.", "")).join(",") ?? "all",
+          s.environments?.join(",") ?? "all",
+          s.format,
+          String(s.pending),
+          relativeTime(s.lastDeliveredAt),
+          s.lastError ? paint("red", s.lastError.slice(0, 60)) : "",
+        ]),
+      )}\n`,
+    );
+  });
+  remove.action(async (id: number, flags: CommonFlags) => {
+    const conn = resolveConnection(flags);
+    const client = createApiClient(conn);
+    const r = await call(conn, () => client.hooks.remove.mutate({ id }));
+    if (flags.json) return printJson(r);
+    info(`hook #${id} removed.`);
+  });
+  deliveries.action(async (id: number, flags: CommonFlags & { limit: number }) => {
+    const conn = resolveConnection(flags);
+    const client = createApiClient(conn);
+    const rows = await call(conn, () => client.hooks.deliveries.query({ id, limit: flags.limit }));
+    if (flags.json) return printJson(rows);
+    process.stdout.write(
+      `${table(
+        ["WHEN", "EVENT", "DEPLOY", "ATTEMPT", "OUTCOME", "STATUS", "MS", "ERROR"],
+        rows.map((d) => [relativeTime(d.at), d.eventType, `#${d.deployId}`, String(d.attempt), d.outcome, String(d.statusCode ?? "-"), String(d.durationMs), d.error ?? ""]),
+      )}\n`,
+    );
+  });
+}

@@ -1,0 +1,141 @@
+// Phase timings from deploy_events: how long deploys spend initiated, building and deploying before live,
+// per deploy (for its detail page) and as median/p90 per environment and range, with skipped phases counted.
+import { CuittyError, type DeployStatus, type MetricBucket, PHASES, type Phase } from "@cuitty/core";
+import type { Database } from "../connection.js";
+import { resolveMetricRange } from "./dora.js";
+import { RANGE_KEY, bucketSql, sampleStats } from "./metricStats.js";
+import { rowsOf } from "./sqlViews.js";
+
+const PHASE_ORDER: Record<string, number> = { initiated: 0, building: 1, deploying: 2, live: 3 };
+
+/**
+ * Per deploy and phase: the seconds from entering the phase to entering the next phase it moved forward to
+ * (a phase that ended in `failed` is not a sample). `total`: first event to live, when the first event was
+ * not live itself. Deploys are those started in the range (index env_id, started_at).
+ */
+const PHASE_SAMPLES = (bucket: MetricBucket) => `ranged AS (
+    SELECT d.id, ${bucketSql("d.started_at", bucket)} AS b FROM deploys d
+    WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3),
+  ev AS (
+    SELECT ev.deploy_id, r.b, ev.to_status, ev.occurred_at,
+      lead(ev.to_status) OVER w AS next_status, lead(ev.occurred_at) OVER w AS next_at,
+      first_value(ev.to_status) OVER w AS first_status, first_value(ev.occurred_at) OVER w AS first_at
+    FROM deploy_events ev JOIN ranged r ON r.id = ev.deploy_id
+    WINDOW w AS (PARTITION BY ev.deploy_id ORDER BY ev.id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),
+  samples AS (
+    SELECT to_status AS phase, b, max(0, next_at - occurred_at) AS v FROM ev
+      WHERE to_status IN ('initiated', 'building', 'deploying') AND next_status IN ('building', 'deploying', 'live')
+    UNION ALL
+    SELECT 'total' AS phase, b, max(0, occurred_at - first_at) AS v FROM ev
+      WHERE to_status = 'live' AND first_status != 'live')`;
+
+export interface PhaseStats {
+  phase: Phase | "total";
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  samples: number;
+}
+
+export interface PhaseTimings {
+  environment: string;
+  from: number;
+  to: number;
+  bucket: MetricBucket;
+  /** Over the whole range; `skipped`: deploys that reached live through earlier phases without this one. */
+  phases: (PhaseStats & { skipped: number })[];
+  series: { start: number; phases: PhaseStats[] }[];
+}
+
+const ALL_PHASES = [...PHASES, "total"] as const;
+
+export async function phaseTimings(
+  db: Database,
+  projectId: string,
+  input: { environment: string; from?: number; to?: number; bucket: MetricBucket },
+  now: number,
+): Promise<PhaseTimings> {
+  const r = await resolveMetricRange(db, projectId, input, now);
+  const args = [r.envId, r.from, r.to];
+  const stats = await sampleStats(db, PHASE_SAMPLES(r.bucket), args, "phase");
+  const skipped = rowsOf<{ phase: string; n: number }>(
+    await db.clients.deploys.execute({
+      sql: `WITH ranged AS (SELECT d.id FROM deploys d WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3),
+        reached AS (SELECT ev.deploy_id, group_concat(ev.to_status) AS seen, count(*) AS n FROM deploy_events ev
+          JOIN ranged r ON r.id = ev.deploy_id GROUP BY ev.deploy_id HAVING sum(ev.to_status = 'live') > 0 AND count(*) > 1)
+        SELECT p.value AS phase, count(*) AS n FROM reached, json_each('["initiated","building","deploying"]') p
+        WHERE instr(',' || reached.seen || ',', ',' || p.value || ',') = 0 GROUP BY p.value`,
+      args,
+    }),
+  );
+  const key = (phase: string, b: number) => `${phase}:${b}`;
+  const byKey = new Map(stats.map((s) => [key(String((s as unknown as { phase: string }).phase), s.b), s]));
+  const statsOf = (phase: Phase | "total", b: number): PhaseStats => {
+    const s = byKey.get(key(phase, b));
+    return { phase, medianSeconds: s?.median ?? null, p90Seconds: s?.p90 ?? null, samples: s?.n ?? 0 };
+  };
+  const skippedBy = new Map(skipped.map((s) => [s.phase, Number(s.n)]));
+  return {
+    environment: r.environment,
+    from: r.from,
+    to: r.to,
+    bucket: r.bucket,
+    phases: ALL_PHASES.map((p) => ({ ...statsOf(p, RANGE_KEY), skipped: p === "total" ? 0 : (skippedBy.get(p) ?? 0) })),
+    series: r.starts.map((start) => ({ start, phases: ALL_PHASES.map((p) => statsOf(p, start)) })),
+  };
+}
+
+export type PhaseState = "done" | "failed" | "running" | "skipped" | "not_reached";
+
+export interface DeployPhase {
+  phase: Phase;
+  state: PhaseState;
+  enteredAt: number | null;
+  leftAt: number | null;
+  /** Time in the phase (up to now while running); null when skipped or pending. */
+  durationSeconds: number | null;
+}
+
+/** The phases of one deploy from its events; `totalSeconds`: first event to live. */
+export async function deployPhases(
+  db: Database,
+  projectId: string,
+  deployId: number,
+  now: number,
+): Promise<{ deployId: number; status: DeployStatus; phases: DeployPhase[]; totalSeconds: number | null }> {
+  const rows = rowsOf<{ toStatus: DeployStatus; occurredAt: number; status: DeployStatus }>(
+    await db.clients.deploys.execute({
+      sql: `SELECT ev.to_status AS "toStatus", ev.occurred_at AS "occurredAt", d.status FROM deploys d
+            LEFT JOIN deploy_events ev ON ev.deploy_id = d.id WHERE d.id = ? AND d.project_id = ? ORDER BY ev.id`,
+      args: [deployId, projectId],
+    }),
+  );
+  if (rows.length === 0) throw new CuittyError("NOT_FOUND", `deploy #${deployId} does not exist in this project`);
+  const events = rows.filter((e) => e.toStatus !== null).map((e) => ({ to: e.toStatus, at: Number(e.occurredAt) }));
+  const furthest = Math.max(-1, ...events.map((e) => PHASE_ORDER[e.to] ?? -1));
+  const phases = PHASES.map((phase): DeployPhase => {
+    const i = events.findIndex((e) => e.to === phase);
+    if (i < 0) {
+      // Never entered: skipped when the deploy got past it, else (still before it, or failed earlier) not reached.
+      const passed = furthest > PHASE_ORDER[phase]!;
+      return { phase, state: passed ? "skipped" : "not_reached", enteredAt: null, leftAt: null, durationSeconds: null };
+    }
+    const entered = events[i]!.at;
+    const next = events[i + 1];
+    if (!next) return { phase, state: "running", enteredAt: entered, leftAt: null, durationSeconds: Math.max(0, now - entered) };
+    return {
+      phase,
+      state: next.to === "failed" ? "failed" : "done",
+      enteredAt: entered,
+      leftAt: next.at,
+      durationSeconds: Math.max(0, next.at - entered),
+    };
+  });
+  const live = events.find((e) => e.to === "live");
+  const first = events[0];
+  return {
+    deployId,
+    status: rows[0]!.status,
+    phases,
+    totalSeconds: live && first && first.to !== "live" ? Math.max(0, live.at - first.at) : null,
+  };
+}
