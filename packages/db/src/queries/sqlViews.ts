@@ -11,10 +11,16 @@ export type { SqlExecutor, SqlResult };
 const { projectId: _p, envId: _e, ...viewColumns } = getTableColumns(deploys);
 
 /** Every public deploy column as its camelCase key, e.g. `commit_sha AS "commitSha"` (prefix: a table alias). */
+const columnLists = new Map<string, string>();
 export function deployViewColumnList(prefix = ""): string {
-  return Object.entries(viewColumns)
-    .map(([key, col]) => `${prefix}${col.name} AS "${key}"`)
-    .join(", ");
+  let list = columnLists.get(prefix);
+  if (list === undefined) {
+    list = Object.entries(viewColumns)
+      .map(([key, col]) => `${prefix}${col.name} AS "${key}"`)
+      .join(", ");
+    columnLists.set(prefix, list);
+  }
+  return list;
 }
 
 /** `SELECT <every public deploy column>, e.name AS environment FROM deploys d JOIN environments e`. */
