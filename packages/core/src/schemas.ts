@@ -43,22 +43,8 @@ const cursor = optional(z.string().max(100));
 /** Sent by TanStack Query's infinite queries; pages only go one way, so it is accepted and ignored. */
 const direction = z.enum(["forward", "backward"]).optional();
 
-export const listDeploysSchema = z
-  .strictObject({
-    environment: optional(environmentName),
-    status: optional(deployStatus),
-    branch: optional(shortText(255)),
-    since: optional(unixSeconds),
-    until: optional(unixSeconds),
-    limit,
-    cursor,
-    direction,
-  })
-  .prefault({});
-export type ListDeploysInput = z.input<typeof listDeploysSchema>;
-
-export const timelineSchema = z.strictObject({
-  environment: environmentName,
+/** The filters and paging shared by deploys.list and deploys.timeline. */
+const pageOfDeploys = {
   status: optional(deployStatus),
   branch: optional(shortText(255)),
   since: optional(unixSeconds),
@@ -66,7 +52,12 @@ export const timelineSchema = z.strictObject({
   limit,
   cursor,
   direction,
-});
+};
+
+export const listDeploysSchema = z.strictObject({ environment: optional(environmentName), ...pageOfDeploys }).prefault({});
+export type ListDeploysInput = z.input<typeof listDeploysSchema>;
+
+export const timelineSchema = z.strictObject({ environment: environmentName, ...pageOfDeploys });
 
 export const deployIdSchema = z.strictObject({ id: z.number().int().positive() });
 
