@@ -102,6 +102,7 @@ export const deploys = sqliteTable(
     index("deploys_project_status_idx").on(t.projectId, t.status, t.startedAt, t.id),
     index("deploys_project_branch_idx").on(t.projectId, t.branch, t.startedAt, t.id),
     index("deploys_env_live_idx").on(t.envId, t.liveAt),
+    index("deploys_env_completed_idx").on(t.envId, t.completedAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `deploys_env_completed_idx` ON `deploys` (`env_id`,`completed_at`);
