@@ -42,4 +42,5 @@ for (const { name, base, full } of rows) {
   console.log(`${name.padEnd(18)} baseline ${f(base.eventsPerSecond)} ${f(base.p50, 1)} ${f(base.p99, 1)} ${f(base.errors)}`);
   console.log(`${"".padEnd(18)} cuitty   ${f(full.eventsPerSecond)} ${f(full.p50, 1)} ${f(full.p99, 1)} ${f(full.errors)}`);
   console.log(`${"".padEnd(18)} ratio    ${f((full.eventsPerSecond / base.eventsPerSecond) * 100, 1)} %\n`);
+  for (const r of [base, full]) if (r.lastError) console.log(`  last error: ${r.lastError}`);
 }

@@ -9,6 +9,7 @@ const latencies = [];
 let events = 0;
 let errors = 0;
 let seq = 0;
+let lastError;
 
 function body() {
   const make = () => {
@@ -24,16 +25,21 @@ async function loop(deadline) {
     const ts = Math.floor(Date.now() / 1000);
     const sig = createHmac("sha256", apiKey).update(`${ts}\nPOST\n${path}\n${b}`).digest("hex");
     const t0 = performance.now();
-    const res = await request(url + path, {
-      method: "POST",
-      dispatcher: agent,
-      body: b,
-      headers: { "content-type": "application/json", "x-cuitty-project": projectId, "x-cuitty-timestamp": String(ts), "x-cuitty-signature": `v1=${sig}` },
-    });
-    await res.body.text();
-    latencies.push(performance.now() - t0);
-    if (res.statusCode === 200) events += batch || 1;
-    else errors++;
+    try {
+      const res = await request(url + path, {
+        method: "POST",
+        dispatcher: agent,
+        body: b,
+        headers: { "content-type": "application/json", "x-cuitty-project": projectId, "x-cuitty-timestamp": String(ts), "x-cuitty-signature": `v1=${sig}` },
+      });
+      await res.body.text();
+      latencies.push(performance.now() - t0);
+      if (res.statusCode === 200) events += batch || 1;
+      else errors++;
+    } catch (error) {
+      errors++;
+      lastError = String(error);
+    }
   }
 }
 
@@ -43,5 +49,5 @@ await Promise.all(Array.from({ length: connections }, () => loop(deadline)));
 const elapsed = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-parentPort.postMessage({ eventsPerSecond: events / elapsed, requests: latencies.length, errors, p50: pct(0.5), p99: pct(0.99) });
+parentPort.postMessage({ eventsPerSecond: events / elapsed, requests: latencies.length, errors, lastError, p50: pct(0.5), p99: pct(0.99) });
 await agent.close();
