@@ -7,6 +7,10 @@ import { registerGithub } from "./commands/github.js";
 import { registerDora } from "./commands/dora.js";
 import { registerMarkBad } from "./commands/markBad.js";
 import { registerHooks } from "./commands/hooks.js";
+import { registerRegression } from "./commands/regression.js";
+import { registerEnv } from "./commands/env.js";
+import { registerAudit } from "./commands/audit.js";
+import { registerPerf } from "./commands/perf.js";
 
 export function buildProgram(): Command {
   const program = new Command("cuitty")
@@ -26,5 +30,9 @@ export function buildProgram(): Command {
   registerDora(program);
   registerMarkBad(program);
   registerHooks(program);
+  registerRegression(program);
+  registerEnv(program);
+  registerAudit(program);
+  registerPerf(program);
   return program;
 }

@@ -1,16 +1,21 @@
-// createCuittyClient: credentials, the signed transport, a small plugin registry and the deploy event channel.
+// createCuittyClient: credentials, the signed transport, a small plugin registry and the deploy, audit and perf channels.
 import {
+  type AuditEntryInput,
   type DeployEventInput,
+  type PerfSnapshotInput,
   MAX_BATCH_BODY_BYTES,
   MAX_BATCH_ITEMS,
   type FetchLike,
+  auditEntrySchema,
   deployEventSchema,
+  perfSnapshotSchema,
   zodFieldPaths,
   zodMessage,
 } from "@cuitty/core";
 import { Channel, type ChannelOptions, type ChannelStats, type ItemOutcome } from "./channel.js";
 import { readEnv } from "./env.js";
 import { CuittyClientError } from "./errors.js";
+import { type AuditEntry, type PerfSnapshot, fillAuditEntry, sendAudit, sendPerf, validItems } from "./records.js";
 import { type CuittyTrpcClient, createTransport } from "./transport.js";
 
 export interface CuittyClientOptions {
@@ -53,6 +58,10 @@ export interface CuittyClient {
   start(): CuittyClient;
   /** Queues a deploy event (id and occurredAt filled in when missing); resolves once queued, never throws for network trouble. */
   emit(event: DeployEventInput): Promise<void>;
+  /** Queues audit entries (audit.record; id and occurredAt filled in when missing); never throws for network trouble. */
+  audit(entries: AuditEntryInput | readonly AuditEntryInput[]): Promise<void>;
+  /** Queues perf snapshots (perf.record); never throws for network trouble. */
+  perf(snapshots: PerfSnapshotInput | readonly PerfSnapshotInput[]): Promise<void>;
   /** Waits until everything queued is sent (true) or the timeout passes (false). */
   flush(timeoutMs?: number): Promise<boolean>;
   /** Stops plugins, flushes within the timeout, and reports what was left undelivered. */
@@ -138,6 +147,12 @@ export function createCuittyClient(options: CuittyClientOptions = {}): CuittyCli
       }
       deploys.enqueue(parsed.data);
     },
+    async audit(entries) {
+      for (const entry of validItems("audit entry", auditEntrySchema, entries, fillAuditEntry, report)) audit.enqueue(entry);
+    },
+    async perf(snapshots) {
+      for (const snapshot of validItems("perf snapshot", perfSnapshotSchema, snapshots, (s) => s, report)) perf.enqueue(snapshot);
+    },
     async flush(timeoutMs = options.stopTimeoutMs ?? 5_000) {
       const results = await Promise.all([...channels.values()].map((c) => c.flush(timeoutMs)));
       return results.every(Boolean);
@@ -180,5 +195,7 @@ export function createCuittyClient(options: CuittyClientOptions = {}): CuittyCli
     const { results } = await trpc.deploys.emitBatch.mutate({ events });
     return results as ItemOutcome[];
   });
+  const audit = client.channel<AuditEntry>("audit", sendAudit(trpc));
+  const perf = client.channel<PerfSnapshot>("perf", sendPerf(trpc));
   return client;
 }

@@ -4,4 +4,4 @@ export { CuittyClientError } from "./errors.js";
 export { Channel, type ChannelStats, type ItemOutcome } from "./channel.js";
 export { BoundedQueue } from "./queue.js";
 export type { CuittyTrpcClient } from "./transport.js";
-export type { DeployEventInput } from "@cuitty/core";
+export type { AuditEntryInput, DeployEventInput, PerfSnapshotInput } from "@cuitty/core";
