@@ -11,4 +11,4 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CUITTY_SKIP_BROWSER_INSTALL:-}" ]; then
   fi
 fi
 read -r -a PNPM <<<"$(bash scripts/bootstrap.sh)"
-"${PNPM[@]}" exec turbo run build typecheck test --concurrency=1 "$@"
+"${PNPM[@]}" exec turbo run build typecheck test --concurrency=1 --continue "$@"
