@@ -5,7 +5,9 @@ import { describeError } from "./errors.js";
 import { Header } from "./components/Header.js";
 import { ErrorNotice } from "./components/ErrorNotice.js";
 import { DeployPage } from "./pages/DeployPage.js";
+import { MetricsPage } from "./pages/MetricsPage.js";
 import { OverviewPage } from "./pages/OverviewPage.js";
+import { SettingsPage } from "./pages/SettingsPage.js";
 import { SignInPage } from "./pages/SignInPage.js";
 import { TimelinePage } from "./pages/TimelinePage.js";
 import { href, useRoute } from "./route.js";
@@ -89,6 +91,12 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut(message?: s
           <TimelinePage environment={route.environment} status={route.status} branch={route.branch} admin={scope === "admin"} />
         )}
         {route.page === "deploy" && <DeployPage id={route.id} admin={scope === "admin"} />}
+        {route.page === "metrics" && (
+          <MetricsPage environment={route.environment} range={route.range} bucket={route.bucket} />
+        )}
+        {route.page === "settings" && (
+          <SettingsPage environment={route.environment} admin={scope === "admin"} scopeKnown={scope !== undefined} />
+        )}
         {route.page === "notFound" && (
           <section className="panel">
             <h1>Page not found</h1>

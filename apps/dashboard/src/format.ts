@@ -43,3 +43,27 @@ export function commitUrl(commitSha: string | null | undefined, buildLogsUrl: st
 export function safeUrl(url: string | null | undefined): string | null {
   return url && /^https?:\/\//i.test(url) ? url : null;
 }
+
+/** A span that may be days long (DORA lead time, time to restore); fractional seconds are rounded. */
+export function formatSpan(seconds: number | null | undefined): string {
+  if (seconds == null) return "—";
+  const s = Math.round(seconds);
+  if (s < 86_400) return formatDuration(s);
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  return h ? `${d} d ${h} h` : `${d} d`;
+}
+
+export function formatPercent(ratio: number | null | undefined, digits = 0): string {
+  return ratio == null ? "—" : `${(ratio * 100).toFixed(digits)}%`;
+}
+
+/** Milliseconds as people read latency: 87 ms, 1.2 s. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms == null) return "—";
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+export function formatDay(unix: number): string {
+  return new Date(unix * 1000).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
+}

@@ -1,10 +1,13 @@
-// A tiny hash router: #/ (overview), #/env/<name>?status=&branch= (timeline), #/deploys/<id> (detail).
+// A tiny hash router: #/ (overview), #/env/<name>?status=&branch= (timeline), #/deploys/<id> (detail),
+// #/metrics/<name>?range=&bucket= (DORA and phase timings), #/settings?env= (health policy, outbound hooks).
 import { useEffect, useState } from "react";
 
 export type Route =
   | { page: "overview" }
   | { page: "timeline"; environment: string; status?: string; branch?: string }
   | { page: "deploy"; id: number }
+  | { page: "metrics"; environment?: string; range?: string; bucket?: string }
+  | { page: "settings"; environment?: string }
   | { page: "notFound"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -20,6 +23,15 @@ export function parseRoute(hash: string): Route {
       branch: params.get("branch") || undefined,
     };
   }
+  if (parts[0] === "metrics") {
+    return {
+      page: "metrics",
+      environment: parts.length >= 2 ? parts.slice(1).join("/") : undefined,
+      range: params.get("range") || undefined,
+      bucket: params.get("bucket") || undefined,
+    };
+  }
+  if (parts[0] === "settings" && parts.length === 1) return { page: "settings", environment: params.get("env") || undefined };
   if (parts[0] === "deploys" && parts.length === 2 && /^\d+$/.test(parts[1]!)) return { page: "deploy", id: Number(parts[1]) };
   return { page: "notFound", path };
 }
@@ -34,6 +46,15 @@ export const href = {
     return `#/env/${environment.split("/").map(encodeURIComponent).join("/")}${qs ? `?${qs}` : ""}`;
   },
   deploy: (id: number) => `#/deploys/${id}`,
+  metrics: (environment?: string, opts: { range?: string; bucket?: string } = {}) => {
+    const q = new URLSearchParams();
+    if (opts.range) q.set("range", opts.range);
+    if (opts.bucket) q.set("bucket", opts.bucket);
+    const qs = q.toString();
+    const env = environment ? `/${environment.split("/").map(encodeURIComponent).join("/")}` : "";
+    return `#/metrics${env}${qs ? `?${qs}` : ""}`;
+  },
+  settings: (environment?: string) => (environment ? `#/settings?env=${encodeURIComponent(environment)}` : "#/settings"),
 };
 
 export function useRoute(): Route {

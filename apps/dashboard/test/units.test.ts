@@ -59,3 +59,60 @@ describe("links and formats", () => {
     expect(formatDuration(3700)).toBe("1 h 1 min");
   });
 });
+
+describe("the issue 6 and 7 helpers", () => {
+  it("put each refused field's own sentence next to it, and the whole message where the server gave none", async () => {
+    const { TRPCClientError } = await import("@trpc/client");
+    const { fieldErrors } = await import("../src/fieldErrors.js");
+    const error = new TRPCClientError("healthUrl: Invalid URL; healthChecks: Too small: expected number to be >=1", {
+      result: { error: { data: { cuittyCode: "VALIDATION_FAILED", fields: ["healthUrl", "healthChecks", "other"] } } } as never,
+    });
+    expect(fieldErrors(error)).toEqual({
+      healthUrl: "Invalid URL",
+      healthChecks: "Too small: expected number to be >=1",
+      other: "healthUrl: Invalid URL; healthChecks: Too small: expected number to be >=1",
+    });
+    expect(fieldErrors(new Error("boom"))).toEqual({});
+  });
+
+  it("keep the dashboard's copies of core's lists and thresholds equal to core's", async () => {
+    const core = await import("@cuitty/core");
+    const lists = await import("../src/coreLists.js");
+    expect(lists.EVENT_TYPES).toEqual(core.HOOK_EVENT_TYPES);
+    expect(lists.FORMATS).toEqual(core.HOOK_FORMATS);
+    expect(lists.BANDS).toEqual(core.DORA_BANDS);
+    expect(lists.BAND_THRESHOLDS).toEqual(core.DORA_BAND_THRESHOLDS);
+  });
+
+  it("route the metrics and settings pages with their parameters", () => {
+    expect(parseRoute("#/metrics/prod/eu?range=90d&bucket=week")).toEqual({ page: "metrics", environment: "prod/eu", range: "90d", bucket: "week" });
+    expect(parseRoute("#/metrics")).toEqual({ page: "metrics", environment: undefined, range: undefined, bucket: undefined });
+    expect(parseRoute(href.metrics("prod/eu", { range: "7d" }))).toMatchObject({ environment: "prod/eu", range: "7d" });
+    expect(parseRoute(href.settings("staging"))).toEqual({ page: "settings", environment: "staging" });
+  });
+
+  it("end a metrics range at the end of the current minute, so its query key holds still within the minute", async () => {
+    const { rangeBounds } = await import("../src/pages/MetricsPage.js");
+    const a = rangeBounds("7d", Date.UTC(2026, 0, 10, 12, 30, 5));
+    const b = rangeBounds("7d", Date.UTC(2026, 0, 10, 12, 30, 59));
+    expect(a).toEqual(b);
+    expect(a.to).toBe(Date.UTC(2026, 0, 10, 12, 31, 0) / 1000);
+    expect(a.to - a.from).toBe(7 * 86_400);
+  });
+
+  it("scale chart heights to the largest value and leave empty buckets at the axis", async () => {
+    const { scaleY } = await import("../src/components/MiniChart.js");
+    const y = scaleY([{ y: 2 }, { y: null }, { y: 4 }]);
+    expect(y(4)).toBe(3);
+    expect(y(0)).toBe(53);
+    expect(scaleY([{ y: null }])(0)).toBe(53);
+  });
+
+  it("write long spans in days and latency in ms or s", async () => {
+    const { formatSpan, formatMs } = await import("../src/format.js");
+    expect(formatSpan(3600)).toBe("1 h 0 min");
+    expect(formatSpan(2 * 86_400 + 3 * 3600 + 12)).toBe("2 d 3 h");
+    expect(formatMs(87.4)).toBe("87 ms");
+    expect(formatMs(1234)).toBe("1.23 s");
+  });
+});

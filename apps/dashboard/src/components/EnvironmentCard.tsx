@@ -7,7 +7,16 @@ import { type Deploy, useTRPC } from "../trpc.js";
 import { CommitLink } from "./CommitLink.js";
 import { HealthBadge, StatusBadge } from "./StatusBadge.js";
 
-export function EnvironmentCard({ environment, deploy }: { environment: string; deploy: Deploy | null }) {
+export function EnvironmentCard({
+  environment,
+  deploy,
+  healthChecked,
+}: {
+  environment: string;
+  deploy: Deploy | null;
+  /** Whether the environment has a health-check URL (undefined while settings load). */
+  healthChecked?: boolean;
+}) {
   const trpc = useTRPC();
   const opts = { refetchInterval: POLL_MS };
   const lastFailure = useQuery(trpc.deploys.list.queryOptions({ environment, status: "failed", limit: 1 }, opts));
@@ -23,12 +32,19 @@ export function EnvironmentCard({ environment, deploy }: { environment: string; 
         <h2>
           <a href={href.timeline(environment)}>{environment}</a>
         </h2>
-        {deploy ? <HealthBadge health={deploy.healthStatus} /> : null}
+        {deploy ? (
+          <HealthBadge
+            health={deploy.healthStatus}
+            testId="env-health"
+            label={deploy.healthStatus === "unknown" && healthChecked === false ? "not checked" : undefined}
+          />
+        ) : null}
       </header>
       {deploy ? (
         <div className="current" data-testid="current-deploy">
           <div className="current-version">
             <a href={href.deploy(deploy.id)}>{deploy.version ?? `#${deploy.id}`}</a> <StatusBadge status={deploy.status} />
+            {deploy.markedBadAt != null ? <span className="badge bad-badge">✕ marked bad</span> : null}
           </div>
           <dl className="facts">
             <dt>Commit</dt>
@@ -70,9 +86,9 @@ export function EnvironmentCard({ environment, deploy }: { environment: string; 
           )}
         </li>
       </ul>
-      <a className="card-more" href={href.timeline(environment)}>
-        Timeline →
-      </a>
+      <span className="card-more">
+        <a href={href.timeline(environment)}>Timeline →</a> <a href={href.metrics(environment)}>Metrics →</a>
+      </span>
     </article>
   );
 }

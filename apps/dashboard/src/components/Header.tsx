@@ -1,4 +1,4 @@
-// The top bar: product name, project, the key's scope and sign-out.
+// The top bar: product name, the pages, project, the key's scope and sign-out.
 import { href } from "../route.js";
 import type { Scope } from "../trpc.js";
 
@@ -9,6 +9,11 @@ export function Header({ projectId, scope, onSignOut }: { projectId: string; sco
         <span className="brand-dot" aria-hidden="true" />
         Cuitty Deploys
       </a>
+      <nav className="topnav" aria-label="Pages">
+        <a href={href.overview()}>Environments</a>
+        <a href={href.metrics()}>Metrics</a>
+        <a href={href.settings()}>Settings</a>
+      </nav>
       <span className="topbar-meta">
         <span className="project" title="Project id">
           {projectId}

@@ -18,6 +18,10 @@ export function StatusBadge({ status }: { status: DeployStatus }) {
   );
 }
 
-export function HealthBadge({ health }: { health: string }) {
-  return <span className={`badge health-${health}`}>health: {health}</span>;
+export function HealthBadge({ health, label, testId }: { health: string; label?: string; testId?: string }) {
+  return (
+    <span className={`badge health-${health}`} data-health={health} data-testid={testId}>
+      health: {label ?? health}
+    </span>
+  );
 }

@@ -39,6 +39,11 @@ export const TimelineRow = memo(function TimelineRow({ deploy: d, segments, targ
           </a>
           <span className="muted small">#{d.id}</span>
           {d.current ? <span className="badge current-badge">current</span> : null}
+          {d.markedBadAt != null ? (
+            <span className="badge bad-badge" data-testid="marked-bad-badge">
+              ✕ marked bad
+            </span>
+          ) : null}
         </div>
         <div className="row-facts">
           <CommitLink commitSha={d.commitSha} buildLogsUrl={d.buildLogsUrl} />
@@ -60,6 +65,12 @@ export const TimelineRow = memo(function TimelineRow({ deploy: d, segments, targ
               {target ? `${target.version ?? target.externalKey} (#${target.id})` : `#${d.rollbackTargetId}`}
             </a>
             {d.reason ? ` — ${d.reason}` : ""}
+          </p>
+        ) : null}
+        {d.markedBadAt != null ? (
+          <p className="row-reason failure" data-testid="marked-bad-reason">
+            Marked bad{d.markedBadBy ? ` by ${d.markedBadBy}` : ""}
+            {d.markedBadReason ? `: ${d.markedBadReason}` : ""}
           </p>
         ) : null}
         {rolledBackBy.length > 0 ? (

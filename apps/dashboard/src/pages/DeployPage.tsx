@@ -1,8 +1,11 @@
-// Deploy detail: facts, each transition with the time spent in each phase, rollback links, health and correlations.
+// Deploy detail: facts, marked bad, each transition with the time spent in each phase, phases, rollback links,
+// health probes and correlations (perf before/after with the verdict, audit entries).
 import { TERMINAL_STATUSES } from "@cuitty/core";
 import { useQuery } from "@tanstack/react-query";
 import { CommitLink } from "../components/CommitLink.js";
 import { CorrelationsPanel } from "../components/CorrelationsPanel.js";
+import { DeployPhases } from "../components/DeployPhases.js";
+import { MarkBadControl, MarkHistory, MarkedBadNotice } from "../components/MarkBad.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
 import { HealthPanel } from "../components/HealthPanel.js";
 import { LiveIndicator } from "../components/LiveIndicator.js";
@@ -32,10 +35,12 @@ export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
         <h1>
           {d.version ?? d.externalKey} <StatusBadge status={d.status} />
           {d.current ? <span className="badge current-badge">current</span> : null}
+          {d.markedBadAt != null ? <span className="badge bad-badge">✕ marked bad</span> : null}
         </h1>
         <LiveIndicator query={query} />
       </div>
       {query.isError ? <ErrorNotice error={query.error} what="Refreshing" /> : null}
+      <MarkedBadNotice deploy={d} />
       <section className="panel">
         <dl className="facts facts-wide" data-testid="deploy-facts">
           <dt>Environment</dt>
@@ -63,7 +68,11 @@ export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
             </>
           ) : null}
         </dl>
-        {admin ? <RollbackButton deploy={d} /> : null}
+        <div className="actions">
+          {admin ? <RollbackButton deploy={d} /> : null}
+          {admin ? <MarkBadControl deploy={d} /> : null}
+        </div>
+        <MarkHistory deployId={d.id} />
       </section>
       {d.rollbackTarget || d.rolledBackFrom.length > 0 ? (
         <section className="panel" data-testid="rollback-panel">
@@ -92,8 +101,9 @@ export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
       <PhaseTable events={d.events} status={d.status} />
       <div className="panels">
         <HealthPanel deploy={d} />
-        <CorrelationsPanel deployId={d.id} />
+        <DeployPhases deployId={d.id} terminal={terminal} />
       </div>
+      <CorrelationsPanel deployId={d.id} />
     </>
   );
 }

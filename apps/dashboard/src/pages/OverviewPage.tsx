@@ -1,4 +1,4 @@
-// Overview: one card per environment with what is live there, the last failure and the last rollback.
+// Overview: one card per environment with what is live there, its health, the last failure and the last rollback.
 import { useQuery } from "@tanstack/react-query";
 import { POLL_MS } from "../poll.js";
 import { EmptyState } from "../components/EmptyState.js";
@@ -11,6 +11,8 @@ export function OverviewPage() {
   const trpc = useTRPC();
   const whoami = useQuery(trpc.auth.whoami.queryOptions());
   const current = useQuery(trpc.deploys.current.queryOptions(undefined, { refetchInterval: POLL_MS }));
+  const settings = useQuery(trpc.environments.list.queryOptions(undefined, { staleTime: 30_000 }));
+  const checked = new Map(settings.data?.map((e) => [e.name, e.healthUrl != null]));
 
   if (current.isPending) return <p className="muted">Loading environments…</p>;
   if (current.isError && !current.data) {
@@ -29,7 +31,12 @@ export function OverviewPage() {
       ) : (
         <div className="cards">
           {environments.map((row) => (
-            <EnvironmentCard key={row.environment} environment={row.environment} deploy={row.deploy} />
+            <EnvironmentCard
+              key={row.environment}
+              environment={row.environment}
+              deploy={row.deploy}
+              healthChecked={checked.get(row.environment)}
+            />
           ))}
         </div>
       )}
