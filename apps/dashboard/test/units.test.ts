@@ -75,15 +75,6 @@ describe("the issue 6 and 7 helpers", () => {
     expect(fieldErrors(new Error("boom"))).toEqual({});
   });
 
-  it("keep the dashboard's copies of core's lists and thresholds equal to core's", async () => {
-    const core = await import("@cuitty/core");
-    const lists = await import("../src/coreLists.js");
-    expect(lists.EVENT_TYPES).toEqual(core.HOOK_EVENT_TYPES);
-    expect(lists.FORMATS).toEqual(core.HOOK_FORMATS);
-    expect(lists.BANDS).toEqual(core.DORA_BANDS);
-    expect(lists.BAND_THRESHOLDS).toEqual(core.DORA_BAND_THRESHOLDS);
-  });
-
   it("route the metrics and settings pages with their parameters", () => {
     expect(parseRoute("#/metrics/prod/eu?range=90d&bucket=week")).toEqual({ page: "metrics", environment: "prod/eu", range: "90d", bucket: "week" });
     expect(parseRoute("#/metrics")).toEqual({ page: "metrics", environment: undefined, range: undefined, bucket: undefined });

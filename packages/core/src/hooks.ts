@@ -1,27 +1,8 @@
 // Wire schemas of outbound event subscriptions (hooks.*) and mark-as-bad, and the event types a subscription picks.
 import { z } from "zod";
+import { HOOK_EVENT_TYPES, HOOK_FORMATS } from "./hookEvents.js";
 import { environmentName } from "./schemas.js";
 
-/** Every event an outbound subscription can receive: one per lifecycle status, health changes, marks. */
-export const HOOK_EVENT_TYPES = [
-  "deploy.initiated",
-  "deploy.building",
-  "deploy.deploying",
-  "deploy.live",
-  "deploy.failed",
-  "deploy.rolled_back",
-  "deploy.health",
-  "deploy.marked_bad",
-  "deploy.marked_good",
-] as const;
-export type HookEventType = (typeof HOOK_EVENT_TYPES)[number];
-
-export const HOOK_FORMATS = ["json", "slack"] as const;
-export type HookFormat = (typeof HOOK_FORMATS)[number];
-
-/** Headers of an outbound delivery besides the three signature headers of the wire protocol. */
-export const HOOK_EVENT_TYPE_HEADER = "x-cuitty-event";
-export const HOOK_DELIVERY_ID_HEADER = "x-cuitty-delivery";
 
 export const hookAddSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2048),

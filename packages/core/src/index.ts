@@ -9,3 +9,5 @@ export * from "./signingFetch.js";
 export * from "./github.js";
 export * from "./metrics.js";
 export * from "./hooks.js";
+export * from "./hookEvents.js";
+export * from "./doraBands.js";

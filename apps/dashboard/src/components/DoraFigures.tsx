@@ -1,7 +1,7 @@
 // The four DORA metrics of an environment: each a figure, a small chart per bucket, and its performance band
 // with the bands' thresholds as context.
 import type { ReactNode } from "react";
-import { BANDS, BAND_THRESHOLDS } from "../coreLists.js";
+import { DORA_BANDS as BANDS, DORA_BAND_THRESHOLDS as BAND_THRESHOLDS } from "@cuitty/core";
 import { formatDay, formatPercent, formatSpan } from "../format.js";
 import type { Outputs } from "../trpc.js";
 import { type ChartPoint, MiniChart } from "./MiniChart.js";

@@ -1,7 +1,7 @@
 // Outbound event subscriptions (hooks.*, admin): add, list with delivery state, remove, and each one's delivery log.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { EVENT_TYPES, FORMATS } from "../coreLists.js";
+import { HOOK_EVENT_TYPES as EVENT_TYPES, HOOK_FORMATS as FORMATS } from "@cuitty/core";
 import { describeError } from "../errors.js";
 import { fieldErrors } from "../fieldErrors.js";
 import { formatAgo, formatTime } from "../format.js";
