@@ -1,8 +1,6 @@
 // The health-check worker: one bounded timer loop that claims due probe series and hook calls from the
 // database under leases, runs them, and records the outcome. All state lives in deploys.db, so a restart
 // resumes where it stopped and several servers share the work without probing one deploy twice.
-import { hostname } from "node:os";
-import { randomBytes } from "node:crypto";
 import type { Logger, TransitionNotice } from "@cuitty/api";
 import {
   type ClaimedHook,
@@ -23,7 +21,8 @@ import {
 import { autoRollback } from "./autoRollback.js";
 import { deliverHook } from "./deliverHook.js";
 import { probe } from "./probe.js";
-import { retryBusy } from "./retryBusy.js";
+import { retryBusy } from "../retryBusy.js";
+import { TickLoop, workerOwnerId } from "../tickLoop.js";
 
 export interface HealthWorkerOptions {
   /** This server's lease owner id (default: host, pid and a random suffix). */
@@ -59,10 +58,7 @@ export class HealthWorker {
   readonly #o: Required<Omit<HealthWorkerOptions, "githubToken" | "ownerId">> & { githubToken?: string };
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<void>>();
-  #timer: NodeJS.Timeout | undefined;
-  #ticking: Promise<void> | undefined;
-  #running = false;
-  #stopped = false;
+  readonly #loop: TickLoop;
   #lastSweepMs = 0;
   #sweepSoon = true;
   /** Deploys whose rollback found no target: not retried by this process (the audit entry says why). */
@@ -73,7 +69,7 @@ export class HealthWorker {
     private readonly log: Logger,
     options: HealthWorkerOptions = {},
   ) {
-    this.owner = options.ownerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+    this.owner = options.ownerId ?? workerOwnerId();
     this.#o = {
       tickMs: 500,
       secondMs: 1000,
@@ -88,6 +84,7 @@ export class HealthWorker {
       now: Date.now,
       ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     };
+    this.#loop = new TickLoop("health", this.#o.tickMs, () => this.#tick(), log);
   }
 
   get githubApiUrl(): string {
@@ -96,14 +93,12 @@ export class HealthWorker {
 
   /** Starts the loop: pending series and hook calls left by a previous run are due at once and resume. */
   start(): void {
-    if (this.#running || this.#stopped) return;
-    this.#running = true;
-    this.#schedule(0);
+    this.#loop.start();
   }
 
   /** Hears accepted transitions (on every server, worker on or off): go-live starts a series, a rollback queues hooks. */
   onTransition(notice: TransitionNotice): void {
-    if (this.#stopped) return;
+    if (this.#loop.stopped) return;
     const { projectId, deploy, to } = notice;
     const work =
       to === "live"
@@ -132,35 +127,21 @@ export class HealthWorker {
 
   /** Look for due work now rather than at the next tick. */
   poke(): void {
-    if (this.#running && !this.#stopped && !this.#ticking) this.#schedule(0);
+    this.#loop.poke();
   }
 
   async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    clearTimeout(this.#timer);
+    if (this.#loop.stopped) return;
     this.#abort.abort(); // in-flight probes and hook calls end now and are not recorded
-    await this.#ticking;
+    await this.#loop.stop();
     await Promise.allSettled(this.#inFlight.values());
-    if (!this.#running) return;
+    if (!this.#loop.started) return;
     try {
       await retryBusy(() => releaseSeriesLeases(this.db, this.owner));
       await retryBusy(() => releaseHookLeases(this.db, this.owner));
     } catch (error) {
       this.log.warn("health: could not release leases; they expire on their own", { error: String(error) });
     }
-  }
-
-  #schedule(ms: number): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#ticking = this.#tick()
-        .catch((error) => this.log.error("health: tick failed", { error: String(error) }))
-        .finally(() => {
-          this.#ticking = undefined;
-          if (!this.#stopped) this.#schedule(this.#o.tickMs);
-        });
-    }, ms);
   }
 
   #track(key: string, work: Promise<void>): void {
@@ -186,7 +167,7 @@ export class HealthWorker {
     this.#lastSweepMs = this.#o.now();
     const candidates = await retryBusy(() => findAutoRollbackCandidates(this.db));
     for (const c of candidates) {
-      if (this.#noTarget.has(c.deployId) || this.#stopped) continue;
+      if (this.#noTarget.has(c.deployId) || this.#loop.stopped) continue;
       const outcome = await retryBusy(() =>
         autoRollback(this.db, c.projectId, c.deployId, { nowMs: this.#o.now(), githubApiUrl: this.#o.githubApiUrl }),
       );

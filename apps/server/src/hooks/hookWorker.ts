@@ -2,8 +2,6 @@
 // at a time in outbox order (so every deploy's events arrive in order), retrying with exponential backoff.
 // All progress lives in hooks.db (cursors), so a restart resumes where it stopped; a lease per subscription
 // keeps two servers on one database from delivering to the same receiver at once.
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
 import type { Logger } from "@cuitty/api";
 import {
   type Database,
@@ -16,7 +14,8 @@ import {
   recordHookDelivery,
   releaseHookSubscriptions,
 } from "@cuitty/db";
-import { retryBusy } from "../health/retryBusy.js";
+import { retryBusy } from "../retryBusy.js";
+import { TickLoop, workerOwnerId } from "../tickLoop.js";
 import { deliverEvent } from "./deliverEvent.js";
 
 export interface HookWorkerOptions {
@@ -43,10 +42,7 @@ export class HookWorker {
   readonly #o: Required<Omit<HookWorkerOptions, "ownerId">>;
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<number, Promise<void>>();
-  #timer: NodeJS.Timeout | undefined;
-  #ticking: Promise<void> | undefined;
-  #running = false;
-  #stopped = false;
+  readonly #loop: TickLoop;
   #lastPruneMs = 0;
 
   constructor(
@@ -54,7 +50,7 @@ export class HookWorker {
     private readonly log: Logger,
     options: HookWorkerOptions = {},
   ) {
-    this.owner = options.ownerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+    this.owner = options.ownerId ?? workerOwnerId();
     this.#o = {
       tickMs: 250,
       leaseMs: 60_000,
@@ -67,42 +63,27 @@ export class HookWorker {
       now: Date.now,
       ...Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k !== "ownerId")),
     };
+    this.#loop = new TickLoop("hooks", this.#o.tickMs, () => this.#tick(), log);
   }
 
   start(): void {
-    if (this.#running || this.#stopped) return;
-    this.#running = true;
-    this.#schedule(0);
+    this.#loop.start();
   }
 
   /** Look now rather than at the next tick (a transition was just accepted). */
   poke(): void {
-    if (this.#running && !this.#stopped && !this.#ticking) this.#schedule(0);
+    this.#loop.poke();
   }
 
   async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    clearTimeout(this.#timer);
+    if (this.#loop.stopped) return;
     this.#abort.abort(); // an attempt cut short is not recorded: the event is sent again after the restart
-    await this.#ticking;
+    await this.#loop.stop();
     await Promise.allSettled(this.#inFlight.values());
-    if (!this.#running) return;
+    if (!this.#loop.started) return;
     await retryBusy(() => releaseHookSubscriptions(this.db, this.owner)).catch((error) =>
       this.log.warn("hooks: could not release leases; they expire on their own", { error: String(error) }),
     );
-  }
-
-  #schedule(ms: number): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#ticking = this.#tick()
-        .catch((error) => this.log.error("hooks: tick failed", { error: String(error) }))
-        .finally(() => {
-          this.#ticking = undefined;
-          if (!this.#stopped) this.#schedule(this.#o.tickMs);
-        });
-    }, ms);
   }
 
   async #tick(): Promise<void> {
@@ -115,10 +96,10 @@ export class HookWorker {
     }
     const subs = await retryBusy(() => claimHookSubscriptions(this.db, this.owner, now, this.#o.leaseMs));
     for (const s of subs) {
-      if (this.#stopped || this.#inFlight.has(s.id) || s.nextAttemptMs > now) continue;
+      if (this.#loop.stopped || this.#inFlight.has(s.id) || s.nextAttemptMs > now) continue;
       const run = this.#drain(s)
         .catch((error) => {
-          if (!this.#stopped) this.log.error("hooks: delivery failed", { hook: s.id, error: String(error) });
+          if (!this.#loop.stopped) this.log.error("hooks: delivery failed", { hook: s.id, error: String(error) });
         })
         .finally(() => this.#inFlight.delete(s.id));
       this.#inFlight.set(s.id, run);
@@ -128,7 +109,7 @@ export class HookWorker {
   /** Delivers the subscription's next events in order until one fails, none is left, or the burst is used. */
   async #drain(initial: HookSubscription): Promise<void> {
     let attempts = initial.attempts;
-    for (let sent = 0; sent < this.#o.burst && !this.#stopped; sent++) {
+    for (let sent = 0; sent < this.#o.burst && !this.#loop.stopped; sent++) {
       const event = await retryBusy(() => nextHookEvent(this.db, initial.id));
       if (!event) return;
       const attempt = attempts + 1;

@@ -1,5 +1,5 @@
-// Retries a database call refused because the module's one connection is held by a transaction or the file is
-// locked by another process: both clear within milliseconds, and the worker must not lose its step for them.
+// Retries a database call refused because the file is locked by another process (SQLITE_BUSY), or, on a
+// libSQL server, by a concurrent transaction: both clear within milliseconds, and a worker must not lose its step.
 const TRANSIENT = new Set(["TRANSACTION_ACTIVE", "SQLITE_BUSY", "SQLITE_LOCKED"]);
 
 export function isTransientDbError(error: unknown): boolean {
