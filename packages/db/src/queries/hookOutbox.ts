@@ -129,7 +129,28 @@ export async function feedTransitions(db: Database, opts: { limit?: number } = {
     // larger id than anything read, and a project subscribed since is picked up from the next feed on.
     next = Math.max(cursor, Number(m[0]!.m));
   }
-  const stmts: InStatement[] = rows.map((r) => {
+  // A rollback out of live may follow a health verdict not fed yet (auto-rollback acts right after a failing
+  // one): queue that verdict first, so the deploy's events stay in order; feedHealth then finds it already seen.
+  const rolledBack = rows.filter((r) => r.toStatus === "rolled_back" && r.fromStatus === "live").map((r) => Number(r.deployId));
+  const verdicts = new Map<number, { checkId: number; checkedAt: number; seen: string }>();
+  if (rolledBack.length > 0) {
+    const last = await db.clients.deploys.execute({
+      sql: `SELECT deploy_id, max(id) AS id, checked_at FROM health_checks
+            WHERE deploy_id IN (SELECT value FROM json_each(?)) GROUP BY deploy_id`,
+      args: [JSON.stringify(rolledBack)],
+    });
+    const seen = await healthSeen(db, rolledBack);
+    for (const c of last.rows) {
+      const id = Number(c.deploy_id);
+      verdicts.set(id, { checkId: Number(c.id), checkedAt: Number(c.checked_at), seen: seen.get(id) ?? "pending" });
+    }
+  }
+  const stmts: InStatement[] = rows.flatMap((r) => {
+    const verdict = r.toStatus === "rolled_back" && r.fromStatus === "live" ? verdicts.get(Number(r.deployId)) : undefined;
+    const before =
+      verdict && (r.healthStatus === "passing" || r.healthStatus === "failing") && r.healthStatus !== verdict.seen
+        ? healthEventStatements(r, r.fromStatus!, verdict.seen, verdict.checkId, verdict.checkedAt)
+        : [];
     const event: HookEvent = {
       id: `cuitty:transition:${r.eventRowId}`,
       type: `deploy.${r.toStatus}` as HookEventType,
@@ -145,11 +166,42 @@ export async function feedTransitions(db: Database, opts: { limit?: number } = {
         rollbackTargetId: r.rollbackTargetId === null ? null : Number(r.rollbackTargetId),
       },
     };
-    return outboxInsert(event, `transition:${r.eventRowId}`);
+    return [...before, outboxInsert(event, `transition:${r.eventRowId}`)];
   });
   stmts.push(cursorUpsert("deploy_events", next));
   await db.clients.hooks.batch(stmts, "write");
   return { queued: rows.length, caughtUp: rows.length < limit };
+}
+
+/** The last health status announced for each of these deploys (none yet: absent). */
+async function healthSeen(db: Database, deployIds: number[]): Promise<Map<number, string>> {
+  const result = await db.clients.hooks.execute({
+    sql: `SELECT deploy_id AS "deployId", status FROM hook_health_seen WHERE deploy_id IN (SELECT value FROM json_each(?))`,
+    args: [JSON.stringify(deployIds)],
+  });
+  return new Map(rowsOf<{ deployId: number; status: string }>(result).map((r) => [Number(r.deployId), r.status]));
+}
+
+/** Queues the `deploy.health` event of a verdict (decided by probe `checkId`) and remembers it as announced. */
+function healthEventStatements(d: DeployFields, status: DeployStatus, before: string, checkId: number, occurredAt: number): InStatement[] {
+  const id = Number(d.deployId);
+  const event: HookEvent = {
+    id: `cuitty:health:${id}:${checkId}`,
+    type: "deploy.health",
+    projectId: d.projectId,
+    environment: d.environment,
+    occurredAt,
+    deploy: eventDeploy(d, status),
+    health: { from: before, to: d.healthStatus },
+  };
+  return [
+    outboxInsert(event, `health:${id}:${checkId}`),
+    {
+      sql: `INSERT INTO hook_health_seen (deploy_id, project_id, status) VALUES (?1, ?2, ?3)
+            ON CONFLICT (deploy_id) DO UPDATE SET status = excluded.status`,
+      args: [id, d.projectId, d.healthStatus],
+    },
+  ];
 }
 
 /**
@@ -180,42 +232,24 @@ export async function feedHealth(db: Database, opts: { limit?: number } = {}): P
       args: [JSON.stringify(ids), JSON.stringify(projects)],
     }),
   );
-  const seen = new Map(
-    rowsOf<{ deployId: number; status: string }>(
-      await db.clients.hooks.execute({
-        sql: `SELECT deploy_id AS "deployId", status FROM hook_health_seen WHERE deploy_id IN (SELECT value FROM json_each(?))`,
-        args: [JSON.stringify(ids)],
-      }),
-    ).map((r) => [Number(r.deployId), r.status]),
-  );
+  const seen = await healthSeen(db, ids);
   const stmts: InStatement[] = [];
   const nowS = Math.floor(Date.now() / 1000);
   for (const d of deploysNow) {
     const id = Number(d.deployId);
     const before = seen.get(id) ?? "pending";
     if (d.healthStatus === before || (d.healthStatus !== "passing" && d.healthStatus !== "failing")) continue;
-    const checkId = lastCheckByDeploy.get(id)!;
-    const event: HookEvent = {
-      id: `cuitty:health:${id}:${checkId}`,
-      type: "deploy.health",
-      projectId: d.projectId,
-      environment: d.environment,
-      occurredAt: nowS,
-      deploy: eventDeploy(d, d.status),
-      health: { from: before, to: d.healthStatus },
-    };
-    stmts.push(outboxInsert(event, `health:${id}:${checkId}`), {
-      sql: `INSERT INTO hook_health_seen (deploy_id, project_id, status) VALUES (?1, ?2, ?3)
-            ON CONFLICT (deploy_id) DO UPDATE SET status = excluded.status`,
-      args: [id, d.projectId, d.healthStatus],
-    });
+    stmts.push(...healthEventStatements(d, d.status, before, lastCheckByDeploy.get(id)!, nowS));
   }
   stmts.push(cursorUpsert("health_checks", Number(page.rows.at(-1)!.id)));
   await db.clients.hooks.batch(stmts, "write");
   return { queued: (stmts.length - 1) / 2, caughtUp: page.rows.length < limit };
 }
 
-/** Copies everything pending: transitions first, health changes only once transitions are caught up. */
+/**
+ * Copies everything pending: transitions first, health changes only once transitions are caught up (a verdict
+ * that preceded a rollback out of live is queued just before that rollback by feedTransitions).
+ */
 export async function feedOutbox(db: Database, opts: { maxPages?: number } = {}): Promise<boolean> {
   const maxPages = opts.maxPages ?? 10;
   for (let i = 0; i < maxPages; i++) {
