@@ -5,9 +5,11 @@ import { CuittyError } from "@cuitty/core";
 import { defaultProject, withDatabase } from "../dataDir.js";
 import { CLIError } from "../errors.js";
 import { info, printJson } from "../output.js";
+import { registerGithubWatch } from "./githubWatch.js";
 
 export function registerGithub(program: Command): void {
-  const github = program.command("github").description("GitHub integration: webhook secret for /webhooks/github");
+  const github = program.command("github").description("GitHub integration: webhook secret for /webhooks/github, or watch Actions runs by polling");
+  registerGithubWatch(github);
   const secret = github.command("webhook-secret").description("the secret GitHub signs webhook deliveries with");
   secret
     .command("set")
