@@ -1,11 +1,13 @@
 // HMAC request authentication of DESIGN §4: project, timestamp window, signature over any active key, scope.
+import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   CuittyError,
   HEADER_PROJECT,
   HEADER_SIGNATURE,
   HEADER_TIMESTAMP,
   MAX_CLOCK_SKEW_SECONDS,
-  verify,
+  SIGNATURE_VERSION,
+  signingBytes,
 } from "@cuitty/core";
 import { type ApiKeyScope, findActiveKeys } from "@cuitty/db";
 import type { Context } from "./context.js";
@@ -14,6 +16,22 @@ export interface Principal {
   projectId: string;
   keyId: string;
   scope: ApiKeyScope;
+}
+
+/** The MAC of a `v1=<64 hex>` header, or null when the header is malformed. */
+function parseSignature(header: string): Buffer | null {
+  const match = new RegExp(`^${SIGNATURE_VERSION}=([0-9a-f]{64})$`).exec(header);
+  return match ? Buffer.from(match[1]!, "hex") : null;
+}
+
+/**
+ * The server checks with node:crypto rather than core's Web Crypto verify(): same signing bytes,
+ * same constant-time comparison, but synchronous and about ten times cheaper per key, which
+ * matters because a project's every active key may have to be tried.
+ */
+function macMatches(apiKey: string, signed: Uint8Array, given: Buffer): boolean {
+  const expected = createHmac("sha256", apiKey).update(signed).digest();
+  return timingSafeEqual(expected, given);
 }
 
 /** Which key scopes may call a procedure that needs `required`. */
@@ -46,16 +64,10 @@ export async function authenticate(ctx: Context, required: ApiKeyScope): Promise
   }
   const { projectExists, keys } = await findActiveKeys(ctx.db, projectId);
   if (!projectExists) throw new CuittyError("UNKNOWN_PROJECT", `project ${projectId} does not exist`);
+  const given = parseSignature(signature);
+  const signed = signingBytes({ timestamp, method: ctx.req.method, pathAndQuery: ctx.req.pathAndQuery, body: ctx.req.body });
   for (const key of keys) {
-    const ok = await verify({
-      apiKey: key.secret,
-      timestamp,
-      method: ctx.req.method,
-      pathAndQuery: ctx.req.pathAndQuery,
-      body: ctx.req.body,
-      signature,
-    });
-    if (!ok) continue;
+    if (!given || !macMatches(key.secret, signed, given)) continue;
     if (!GRANTS[required].includes(key.scope)) {
       throw new CuittyError("FORBIDDEN_SCOPE", `this call needs a key with ${required} scope; this key has ${key.scope}`);
     }
