@@ -1,6 +1,7 @@
 // Local administration opens the data directory directly (no server needed). The database code is
 // loaded only here, on demand, so CI commands like `cuitty deploy live` start fast.
 import type { Database } from "@cuitty/db";
+import { readEnv } from "./config.js";
 import { CLIError } from "./errors.js";
 
 export interface DataOptions {
@@ -11,7 +12,7 @@ export type DbModule = typeof import("@cuitty/db");
 
 export async function withDatabase<T>(opts: DataOptions, fn: (db: Database, q: DbModule) => Promise<T>): Promise<T> {
   const [q, { loadConfig }] = await Promise.all([import("@cuitty/db"), import("@cuitty/server")]);
-  const config = loadConfig(process.env, { dataDir: opts.data });
+  const config = loadConfig(readEnv(), { dataDir: opts.data });
   let db: Database;
   try {
     db = await q.openDatabase({ dataDir: config.dataDir, url: config.databaseUrl, authToken: config.databaseAuthToken });

@@ -1,7 +1,8 @@
 // Output for people (aligned tables, relative times, colour only on a TTY) and for scripts (--json).
 import { styleText } from "node:util";
+import { readEnv } from "./config.js";
 
-export const isTTY = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+export const isTTY = Boolean(process.stdout.isTTY) && !readEnv().NO_COLOR;
 
 type Style = Parameters<typeof styleText>[0];
 export function paint(style: Style, text: string): string {

@@ -1,5 +1,6 @@
 // `cuitty serve`: the server and dashboard on the embedded libSQL files (or a libSQL server).
 import type { Command } from "commander";
+import { readEnv } from "../config.js";
 import { CLIError } from "../errors.js";
 import { info, paint } from "../output.js";
 import { parsePort } from "./parse.js";
@@ -16,7 +17,7 @@ export function registerServe(program: Command): void {
       const { loadConfig, startServer } = await import("@cuitty/server");
       let config;
       try {
-        config = loadConfig(process.env, { port: opts.port, host: opts.host, dataDir: opts.data });
+        config = loadConfig(readEnv(), { port: opts.port, host: opts.host, dataDir: opts.data });
       } catch (error) {
         throw new CLIError(String((error as Error).message), "E_CONFIG");
       }
