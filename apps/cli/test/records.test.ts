@@ -132,19 +132,41 @@ describe("cuitty perf record", () => {
     expect(perf.after).toEqual([expect.objectContaining({ metric: "GET /checkout", p50: 40, p95: 90.5, p99: 182.5, errorRate: 0.02, samples: 1200, windowStart: t - 120, windowEnd: t - 60 })]);
   });
 
-  it("records a --file batch of 1,100 snapshots in 3 calls, all counted by deploys.regression", async () => {
+  it("records a snapshot given --id once, however often the command is repeated", async () => {
+    const deployId = await liveDeploy("perf-id");
+    const t = now();
+    const args = ["perf", "record", "--env", "perf-id", "--metric", "GET /", "--p99", "80", "--samples", "150", "--window-start", String(t - 120), "--window-end", String(t - 60), "--id", "perf-id-run-1"];
+    const first = await runCli([...args, "--json"], { env: ingest() });
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual({ accepted: 1, duplicates: 0, batches: 1 });
+    const again = await runCli(args, { env: ingest() });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("Recorded 0 perf snapshots; 1 already recorded (same id), not recorded again.");
+    const { perf } = await query(server, "deploys.correlations", { id: deployId });
+    expect(perf.after).toEqual([expect.objectContaining({ metric: "GET /", p99: 80, samples: 150 })]);
+  });
+
+  it("records a --file batch of 1,100 snapshots in 3 calls, all counted by deploys.regression, and a rerun of the file records nothing twice", async () => {
     const deployId = await liveDeploy("perf-batch");
     const t = now() - 600;
     const snapshots = Array.from({ length: 1100 }, (_, i) => {
       const before = i % 2 === 0;
       const windowStart = before ? t - 1 - (i % 1000) : t + (i % 500);
-      return { environment: "perf-batch", metric: "GET /", p99: before ? 100 : 130, samples: 2, windowStart, windowEnd: windowStart + 1 };
+      return { id: `perf-batch-${i}`, environment: "perf-batch", metric: "GET /", p99: before ? 100 : 130, samples: 2, windowStart, windowEnd: windowStart + 1 };
     });
-    const result = await runCli(["perf", "record", "--file", writeJson(snapshots), "--json"], { env: ingest() });
+    const file = writeJson(snapshots);
+    const result = await runCli(["perf", "record", "--file", file, "--json"], { env: ingest() });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ accepted: 1100, batches: 3 });
-    const regression = await query(server, "deploys.regression", { id: deployId });
-    expect(regression.metrics).toEqual([expect.objectContaining({ metric: "GET /", samplesBefore: 1100, samplesAfter: 1100, p99Before: 100, p99After: 130, verdict: "regressed" })]);
+    expect(JSON.parse(result.stdout)).toEqual({ accepted: 1100, duplicates: 0, batches: 3 });
+    const counted = expect.objectContaining({ metric: "GET /", samplesBefore: 1100, samplesAfter: 1100, p99Before: 100, p99After: 130, verdict: "regressed" });
+    expect((await query(server, "deploys.regression", { id: deployId })).metrics).toEqual([counted]);
+
+    const again = await runCli(["perf", "record", "--file", file, "--json"], { env: ingest() });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ accepted: 0, duplicates: 1100, batches: 3 });
+    const human = await runCli(["perf", "record", "--file", file], { env: ingest() });
+    expect(human.stderr).toContain("Recorded 0 perf snapshots in 3 batches; 1100 already recorded (same id), not recorded again.");
+    expect((await query(server, "deploys.regression", { id: deployId })).metrics).toEqual([counted]);
   });
 
   it("names missing and malformed flags with E_USAGE", async () => {
@@ -160,6 +182,9 @@ describe("cuitty perf record", () => {
     const backwards = await runCli(["perf", "record", "--env", "p", "--metric", "m", "--p99", "1", "--samples", "1", "--window-start", "200", "--window-end", "100"], { env: cleanEnv() });
     expect(backwards.code).toBe(2);
     expect(backwards.stderr).toContain("invalid --window-end");
+    const both = await runCli(["perf", "record", "--file", "snapshots.json", "--id", "x"], { env: cleanEnv() });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--file cannot be combined with --id");
   });
 
   it("refuses a batch file with a bad snapshot, naming it, before sending any", async () => {
@@ -177,7 +202,7 @@ describe("cuitty perf record", () => {
 describe("--help of the record commands", () => {
   for (const [command, options] of [
     [["audit", "record"], ["--env", "--actor", "--action", "--target", "--deploy-id", "--commit", "--metadata", "--occurred-at", "--id", "--file", "--json"]],
-    [["perf", "record"], ["--env", "--metric", "--p50", "--p95", "--p99", "--error-rate", "--samples", "--window-start", "--window-end", "--file", "--json"]],
+    [["perf", "record"], ["--env", "--metric", "--p50", "--p95", "--p99", "--error-rate", "--samples", "--window-start", "--window-end", "--id", "--file", "--json"]],
   ] as const) {
     it(`cuitty ${command.join(" ")} --help lists every option and examples`, async () => {
       const result = await runCli([...command, "--help"]);

@@ -28,7 +28,7 @@ describe("audit.record, perf.record, deploys.regression and deploys.correlations
       input: { snapshots: [snapshot(t - 600, 100), snapshot(t + 600, 130)] },
     });
     expect(perf.status).toBe(200);
-    expect(perf.body.result.data).toEqual({ accepted: 2 });
+    expect(perf.body.result.data).toEqual({ accepted: 2, duplicates: 0 });
     const entries = [{ id: "aud_1", environment: "production", actor: "alice", action: "flag.update", target: "checkout-v2", occurredAt: t + 60 }];
     const first = await server.request("audit.record", { key: server.keys.ingest, input: { entries } });
     expect(first.body.result.data).toEqual({ accepted: 1, duplicates: 0 });

@@ -91,6 +91,7 @@ export type EnvironmentUpdateInput = z.input<typeof environmentUpdateSchema>;
 
 export const perfSnapshotSchema = z
   .strictObject({
+    id: optional(shortText(200)), // idempotency key, unique per project; optional on the wire (then not deduplicated)
     environment: environmentName,
     metric: shortText(255),
     p50: z.number().min(0).optional(),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployCorrelations, recordAuditEntries, rollbackDeploy } from "../src/index.js";
+import { deployCorrelations, recordAuditEntries, recordPerfSnapshots, rollbackDeploy } from "../src/index.js";
 import { deployAt, perfAt, tempDatabase } from "./fixtures.js";
 
 const t0 = 1_700_000_000;
@@ -101,5 +101,26 @@ describe("audit entries", () => {
       code: "VALIDATION_FAILED",
       details: { fields: ["entries.0.occurredAt"] },
     });
+  });
+});
+
+describe("perf snapshots", () => {
+  let ctx: Awaited<ReturnType<typeof tempDatabase>>;
+  beforeAll(async () => {
+    ctx = await tempDatabase();
+  });
+  afterAll(() => ctx.close());
+
+  const rowCount = async (projectId: string) =>
+    Number((await ctx.db.clients.perf.execute({ sql: "SELECT count(*) AS n FROM perf_snapshots WHERE project_id = ?", args: [projectId] })).rows[0]!.n);
+
+  it("deduplicates snapshots by id per project, within a batch too, and records snapshots without an id every time", async () => {
+    const s = { id: "perf_1", environment: "production", metric: "GET /", p99: 100, samples: 500, windowStart: t0, windowEnd: t0 + 60 };
+    expect(await recordPerfSnapshots(ctx.db, ctx.projectId, [s, { ...s, id: undefined }], t0)).toEqual({ accepted: 2, duplicates: 0 });
+    expect(await recordPerfSnapshots(ctx.db, ctx.projectId, [s, { ...s, id: "perf_2" }, { ...s, id: "perf_2" }], t0)).toEqual({ accepted: 1, duplicates: 2 });
+    expect(await recordPerfSnapshots(ctx.db, ctx.projectId, [{ ...s, id: undefined }], t0)).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await rowCount(ctx.projectId)).toBe(4);
+    expect(await recordPerfSnapshots(ctx.db, "prj_other", [s], t0)).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await rowCount("prj_other")).toBe(1);
   });
 });

@@ -15,7 +15,7 @@ import {
 import { Channel, type ChannelOptions, type ChannelStats, type ItemOutcome } from "./channel.js";
 import { readEnv } from "./env.js";
 import { CuittyClientError } from "./errors.js";
-import { type AuditEntry, type PerfSnapshot, fillAuditEntry, sendAudit, sendPerf, validItems } from "./records.js";
+import { type AuditEntry, type PerfSnapshot, fillAuditEntry, fillPerfSnapshot, sendAudit, sendPerf, validItems } from "./records.js";
 import { type CuittyTrpcClient, createTransport } from "./transport.js";
 
 export interface CuittyClientOptions {
@@ -151,7 +151,7 @@ export function createCuittyClient(options: CuittyClientOptions = {}): CuittyCli
       for (const entry of validItems("audit entry", auditEntrySchema, entries, fillAuditEntry, report)) audit.enqueue(entry);
     },
     async perf(snapshots) {
-      for (const snapshot of validItems("perf snapshot", perfSnapshotSchema, snapshots, (s) => s, report)) perf.enqueue(snapshot);
+      for (const snapshot of validItems("perf snapshot", perfSnapshotSchema, snapshots, fillPerfSnapshot, report)) perf.enqueue(snapshot);
     },
     async flush(timeoutMs = options.stopTimeoutMs ?? 5_000) {
       const results = await Promise.all([...channels.values()].map((c) => c.flush(timeoutMs)));

@@ -55,6 +55,11 @@ export function fillAuditEntry(entry: AuditEntryInput): AuditEntryInput {
   };
 }
 
+/** A perf snapshot id likewise: a batch retried after its answer was lost is recorded once. */
+export function fillPerfSnapshot(snapshot: PerfSnapshotInput): PerfSnapshotInput {
+  return { ...snapshot, id: snapshot.id ?? `perf_${globalThis.crypto.randomUUID()}` };
+}
+
 /** Both procedures take or refuse a batch as a whole, so every item of an accepted batch is delivered. */
 const allDelivered = (n: number): ItemOutcome[] => Array.from({ length: n }, () => ({ ok: true }) as const);
 

@@ -139,7 +139,72 @@ describe("cuitty.audit and cuitty.perf", () => {
     expect(c.audit.map((a: any) => a.action)).toEqual(["step-1", "step-2", "step-3"]);
     expect(c.perf.after).toHaveLength(1);
   });
+
+  it("record a perf batch once when its answer is lost and the client sends it again, so deploys.regression counts each sample once", { timeout: 30_000 }, async () => {
+    const deployId = await liveDeploy("sdk-lost-answer");
+    const lossy = await loseFirstAnswer("/trpc/perf.record", server.url);
+    const errors: CuittyClientError[] = [];
+    const cuitty = client({ portalUrl: lossy.url, errors });
+    try {
+      await cuitty.perf([
+        { environment: "sdk-lost-answer", metric: "GET /checkout", p99: 100, samples: 400, windowStart: now() - 1200, windowEnd: now() - 1140 },
+        { environment: "sdk-lost-answer", metric: "GET /checkout", p99: 130, samples: 300, windowStart: now() - 300, windowEnd: now() - 240, id: "own-id-1" },
+      ]);
+      expect(await cuitty.stop({ timeoutMs: 15_000 })).toEqual({ undelivered: 0 });
+    } finally {
+      await lossy.close();
+    }
+    expect(errors).toEqual([]);
+    expect(lossy.forwarded()).toBeGreaterThanOrEqual(2); // the server saw the batch at least twice
+    expect(cuitty.stats().perf).toMatchObject({ sent: 2, queued: 0, refused: 0 });
+    expect(cuitty.stats().perf!.retries).toBeGreaterThanOrEqual(1);
+
+    const c = await correlations(deployId);
+    expect(c.perf.before.map((p: any) => `${p.p99} ${p.samples}`)).toEqual(["100 400"]);
+    expect(c.perf.after.map((p: any) => `${p.p99} ${p.samples}`)).toEqual(["130 300"]);
+    const regression = await server.request("deploys.regression", { input: { id: deployId }, key: server.keys.read });
+    expect(regression.body.result.data.metrics).toEqual([expect.objectContaining({ metric: "GET /checkout", samplesBefore: 400, samplesAfter: 300 })]);
+    const { rows } = await server.db.clients.perf.execute({
+      sql: "SELECT snapshot_id FROM perf_snapshots WHERE environment = ? ORDER BY window_start",
+      args: ["sdk-lost-answer"],
+    });
+    expect(rows.map((r) => String(r.snapshot_id))).toEqual([expect.stringMatching(/^perf_[0-9a-f-]{36}$/), "own-id-1"]);
+  });
 });
+
+/**
+ * A proxy that forwards everything to `target`, but for the first request to `path` lets the server answer
+ * and then cuts the connection instead of passing the answer on: the batch is recorded, the client hears nothing.
+ */
+async function loseFirstAnswer(path: string, target: string): Promise<{ url: string; forwarded: () => number; close: () => Promise<void> }> {
+  let forwarded = 0;
+  const proxy = createServer((req, res) => {
+    const hit = req.url === path;
+    const lose = hit && forwarded === 0;
+    if (hit) forwarded++;
+    const up = httpRequest(target + (req.url ?? "/"), { method: req.method, headers: req.headers }, (upRes) => {
+      if (lose) {
+        upRes.resume();
+        upRes.on("end", () => res.destroy());
+        return;
+      }
+      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+      upRes.pipe(res);
+    });
+    up.on("error", () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+  const { port } = proxy.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    forwarded: () => forwarded,
+    close: async () => {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    },
+  };
+}
 
 async function freePort(): Promise<number> {
   const s = createServer();

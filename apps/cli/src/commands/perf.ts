@@ -18,6 +18,7 @@ interface PerfFlags extends CommonFlags {
   samples?: number;
   windowStart?: number;
   windowEnd?: number;
+  id?: string;
   file?: string;
 }
 
@@ -32,12 +33,13 @@ const FLAGS: Record<string, string> = {
   samples: "--samples",
   windowStart: "--window-start",
   windowEnd: "--window-end",
+  id: "--id",
 };
 const REQUIRED = ["environment", "metric", "p99", "samples", "windowStart", "windowEnd"] as const;
 const EXAMPLE = '{"environment":"production","metric":"GET /checkout","p99":182.5,"samples":1200,"windowStart":1767225600,"windowEnd":1767225660}';
 
 function snapshotFromFlags(f: PerfFlags) {
-  return { environment: f.env, metric: f.metric, p50: f.p50, p95: f.p95, p99: f.p99, errorRate: f.errorRate, samples: f.samples, windowStart: f.windowStart, windowEnd: f.windowEnd };
+  return { id: f.id, environment: f.env, metric: f.metric, p50: f.p50, p95: f.p95, p99: f.p99, errorRate: f.errorRate, samples: f.samples, windowStart: f.windowStart, windowEnd: f.windowEnd };
 }
 
 export function registerPerf(program: Command): void {
@@ -54,6 +56,7 @@ export function registerPerf(program: Command): void {
     .option("--p50 <ms>", "median latency in ms", parseNonNegative)
     .option("--p95 <ms>", "95th percentile latency in ms", parseNonNegative)
     .option("--error-rate <fraction>", "share of failed requests, 0 to 1", parseRate)
+    .option("--id <id>", "an idempotency key: a snapshot with an id already recorded is not recorded again")
     .option("-f, --file <file>", "record a JSON array of snapshots instead (`-` reads standard input); sent 500 per call");
   addConnectionOptions(record);
   withConnectionHelp(record, [
@@ -81,7 +84,10 @@ export function registerPerf(program: Command): void {
     const client = createApiClient(conn);
     const answers = await sendBatches(conn, snapshots, "snapshots", (batch) => client.perf.record.mutate({ snapshots: batch }), single ? FLAGS : undefined);
     const accepted = answers.reduce((n, a) => n + a.accepted, 0);
-    if (flags.json) return printJson({ accepted, batches: answers.length });
-    info(`Recorded ${accepted} perf ${accepted === 1 ? "snapshot" : "snapshots"}${answers.length > 1 ? ` in ${answers.length} batches` : ""}.`);
+    const duplicates = answers.reduce((n, a) => n + a.duplicates, 0);
+    if (flags.json) return printJson({ accepted, duplicates, batches: answers.length });
+    const calls = answers.length > 1 ? ` in ${answers.length} batches` : "";
+    const dup = duplicates > 0 ? `; ${duplicates} already recorded (same id), not recorded again` : "";
+    info(`Recorded ${accepted} perf ${accepted === 1 ? "snapshot" : "snapshots"}${calls}${dup}.`);
   });
 }

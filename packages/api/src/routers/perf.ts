@@ -5,7 +5,7 @@ import { recordPerfSnapshots } from "@cuitty/db";
 import { protectedProcedure } from "../trpc.js";
 
 export const perfRouter = {
-  /** `{ snapshots }` (≤ 500) → `{ accepted }`. */
+  /** `{ snapshots }` (≤ 500) → `{ accepted, duplicates }`; a snapshot id seen before in the project is not written again. */
   record: protectedProcedure("ingest")
     .input(perfRecordSchema)
     .mutation(({ ctx, input }) => recordPerfSnapshots(ctx.db, ctx.principal.projectId, input.snapshots, ctx.now())),

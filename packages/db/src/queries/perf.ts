@@ -1,19 +1,27 @@
-// The perf module's writes: latency snapshots recorded in batches.
+// The perf module's writes: latency snapshots recorded in batches (deduplicated by id per project).
 import { CuittyError, MAX_CLOCK_SKEW_SECONDS } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { type PerfSnapshot, perfSnapshots } from "../schema/perf.js";
+import type { RecordResult } from "./audit.js";
 
-/** A snapshot as validated by `perfSnapshotSchema` (derived from the table, so the two cannot drift). */
-export type PerfSnapshotRecord = Omit<typeof perfSnapshots.$inferInsert, "id" | "projectId">;
-export type PerfSnapshotView = Omit<PerfSnapshot, "projectId">;
+/**
+ * A snapshot as validated by `perfSnapshotSchema`: the table's columns (derived from the table, so the
+ * two cannot drift), with the client's id as `id`.
+ */
+export type PerfSnapshotRecord = Omit<typeof perfSnapshots.$inferInsert, "id" | "projectId" | "snapshotId"> & { id?: string };
+export type PerfSnapshotView = Omit<PerfSnapshot, "projectId" | "snapshotId">;
 
-/** Records snapshots in one statement; refuses the batch when a window starts in the future beyond the skew window. */
+/**
+ * Records snapshots in one statement; refuses the batch when a window starts in the future beyond the skew
+ * window. A snapshot whose id the project already has (a retry, a rerun), or that repeats an id earlier
+ * in the same batch, is not written again and is counted in `duplicates`.
+ */
 export async function recordPerfSnapshots(
   db: Database,
   projectId: string,
   snapshots: PerfSnapshotRecord[],
   now: number,
-): Promise<{ accepted: number }> {
+): Promise<RecordResult> {
   const future = snapshots.flatMap((s, i) =>
     s.windowStart > now + MAX_CLOCK_SKEW_SECONDS ? [`snapshots.${i}.windowStart`] : [],
   );
@@ -24,6 +32,11 @@ export async function recordPerfSnapshots(
       { fields: future, serverTime: now },
     );
   }
-  await db.perf.insert(perfSnapshots).values(snapshots.map((s) => ({ projectId, ...s })));
-  return { accepted: snapshots.length };
+  const rows = snapshots.map(({ id, ...s }) => ({ projectId, snapshotId: id, ...s }));
+  const written = await db.perf
+    .insert(perfSnapshots)
+    .values(rows)
+    .onConflictDoNothing({ target: [perfSnapshots.projectId, perfSnapshots.snapshotId] })
+    .returning({ id: perfSnapshots.id });
+  return { accepted: written.length, duplicates: rows.length - written.length };
 }
