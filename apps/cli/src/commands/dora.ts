@@ -1,5 +1,5 @@
 // `cuitty dora --env NAME [--since 30d] [--bucket day|week]`: the four DORA metrics of an environment (read key).
-import { type Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { METRIC_BUCKETS, type MetricBucket } from "@cuitty/core";
 import { call } from "../apiErrors.js";
 import { createApiClient } from "../client.js";
@@ -38,7 +38,7 @@ export function registerDora(program: Command): void {
     .command("dora")
     .description("deployment frequency, lead time, change failure rate and time to restore of an environment (read key)")
     .option("-e, --env <name>", "the environment (required)", parseEnvironment)
-    .option("--since <duration>", "how far back: e.g. 30d, 12h, 6w", parseSince, 30 * 86_400)
+    .addOption(new Option("--since <duration>", "how far back: e.g. 30d, 12h, 6w").argParser(parseSince).default(30 * 86_400, "30d"))
     .option("--bucket <day|week>", "series bucket", parseBucket, "day" as MetricBucket);
   addConnectionOptions(dora);
   withConnectionHelp(dora, ["cuitty dora --env production", "cuitty dora --env production --since 12w --bucket week --json"]);
