@@ -1,0 +1,190 @@
+// Upgrades in place: a data directory written by the first release (only each module's first migration
+// applied, recorded exactly as drizzle-orm's libSQL migrator records it) is opened by this release.
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Client, createClient } from "@libsql/client";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  MODULES,
+  type ModuleName,
+  applyDeployEvent,
+  claimDueSeries,
+  getDeploy,
+  getProject,
+  listEnvironments,
+  listHealthChecks,
+  openDatabase,
+  recordPerfSnapshots,
+  startHealthSeries,
+} from "../src/index.js";
+
+const migrationsRoot = fileURLToPath(new URL("../migrations", import.meta.url));
+
+interface Migration {
+  tag: string;
+  when: number;
+  hash: string;
+  statements: string[];
+}
+
+/** A module's migrations as drizzle-orm's readMigrationFiles reads them: journal order, sha256 of the file, split at breakpoints. */
+function readMigrations(module: ModuleName): Migration[] {
+  const folder = join(migrationsRoot, module);
+  const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as {
+    entries: { tag: string; when: number }[];
+  };
+  return journal.entries.map(({ tag, when }) => {
+    const sql = readFileSync(join(folder, `${tag}.sql`), "utf8");
+    return {
+      tag,
+      when,
+      hash: createHash("sha256").update(sql).digest("hex"),
+      statements: sql.split("--> statement-breakpoint").filter((s) => s.trim() !== ""),
+    };
+  });
+}
+
+/** Applies one migration and records it in `__drizzle_migrations_<module>` the way drizzle-orm/libsql/migrator.js does. */
+async function applyLikeDrizzle(client: Client, module: ModuleName, migration: Migration) {
+  const table = `__drizzle_migrations_${module}`;
+  await client.execute(`CREATE TABLE IF NOT EXISTS "${table}" (
+    id SERIAL PRIMARY KEY,
+    hash text NOT NULL,
+    created_at numeric
+  )`);
+  await client.batch(
+    [
+      ...migration.statements,
+      { sql: `INSERT INTO "${table}" ("hash", "created_at") VALUES (?, ?)`, args: [migration.hash, migration.when] },
+    ],
+    "write",
+  );
+}
+
+describe("database migrations", () => {
+  const cleanup: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanup.splice(0).reverse()) c();
+  });
+
+  it("an existing data directory at every earlier migration upgrades in place", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "cuitty-db-migrations-"));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    // The first release's data directory: each module file with only its 0000 migration.
+    const clients = {} as Record<ModuleName, Client>;
+    for (const m of MODULES) {
+      clients[m] = createClient({ url: `file:${join(dataDir, `${m}.db`)}` });
+      const [first] = readMigrations(m);
+      expect(first?.tag.startsWith("0000")).toBe(true);
+      await applyLikeDrizzle(clients[m], m, first!);
+    }
+    // At least one module has later migrations, or this test would prove nothing.
+    expect(MODULES.some((m) => readMigrations(m).length > 1)).toBe(true);
+
+    // Rows written by the first release, with its columns only.
+    const projectId = "proj_upgrade";
+    const t = 1_700_000_000;
+    await clients.deploys.batch(
+      [
+        { sql: `INSERT INTO projects (id, name, created_at) VALUES (?, 'old project', ?)`, args: [projectId, t] },
+        {
+          sql: `INSERT INTO environments (project_id, name, health_url, health_checks, created_at)
+                VALUES (?, 'production', 'http://127.0.0.1:9/healthz', 4, ?)`,
+          args: [projectId, t],
+        },
+        {
+          sql: `INSERT INTO deploys (project_id, env_id, version, commit_sha, status, external_key, started_at, live_at, completed_at, updated_at)
+                VALUES (?, (SELECT id FROM environments WHERE name = 'production'), 'v1.0.0', 'abc1234', 'live', 'old-deploy', ?, ?, ?, ?)`,
+          args: [projectId, t, t + 60, t + 60, t + 60],
+        },
+        {
+          sql: `INSERT INTO deploy_events (project_id, deploy_id, event_id, from_status, to_status, occurred_at)
+                VALUES (?, (SELECT id FROM deploys WHERE external_key = 'old-deploy'), 'evt-old', NULL, 'live', ?)`,
+          args: [projectId, t + 60],
+        },
+        {
+          sql: `UPDATE environments SET current_deploy_id = (SELECT id FROM deploys WHERE external_key = 'old-deploy')
+                WHERE name = 'production'`,
+          args: [],
+        },
+      ],
+      "write",
+    );
+    const oldDeployId = Number(
+      (await clients.deploys.execute(`SELECT id FROM deploys WHERE external_key = 'old-deploy'`)).rows[0]!.id,
+    );
+    await clients.perf.execute({
+      sql: `INSERT INTO perf_snapshots (project_id, environment, metric, p50, p95, p99, error_rate, samples, window_start, window_end)
+            VALUES (?, 'production', 'GET /', 10, 20, 30, 0.01, 100, ?, ?)`,
+      args: [projectId, t, t + 60],
+    });
+    for (const m of MODULES) clients[m].close();
+
+    const db = await openDatabase({ dataDir });
+    cleanup.push(() => db.close());
+
+    // Every later migration applied, recorded as drizzle records it (a second open would find nothing to do).
+    for (const m of MODULES) {
+      const { rows } = await db.clients[m].execute(
+        `SELECT hash, created_at FROM "__drizzle_migrations_${m}" ORDER BY created_at`,
+      );
+      expect(
+        rows.map((r) => ({ hash: String(r.hash), when: Number(r.created_at) })),
+        `migrations recorded in ${m}.db`,
+      ).toEqual(readMigrations(m).map(({ hash, when }) => ({ hash, when })));
+    }
+    const indexes = (await db.clients.deploys.execute(`SELECT name FROM sqlite_master WHERE type = 'index'`)).rows.map(
+      (r) => String(r.name),
+    );
+    expect(indexes).toEqual(expect.arrayContaining(["health_series_due_idx", "deploys_env_completed_idx"]));
+
+    // Old rows intact, read through today's queries.
+    expect(await getProject(db, projectId)).toMatchObject({ id: projectId, name: "old project" });
+    const [env] = await listEnvironments(db, projectId);
+    expect(env).toMatchObject({
+      name: "production",
+      healthUrl: "http://127.0.0.1:9/healthz",
+      healthChecks: 4,
+      currentDeployId: oldDeployId,
+    });
+    const old = await getDeploy(db, projectId, oldDeployId);
+    expect(old).toMatchObject({ version: "v1.0.0", commitSha: "abc1234", status: "live", current: true });
+    expect(old.events.map((e) => e.eventId)).toEqual(["evt-old"]);
+    const oldSnapshots = (await db.clients.perf.execute(`SELECT p99, samples, snapshot_id FROM perf_snapshots`)).rows;
+    expect(oldSnapshots.map((r) => ({ p99: Number(r.p99), samples: Number(r.samples), id: r.snapshot_id }))).toEqual([
+      { p99: 30, samples: 100, id: null },
+    ]);
+
+    // New columns work: snapshot ids (deduplicated per project, beside the old row without one) ...
+    const snap = { environment: "production", metric: "GET /", p99: 40, samples: 50, windowStart: t + 120, windowEnd: t + 180 };
+    expect(await recordPerfSnapshots(db, projectId, [{ ...snap, id: "perf_new" }], t + 200)).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await recordPerfSnapshots(db, projectId, [{ ...snap, id: "perf_new" }], t + 200)).toEqual({ accepted: 0, duplicates: 1 });
+    expect(await recordPerfSnapshots(db, projectId, [{ ...snap, windowStart: t + 240, windowEnd: t + 300 }], t + 300)).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
+    expect(Number((await db.clients.perf.execute(`SELECT count(*) AS n FROM perf_snapshots`)).rows[0]!.n)).toBe(3);
+
+    // ... and health_series: the old live deploy gets a series that a worker can claim.
+    expect(await startHealthSeries(db, projectId, oldDeployId, 1_000)).toBe(true);
+    const claimed = await claimDueSeries(db, "upgrade-test", 2_000, 60_000, 10);
+    expect(claimed).toMatchObject([{ deployId: oldDeployId, projectId, probesDone: 0, checks: 4, healthUrl: "http://127.0.0.1:9/healthz" }]);
+    expect(await listHealthChecks(db, oldDeployId)).toEqual([]);
+    expect((await getDeploy(db, projectId, oldDeployId)).healthStatus).toBe("pending");
+
+    // A new deploy in the old environment supersedes the old one.
+    const next = await applyDeployEvent(
+      db,
+      projectId,
+      { type: "deploy", deploy: "new-deploy", status: "live", environment: "production", occurredAt: t + 400 },
+      t + 400,
+    );
+    const [envAfter] = await listEnvironments(db, projectId);
+    expect(envAfter?.currentDeployId).toBe(next.deploy.id);
+    expect(next.deploy.id).toBeGreaterThan(oldDeployId);
+  });
+});
