@@ -4,31 +4,13 @@ import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type TestServer, startTestServer } from "@cuitty/server/testing";
-import { type FakeGithub, type FakeRun, startFakeGithub } from "../../../packages/sdk/test/fakeGithub.js";
+import { FAKE_SHA, type FakeGithub, type FakeRun, fakeRun, startFakeGithub } from "../../../packages/sdk/test/fakeGithub.js";
 import { CLI, cleanEnv, connection, deployByKey, emptyDir, query, runCli } from "./helpers.js";
 
-const SHA = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
+const SHA = FAKE_SHA;
 /** ISO time `secondsAgo` before now: the server refuses events more than 300 s in the future. */
 const ago = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
-
-function run(id: number, over: Partial<FakeRun> = {}): FakeRun {
-  return {
-    id,
-    run_attempt: 1,
-    status: "queued",
-    conclusion: null,
-    head_sha: SHA,
-    head_branch: "main",
-    event: "push",
-    path: ".github/workflows/deploy.yml",
-    actor: { login: "octocat" },
-    created_at: ago(120),
-    updated_at: ago(120),
-    run_started_at: ago(120),
-    head_commit: { timestamp: ago(180) },
-    ...over,
-  };
-}
+const run = (id: number, over: Partial<FakeRun> = {}) => fakeRun(id, ago(120), { head_commit: { timestamp: ago(180) }, ...over });
 
 /** The built CLI as a long-running child: its output as it comes, bounded waits, and its exit. */
 interface Watcher {

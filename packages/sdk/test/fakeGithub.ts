@@ -21,6 +21,28 @@ export interface FakeRun {
   head_commit?: { timestamp: string };
 }
 
+export const FAKE_SHA = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
+
+/** A push-triggered deploy.yml run, queued at `time` (committed then too unless `over` says otherwise). */
+export function fakeRun(id: number, time: string, over: Partial<FakeRun> = {}): FakeRun {
+  return {
+    id,
+    run_attempt: 1,
+    status: "queued",
+    conclusion: null,
+    head_sha: FAKE_SHA,
+    head_branch: "main",
+    event: "push",
+    path: ".github/workflows/deploy.yml",
+    actor: { login: "octocat" },
+    created_at: time,
+    updated_at: time,
+    run_started_at: time,
+    head_commit: { timestamp: time },
+    ...over,
+  };
+}
+
 export interface FakeJob {
   name: string;
   status: string;

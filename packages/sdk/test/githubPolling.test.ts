@@ -3,30 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type TestServer, startTestServer } from "@cuitty/server/testing";
 import { type CuittyClient, type CuittyClientError, createCuittyClient } from "../src/index.js";
 import { type DeploysPlugin, deploysPlugin } from "../src/plugins/deploys.js";
-import { type FakeGithub, type FakeRun, startFakeGithub } from "./fakeGithub.js";
+import { FAKE_SHA, type FakeGithub, type FakeRun, fakeRun, startFakeGithub } from "./fakeGithub.js";
 import { recordedTransitions } from "./helpers.js";
 
-const SHA = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
+const SHA = FAKE_SHA;
 const at = (minute: number) => new Date(Date.UTC(2025, 10, 28, 3, minute)).toISOString();
-
-function run(id: number, over: Partial<FakeRun> = {}): FakeRun {
-  return {
-    id,
-    run_attempt: 1,
-    status: "queued",
-    conclusion: null,
-    head_sha: SHA,
-    head_branch: "main",
-    event: "push",
-    path: ".github/workflows/deploy.yml",
-    actor: { login: "octocat" },
-    created_at: at(0),
-    updated_at: at(0),
-    run_started_at: at(0),
-    head_commit: { timestamp: at(0) },
-    ...over,
-  };
-}
+const run = (id: number, over: Partial<FakeRun> = {}) => fakeRun(id, at(0), over);
 
 let github: FakeGithub;
 let server: TestServer;

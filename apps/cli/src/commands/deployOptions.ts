@@ -2,6 +2,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { STATUSES, environmentName } from "@cuitty/core";
 import { CONNECTION_HELP, type ConnectionFlags } from "../config.js";
+import { idParser } from "./parse.js";
 
 export interface CommonFlags extends ConnectionFlags {
   json?: boolean;
@@ -23,11 +24,7 @@ export function parseOccurredAt(value: string): number {
 }
 
 /** Accepts `42` and `#42`, as deploys are shown with a leading #. */
-export function parseDeployId(value: string): number {
-  const n = Number(value.replace(/^#/, ""));
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("a deploy id is a positive whole number, e.g. 42");
-  return n;
-}
+export const parseDeployId = idParser("deploy", "e.g. 42");
 
 export function parseStatus(value: string): (typeof STATUSES)[number] {
   const status = STATUSES.find((s) => s === value);

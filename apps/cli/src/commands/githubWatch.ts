@@ -1,15 +1,17 @@
 // `cuitty github watch`: runs the SDK's GitHub Actions provider (DESIGN §6) from a terminal or a long-running
 // container, printing each transition the server recorded. The SDK is imported only when the command runs,
 // so `cuitty deploy live` and the other commands do not pay for Octokit at start-up.
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import type { CuittyClient, CuittyClientError } from "@cuitty/sdk";
 import type { DeploysPlugin } from "@cuitty/sdk/plugins/deploys";
 import { cuittyCodeOf, isOutage, toCLIError } from "../apiErrors.js";
 import { createApiClient } from "../client.js";
 import { type Connection, readEnv, resolveConnection } from "../config.js";
 import { CLIError } from "../errors.js";
-import { info, paint, warn } from "../output.js";
+import { info, warn } from "../output.js";
 import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
+import { type WatchTransition, classify, describeFailure, formatTransition } from "./githubWatchReport.js";
+import { parseApiUrl, parseInterval, parsePattern, parseRepo } from "./parse.js";
 
 interface WatchFlags extends CommonFlags {
   repo: string;
@@ -25,105 +27,7 @@ interface WatchFlags extends CommonFlags {
   once?: boolean;
 }
 
-/** One transition as the server recorded it (printed as a line, or as a JSON line with --json). */
-export interface WatchTransition {
-  type: "transition";
-  deployId: number;
-  key: string;
-  environment: string;
-  from: string | null;
-  to: string;
-  reason: string | null;
-  eventId: string | null;
-  occurredAt: number | null;
-  commitSha: string | null;
-  branch: string | null;
-  buildLogsUrl: string | null;
-  triggeredBy: string | null;
-}
-
 const STOP_TIMEOUT_MS = 5_000;
-
-function parseRepo(value: string): string {
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value)) throw new InvalidArgumentError('a repository is "owner/name", e.g. acme/api');
-  return value;
-}
-
-function parseInterval(value: string): number {
-  const seconds = Number(value.replace(/s$/, ""));
-  if (value.trim() === "" || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
-    throw new InvalidArgumentError("an interval is a number of seconds above 0, e.g. 30");
-  }
-  return seconds;
-}
-
-function parsePattern(value: string): string {
-  try {
-    new RegExp(value, "i");
-  } catch (error) {
-    throw new InvalidArgumentError(`not a regular expression: ${(error as Error).message}`);
-  }
-  return value;
-}
-
-function parseApiUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError("expected an http(s) URL, e.g. https://github.example.com/api/v3");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError("expected an http(s) URL");
-  return value.replace(/\/+$/, "");
-}
-
-const STATUS_STYLE = { live: "green", failed: "red", rolled_back: "yellow" } as const;
-
-function formatTransition(t: WatchTransition): string {
-  const to = STATUS_STYLE[t.to as keyof typeof STATUS_STYLE] ? paint(STATUS_STYLE[t.to as keyof typeof STATUS_STYLE], t.to) : t.to;
-  const where = [t.branch, t.commitSha?.slice(0, 7)].filter(Boolean).join(" ");
-  return [
-    new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
-    `#${t.deployId}`,
-    t.environment,
-    t.key,
-    `${t.from ?? "new"} → ${to}${t.reason ? ` (${t.reason})` : ""}`,
-    where,
-  ]
-    .filter(Boolean)
-    .join("  ");
-}
-
-/** What the SDK reports through onError, for this command: fatal (stop, exit with this error) or a warning. */
-function classify(error: CuittyClientError, flags: WatchFlags, conn: Connection): CLIError | undefined {
-  switch (error.code) {
-    case "GITHUB_AUTH":
-      return new CLIError(
-        `GitHub refused the token for ${flags.repo} (401 Bad credentials)`,
-        "E_AUTH",
-        "pass a valid token with --token or GITHUB_TOKEN: a fine-grained token with \"Actions: read\" on the repository, or a classic token with the repo scope",
-      );
-    case "GITHUB_NOT_FOUND":
-      return new CLIError(
-        `GitHub has no repository ${flags.repo}${flags.workflow ? ` with workflow ${flags.workflow}` : ""} visible to this token (404)`,
-        "E_NOT_FOUND",
-        `check --repo (owner/name)${flags.workflow ? ", --workflow (the file name under .github/workflows, e.g. deploy.yml)" : ""} and that the token can read the repository${flags.githubApiUrl ? `, and --github-api-url (GitHub Enterprise: https://HOST/api/v3)` : ""}`,
-      );
-    case "BAD_SIGNATURE":
-    case "UNKNOWN_PROJECT":
-    case "STALE_TIMESTAMP":
-    case "FORBIDDEN_SCOPE":
-      return new CLIError(
-        `the Cuitty server refused to record transitions: ${error.message} [${error.code}]`,
-        "E_AUTH",
-        `use an ingest (or admin) key of project ${conn.projectId} in CUITTY_API_KEY (\`cuitty keys create --scope ingest\`), and check this machine's clock`,
-      );
-    case "CONFIG":
-      return new CLIError(error.message, "E_CONFIG", "check the options (run `cuitty github watch --help`)");
-    default:
-      return undefined;
-  }
-}
 
 /** Checks the key before polling: a refused key would otherwise only show up at the first transition. */
 async function checkKey(conn: Connection): Promise<void> {
@@ -142,13 +46,6 @@ async function checkKey(conn: Connection): Promise<void> {
     }
     throw toCLIError(error, conn);
   }
-}
-
-function describeFailure(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } })?.cause;
-  if (cause?.code) return cause.code;
-  if ((error as Error)?.name === "TimeoutError") return "no answer in time";
-  return (error as Error)?.message ?? String(error);
 }
 
 export function registerGithubWatch(github: Command): void {

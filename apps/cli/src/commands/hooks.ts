@@ -6,6 +6,7 @@ import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
 import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
+import { idParser } from "./parse.js";
 
 function parseEvents(value: string): HookEventType[] {
   const names = value.split(",").map((s) => s.trim()).filter(Boolean);
@@ -21,11 +22,7 @@ function parseFormat(value: string): HookFormat {
   return f;
 }
 
-function parseId(value: string): number {
-  const n = Number(value.replace(/^#/, ""));
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("a hook id is a positive whole number (see `cuitty hooks list`)");
-  return n;
-}
+const parseId = idParser("hook", "see `cuitty hooks list`");
 
 interface AddFlags extends CommonFlags {
   secret?: string;
