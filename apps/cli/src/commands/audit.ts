@@ -1,12 +1,9 @@
 // `cuitty audit record`: who changed what (a flag, a config, a migration), so a deploy's correlations show it.
 import { type Command, InvalidArgumentError } from "commander";
+import type { z } from "zod";
 import { auditEntrySchema } from "@cuitty/core";
-import { createApiClient } from "../client.js";
-import { resolveConnection } from "../config.js";
-import { CLIError } from "../errors.js";
-import { info, printJson } from "../output.js";
 import { type CommonFlags, addConnectionOptions, parseDeployId, parseEnvironment, parseOccurredAt, withConnectionHelp } from "./deployOptions.js";
-import { parseJsonObject, readItemsFile, sendBatches, validateAll } from "./recordBatch.js";
+import { type RecordSpec, parseJsonObject, recordItems } from "./recordBatch.js";
 
 interface AuditFlags extends CommonFlags {
   env?: string;
@@ -45,6 +42,22 @@ function entryFromFlags(f: AuditFlags) {
   return { id: f.id, environment: f.env, actor: f.actor, action: f.action, target: f.target, occurredAt: f.occurredAt, deployId: f.deployId, commitSha: f.commit, metadata: f.metadata };
 }
 
+const SPEC: RecordSpec<z.output<typeof auditEntrySchema>> = {
+  key: "entries",
+  one: "entry",
+  summary: ["audit entry", "audit entries"],
+  schema: auditEntrySchema,
+  flags: FLAGS,
+  required: REQUIRED,
+  example: EXAMPLE,
+  fileFix: "each entry needs environment, actor and action",
+  missing: (missing) => ({
+    message: `missing ${missing.join(", ")}: an audit entry needs an environment, an actor and an action`,
+    fix: "pass --env, --actor and --action, or --file FILE.json with an array of entries",
+  }),
+  send: (client, batch) => client.audit.record.mutate({ entries: batch }),
+};
+
 export function registerAudit(program: Command): void {
   const audit = program.command("audit").description("audit entries: who changed what, shown with the deploys they concern");
   const record = audit
@@ -66,30 +79,5 @@ export function registerAudit(program: Command): void {
     "cuitty audit record --env production --actor \"$GITHUB_ACTOR\" --action db.migrate --commit \"$GITHUB_SHA\" --metadata '{\"migration\":\"0042\"}'",
     `cuitty audit record --file entries.json     # [${EXAMPLE}, …]`,
   ]);
-  record.action(async (flags: AuditFlags) => {
-    const fromFlags = entryFromFlags(flags);
-    let entries;
-    const single = flags.file === undefined;
-    if (flags.file !== undefined) {
-      const given = Object.entries(fromFlags).filter(([, v]) => v !== undefined).map(([k]) => FLAGS[k]);
-      if (given.length > 0) throw new CLIError(`--file cannot be combined with ${given.join(", ")}`, "E_USAGE", "put those fields into the file's entries, or leave out --file");
-      const items = readItemsFile(flags.file, "entries", EXAMPLE);
-      entries = validateAll(auditEntrySchema, items, (i) => `entries[${i}]`, `correct ${flags.file}; each entry needs environment, actor and action`);
-    } else {
-      const missing = REQUIRED.filter((k) => fromFlags[k] === undefined).map((k) => FLAGS[k]);
-      if (missing.length > 0) {
-        throw new CLIError(`missing ${missing.join(", ")}: an audit entry needs an environment, an actor and an action`, "E_USAGE", "pass --env, --actor and --action, or --file FILE.json with an array of entries");
-      }
-      entries = validateAll(auditEntrySchema, [fromFlags], () => "entry", "correct the flags (run with --help)", FLAGS);
-    }
-    const conn = resolveConnection(flags);
-    const client = createApiClient(conn);
-    const answers = await sendBatches(conn, entries, "entries", (batch) => client.audit.record.mutate({ entries: batch }), single ? FLAGS : undefined);
-    const accepted = answers.reduce((n, a) => n + a.accepted, 0);
-    const duplicates = answers.reduce((n, a) => n + a.duplicates, 0);
-    if (flags.json) return printJson({ accepted, duplicates, batches: answers.length });
-    const calls = answers.length > 1 ? ` in ${answers.length} batches` : "";
-    const dup = duplicates > 0 ? `; ${duplicates} already recorded (same id), not recorded again` : "";
-    info(`Recorded ${accepted} audit ${accepted === 1 ? "entry" : "entries"}${calls}${dup}.`);
-  });
+  record.action((flags: AuditFlags) => recordItems(SPEC, flags, entryFromFlags(flags)));
 }

@@ -1,12 +1,9 @@
 // `cuitty perf record`: latency snapshots per environment and metric, the data `cuitty regression` compares.
 import type { Command } from "commander";
+import type { z } from "zod";
 import { perfSnapshotSchema } from "@cuitty/core";
-import { createApiClient } from "../client.js";
-import { resolveConnection } from "../config.js";
-import { CLIError } from "../errors.js";
-import { info, printJson } from "../output.js";
 import { type CommonFlags, addConnectionOptions, parseEnvironment, parseOccurredAt, withConnectionHelp } from "./deployOptions.js";
-import { parseCount, parseNonNegative, parseRate, readItemsFile, sendBatches, validateAll } from "./recordBatch.js";
+import { type RecordSpec, parseCount, parseNonNegative, parseRate, recordItems } from "./recordBatch.js";
 
 interface PerfFlags extends CommonFlags {
   env?: string;
@@ -42,6 +39,22 @@ function snapshotFromFlags(f: PerfFlags) {
   return { id: f.id, environment: f.env, metric: f.metric, p50: f.p50, p95: f.p95, p99: f.p99, errorRate: f.errorRate, samples: f.samples, windowStart: f.windowStart, windowEnd: f.windowEnd };
 }
 
+const SPEC: RecordSpec<z.output<typeof perfSnapshotSchema>> = {
+  key: "snapshots",
+  one: "snapshot",
+  summary: ["perf snapshot", "perf snapshots"],
+  schema: perfSnapshotSchema,
+  flags: FLAGS,
+  required: REQUIRED,
+  example: EXAMPLE,
+  fileFix: "each snapshot needs environment, metric, p99, samples, windowStart and windowEnd (unix seconds)",
+  missing: (missing) => ({
+    message: `missing ${missing.join(", ")}`,
+    fix: "a snapshot needs --env, --metric, --p99, --samples, --window-start and --window-end; or pass --file FILE.json with an array of snapshots",
+  }),
+  send: (client, batch) => client.perf.record.mutate({ snapshots: batch }),
+};
+
 export function registerPerf(program: Command): void {
   const perf = program.command("perf").description("perf snapshots: latency per metric, compared around each deploy by `cuitty regression`");
   const record = perf
@@ -64,30 +77,5 @@ export function registerPerf(program: Command): void {
     "cuitty perf record --env production --metric 'GET /' --p50 12 --p95 40 --p99 95 --error-rate 0.002 --samples 5400 --window-start $(($(date +%s) - 60)) --window-end $(date +%s)",
     `cuitty perf record --file snapshots.json    # [${EXAMPLE}, …]`,
   ]);
-  record.action(async (flags: PerfFlags) => {
-    const fromFlags = snapshotFromFlags(flags);
-    let snapshots;
-    const single = flags.file === undefined;
-    if (flags.file !== undefined) {
-      const given = Object.entries(fromFlags).filter(([, v]) => v !== undefined).map(([k]) => FLAGS[k]);
-      if (given.length > 0) throw new CLIError(`--file cannot be combined with ${given.join(", ")}`, "E_USAGE", "put those fields into the file's snapshots, or leave out --file");
-      const items = readItemsFile(flags.file, "snapshots", EXAMPLE);
-      snapshots = validateAll(perfSnapshotSchema, items, (i) => `snapshots[${i}]`, `correct ${flags.file}; each snapshot needs environment, metric, p99, samples, windowStart and windowEnd (unix seconds)`);
-    } else {
-      const missing = REQUIRED.filter((k) => fromFlags[k] === undefined).map((k) => FLAGS[k]);
-      if (missing.length > 0) {
-        throw new CLIError(`missing ${missing.join(", ")}`, "E_USAGE", "a snapshot needs --env, --metric, --p99, --samples, --window-start and --window-end; or pass --file FILE.json with an array of snapshots");
-      }
-      snapshots = validateAll(perfSnapshotSchema, [fromFlags], () => "snapshot", "correct the flags (run with --help)", FLAGS);
-    }
-    const conn = resolveConnection(flags);
-    const client = createApiClient(conn);
-    const answers = await sendBatches(conn, snapshots, "snapshots", (batch) => client.perf.record.mutate({ snapshots: batch }), single ? FLAGS : undefined);
-    const accepted = answers.reduce((n, a) => n + a.accepted, 0);
-    const duplicates = answers.reduce((n, a) => n + a.duplicates, 0);
-    if (flags.json) return printJson({ accepted, duplicates, batches: answers.length });
-    const calls = answers.length > 1 ? ` in ${answers.length} batches` : "";
-    const dup = duplicates > 0 ? `; ${duplicates} already recorded (same id), not recorded again` : "";
-    info(`Recorded ${accepted} perf ${accepted === 1 ? "snapshot" : "snapshots"}${calls}${dup}.`);
-  });
+  record.action((flags: PerfFlags) => recordItems(SPEC, flags, snapshotFromFlags(flags)));
 }

@@ -4,8 +4,11 @@ import { readFileSync } from "node:fs";
 import { InvalidArgumentError } from "commander";
 import { MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS, zodFieldPaths, zodMessage } from "@cuitty/core";
 import { toCLIError } from "../apiErrors.js";
-import type { Connection } from "../config.js";
+import { type ApiClient, createApiClient } from "../client.js";
+import { type Connection, resolveConnection } from "../config.js";
 import { CLIError } from "../errors.js";
+import { info, printJson } from "../output.js";
+import type { CommonFlags } from "./deployOptions.js";
 
 /** The part of a zod schema used here. */
 interface Schema<O> {
@@ -136,4 +139,52 @@ export async function sendBatches<T, R>(conn: Connection, items: T[], kind: stri
     sent += part.length;
   }
   return answers;
+}
+
+/** What differs between `audit record` and `perf record`. */
+export interface RecordSpec<O> {
+  /** The procedure's array field, also used in field paths: `entries`, `snapshots`. */
+  key: "entries" | "snapshots";
+  /** One item in messages (`entry`, `snapshot`) and the summary's nouns. */
+  one: string;
+  summary: [singular: string, plural: string];
+  schema: Schema<O>;
+  /** Item field → the flag that sets it. */
+  flags: Record<string, string>;
+  required: readonly string[];
+  example: string;
+  /** Fix for an invalid file item. */
+  fileFix: string;
+  missing: (flags: string[]) => { message: string; fix: string };
+  send: (client: ApiClient, batch: O[]) => Promise<{ accepted: number; duplicates: number }>;
+}
+
+/** The action of a record command: one item from flags or many from `--file`, validated, sent in batches. */
+export async function recordItems<O>(spec: RecordSpec<O>, flags: CommonFlags & { file?: string }, fromFlags: Record<string, unknown>): Promise<void> {
+  let items: O[];
+  const single = flags.file === undefined;
+  if (flags.file !== undefined) {
+    const given = Object.entries(fromFlags).filter(([, v]) => v !== undefined).map(([k]) => spec.flags[k]);
+    if (given.length > 0) {
+      throw new CLIError(`--file cannot be combined with ${given.join(", ")}`, "E_USAGE", `put those fields into the file's ${spec.key}, or leave out --file`);
+    }
+    const raw = readItemsFile(flags.file, spec.key, spec.example);
+    items = validateAll(spec.schema, raw, (i) => `${spec.key}[${i}]`, `correct ${flags.file}; ${spec.fileFix}`);
+  } else {
+    const missing = spec.required.filter((k) => fromFlags[k] === undefined).map((k) => spec.flags[k]!);
+    if (missing.length > 0) {
+      const { message, fix } = spec.missing(missing);
+      throw new CLIError(message, "E_USAGE", fix);
+    }
+    items = validateAll(spec.schema, [fromFlags], () => spec.one, "correct the flags (run with --help)", spec.flags);
+  }
+  const conn = resolveConnection(flags);
+  const client = createApiClient(conn);
+  const answers = await sendBatches(conn, items, spec.key, (batch) => spec.send(client, batch), single ? spec.flags : undefined);
+  const accepted = answers.reduce((n, a) => n + a.accepted, 0);
+  const duplicates = answers.reduce((n, a) => n + a.duplicates, 0);
+  if (flags.json) return printJson({ accepted, duplicates, batches: answers.length });
+  const calls = answers.length > 1 ? ` in ${answers.length} batches` : "";
+  const dup = duplicates > 0 ? `; ${duplicates} already recorded (same id), not recorded again` : "";
+  info(`Recorded ${accepted} ${accepted === 1 ? spec.summary[0] : spec.summary[1]}${calls}${dup}.`);
 }
