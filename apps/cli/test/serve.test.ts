@@ -1,5 +1,6 @@
 // `cuitty serve` and the local administration commands, run from the built binary against real files.
 import { execFile } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,35 @@ import { CLI, type ServeProcess, startServe } from "./serveProcess.js";
 const run = promisify(execFile);
 const cuitty = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+}
+
+/** A signed POST whose promise resolves once its whole body has left this process, plus its answer. */
+async function sendSigned(url: string, projectId: string, apiKey: string, procedure: string, input: unknown) {
+  const body = JSON.stringify(input);
+  const path = `/trpc/${procedure}`;
+  const headers = await signedHeaders({ projectId, apiKey }, { method: "POST", pathAndQuery: path, body });
+  let sent!: () => void;
+  const flushed = new Promise<void>((resolve) => (sent = resolve));
+  const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const req = httpRequest(url.replace("localhost", "127.0.0.1") + path, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+    });
+    req.on("response", (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    req.on("finish", sent);
+    req.end(body);
+  });
+  return { flushed, answer };
+}
 
 async function signed(url: string, projectId: string, apiKey: string, procedure: string, input?: unknown, method = "POST") {
   const body = method === "POST" ? JSON.stringify(input) : "";
@@ -40,7 +70,9 @@ afterAll(async () => {
 });
 
 describe("first start", () => {
-  it("should print the project and admin key once and write them to credentials.json with mode 0600", () => {
+  it("should print the project and admin key once and write them to credentials.json with mode 0600", async () => {
+    // The banner goes to stderr after "listening" goes to stdout: two pipes, so wait for it.
+    await until(() => serve.stderr().includes(serve.creds.apiKey), 10_000);
     expect(serve.stderr()).toContain(serve.creds.projectId);
     expect(serve.stderr()).toContain(serve.creds.apiKey);
     expect(statSync(join(dataDir, "credentials.json")).mode & 0o777).toBe(0o600);
@@ -100,10 +132,10 @@ describe("backup while the server runs", () => {
 describe("graceful shutdown", () => {
   it("should finish an in-flight request on SIGTERM, close the database and exit 0, with no key in its logs", async () => {
     const events = Array.from({ length: 500 }, (_, i) => ({ type: "deploy", deploy: `sig-${i}`, status: "building", environment: "staging" }));
-    const inFlight = signed(serve.url, serve.creds.projectId, serve.creds.apiKey, "deploys.emitBatch", { events });
-    await new Promise((r) => setTimeout(r, 30));
+    const inFlight = await sendSigned(serve.url, serve.creds.projectId, serve.creds.apiKey, "deploys.emitBatch", { events });
+    await inFlight.flushed;
     serve.child.kill("SIGTERM");
-    const res = await inFlight;
+    const res = await inFlight.answer;
     expect(res.status).toBe(200);
     expect(res.body.result.data.results).toHaveLength(500);
     expect(await Promise.race([serve.exited, new Promise((r) => setTimeout(() => r("timeout"), 15_000))])).toBe(0);
