@@ -28,7 +28,7 @@ export async function checkCondition(
   nowMs: () => number,
 ): Promise<{ ok: boolean; error: string | null }> {
   const promql = renderPromQL(c.errorQuery, { environment: s.environment, windowSeconds: s.intervalSeconds });
-  const answer = await promQuery(c, promql, Math.floor(nowMs() / 1000), { timeoutMs: s.timeoutMs, signal: stopSignal });
+  const answer = await promQuery(c, promql, nowMs() / 1000, { timeoutMs: s.timeoutMs, signal: stopSignal });
   if (!answer.ok) return { ok: false, error: `prometheus inconclusive (${shownUrl(c.url)}): ${answer.reason}` };
   let worst: { value: number; name: string } | null = null;
   for (const sample of answer.samples) {
