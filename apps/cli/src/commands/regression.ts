@@ -39,7 +39,9 @@ function render(r: Regression): string {
     ["before", r.windows ? `${iso(r.windows.before.from)} → ${iso(r.windows.before.to)}` : null],
     ["after", r.windows ? `${iso(r.windows.after.from)} → ${iso(r.windows.after.to)}` : null],
     ["threshold", `±${r.threshold}%`],
+    ["source", r.source === "prometheus" ? "the environment's Prometheus" : "pushed perf snapshots"],
     ["verdict", verdictLabel(r.verdict)],
+    ["reason", r.reason],
   ]);
   if (r.metrics.length === 0) return head;
   const rows = r.metrics.map((m) => [
@@ -64,7 +66,9 @@ export function registerRegression(program: Command): void {
     `
 Before = snapshots whose window starts in the hour before go-live (from the previous go-live at most),
 after = the hour after (until the next go-live at most); p99 per side is weighted by samples, and a side
-with fewer than 100 samples gives insufficient_data. Exit code: 1 when the verdict is regressed, else 0,
+with fewer than 100 samples gives insufficient_data. An environment with a Prometheus URL (cuitty env set
+NAME --prometheus-url URL) is asked instead, over the same windows; if it cannot answer, the verdict is
+insufficient_data with the reason. Exit code: 1 when the verdict is regressed, else 0,
 so a CI step fails on a regression (wait for the after window to fill before running it).`,
   );
   addConnectionOptions(cmd);
