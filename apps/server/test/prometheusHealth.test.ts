@@ -95,7 +95,7 @@ describe.skipIf(prometheusMissing)("the Prometheus condition of health checks, a
   }, 60_000);
 
   it("counts Prometheus being unreachable as a failed probe, next to the health URL's own result", async () => {
-    const target = await localServer((_n, _req, res) => res.writeHead(200).end("ok"));
+    const target = await localServer((_n, _req, res) => void res.writeHead(200).end("ok"));
     cleanup.push(() => target.close());
     const server = await healthServer();
     cleanup.push(() => server.stop());
@@ -119,7 +119,7 @@ describe.skipIf(prometheusMissing)("the Prometheus condition of health checks, a
   });
 
   it("leaves health checks as they were when the environment has a Prometheus URL but no error query", async () => {
-    const target = await localServer((_n, _req, res) => res.writeHead(200).end("ok"));
+    const target = await localServer((_n, _req, res) => void res.writeHead(200).end("ok"));
     cleanup.push(() => target.close());
     const server = await healthServer();
     cleanup.push(() => server.stop());
