@@ -82,7 +82,7 @@ export function PrometheusForm({ env }: { env: EnvironmentSettings }) {
     <form className="prometheus-form" onSubmit={submit} data-testid={`prometheus-form-${env.name}`} noValidate>
       <div className="form-grid">
         {TEXTS.map(([key, label, hint]) => (
-          <label key={key} className={errors[key] ? "field field-invalid" : "field"} data-field={key}>
+          <label key={key} className={`field${key === "prometheusUrl" ? "" : " field-wide"}${errors[key] ? " field-invalid" : ""}`} data-field={key}>
             <span>{label}</span>
             <input name={key} value={texts[key]} placeholder={hint} onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())} />
             {errors[key] ? (
