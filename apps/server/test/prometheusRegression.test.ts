@@ -103,6 +103,22 @@ describe.skipIf(prometheusMissing)("deploys.regression from a real Prometheus wi
     expect(by["/rare"].samplesAfter).toBeLessThan(100);
   });
 
+  it("cuts the after window at the next go-live: the previous deploy improved from 398 ms to 100 ms", async () => {
+    const prevId = deployId - 1;
+    const r = await regression({ id: prevId, metric: "/slow" });
+    expect(r).toMatchObject({
+      source: "prometheus",
+      verdict: "improved",
+      windows: { before: { from: PREV - 3600, to: PREV }, after: { from: PREV, to: T } },
+    });
+    const [slow] = r.metrics;
+    // Before: all 100 a scrape in (0.2, 0.4] → 0.2 + 0.2 × 0.99 s. After (PREV, T]: 100 ms as above.
+    expect(slow.p99Before).toBeCloseTo(398, 6);
+    expect(slow.p99After).toBeCloseTo(100, 6);
+    expect(slow.deltaPercent).toBeCloseTo(((100 - 398) / 398) * 100, 6);
+    expect([slow.samplesBefore, slow.samplesAfter]).toEqual([24_000, 12_000]);
+  });
+
   it("filters by metric and applies the threshold exactly as for snapshots", async () => {
     const slow = await regression({ id: deployId, metric: "/slow", threshold: 150 });
     expect(slow.metrics).toHaveLength(1);
