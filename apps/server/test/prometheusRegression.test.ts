@@ -202,7 +202,7 @@ describe.skipIf(prometheusMissing)("deploys.regression from a real Prometheus wi
     expect(r.reason).toMatch(/: timeout after 5000 ms$/);
   }, 30_000);
 
-  it("sends the bearer token or basic auth it was given and never lists them back", async () => {
+  it("sends the bearer token or basic auth it was given (one at a time) and never lists them back", async () => {
     const empty = JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } });
     const fake = await localServer((_n, _req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
@@ -227,6 +227,12 @@ describe.skipIf(prometheusMissing)("deploys.regression from a real Prometheus wi
     fake.requests.length = 0;
     await regression({ id: deployId });
     expect(fake.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from("alice:pa:ss").toString("base64")}`);
+
+    const both = await server.request("environments.update", {
+      input: { environment: "production", prometheusBearerToken: "t", prometheusBasicAuth: "u:p" },
+    });
+    expect(both.status).toBe(400);
+    expect(both.body.error.data).toMatchObject({ cuittyCode: "VALIDATION_FAILED", fields: ["prometheusBearerToken", "prometheusBasicAuth"] });
 
     const list = await server.request("environments.list", { key: server.keys.read });
     expect(JSON.stringify(list.body)).not.toContain("pa:ss");
