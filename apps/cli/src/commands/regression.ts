@@ -83,11 +83,15 @@ so a CI step fails on a regression (wait for the after window to fill before run
     const result = await call(conn, () => client.deploys.regression.query({ id, metric: flags.metric, threshold: flags.threshold }));
     if (flags.json) printJson(result);
     else process.stdout.write(`${render(result)}\n`);
-    if (!flags.json && result.metrics.length === 0) {
+    if (!flags.json && result.metrics.length === 0 && result.liveAt !== null) {
       info(
-        flags.metric
-          ? `No snapshots of ${flags.metric} around this deploy's go-live.`
-          : "No perf snapshots around this deploy's go-live. Report them with `cuitty perf record` or the SDK's cuitty.perf().",
+        result.source === "prometheus"
+          ? result.reason
+            ? "Prometheus could not answer (the reason is above); check the environment's --prometheus-url and credentials with `cuitty env list`."
+            : `Prometheus had no series${flags.metric ? ` named ${flags.metric}` : ""} around this deploy's go-live; check the environment's --prometheus-latency-query.`
+          : flags.metric
+            ? `No snapshots of ${flags.metric} around this deploy's go-live.`
+            : "No perf snapshots around this deploy's go-live. Report them with `cuitty perf record` or the SDK's cuitty.perf().",
       );
     }
     if (result.verdict === "regressed") {
