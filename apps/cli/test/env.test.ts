@@ -96,6 +96,56 @@ describe("cuitty env set and env list", () => {
     expect(interval.code).toBe(2);
   });
 
+  it("sets the Prometheus source and health condition, keeps its credentials out of every listing, and clears them", async () => {
+    const env = admin();
+    const latency = 'histogram_quantile(0.99, sum by (le, route) (increase(latency_bucket{env="$environment"}[$window])))';
+    const errors = 'sum(rate(errors_total{env="$environment"}[1m])) / sum(rate(requests_total{env="$environment"}[1m]))';
+    const set = await runCli(
+      [
+        "env", "set", "prom",
+        "--prometheus-url", "http://127.0.0.1:9090",
+        "--prometheus-latency-query", latency,
+        "--prometheus-bearer-token", "tok-123-secret",
+        "--prometheus-error-query", errors,
+        "--prometheus-error-max", "0.02",
+        "--json",
+      ],
+      { env },
+    );
+    expect(set.code, set.stderr).toBe(0);
+    const expected = {
+      name: "prom",
+      prometheusUrl: "http://127.0.0.1:9090",
+      prometheusLatencyQuery: latency,
+      prometheusCountQuery: null,
+      prometheusAuth: "bearer",
+      prometheusErrorQuery: errors,
+      prometheusErrorMax: 0.02,
+    };
+    expect(JSON.parse(set.stdout)).toMatchObject(expected);
+    expect(set.stdout).not.toContain("tok-123-secret");
+    const listed = await runCli(["env", "list", "--json"], { env: cleanEnv(connection(server, "read")) });
+    expect(JSON.parse(listed.stdout).find((e: { name: string }) => e.name === "prom")).toMatchObject(expected);
+    expect(listed.stdout).not.toContain("tok-123-secret");
+
+    const basic = await runCli(["env", "set", "prom", "--prometheus-basic-auth", "bob:pw-secret"], { env });
+    expect(basic.code, basic.stderr).toBe(0);
+    expect(basic.stdout).toContain("http://127.0.0.1:9090 (basic auth); custom latency query; health: error ratio ≤ 0.02 of sum(rate(errors_total");
+    expect(basic.stdout).not.toContain("pw-secret");
+
+    const off = await runCli(["env", "set", "prom", "--no-prometheus-auth", "--no-prometheus-latency-query", "--no-prometheus-error-query", "--json"], { env });
+    expect(JSON.parse(off.stdout)).toMatchObject({ prometheusAuth: null, prometheusLatencyQuery: null, prometheusErrorQuery: null, prometheusUrl: "http://127.0.0.1:9090" });
+    const gone = await runCli(["env", "set", "prom", "--no-prometheus-url", "--json"], { env });
+    expect(JSON.parse(gone.stdout)).toMatchObject({ prometheusUrl: null });
+
+    const ratio = await runCli(["env", "set", "prom", "--prometheus-error-max", "lots"], { env });
+    expect(ratio.code).toBe(2);
+    expect(ratio.stderr).toContain("--prometheus-error-max");
+    const url = await runCli(["env", "set", "prom", "--prometheus-url", "prometheus:9090"], { env });
+    expect(url.code).toBe(2);
+    expect(url.stderr).toContain("--prometheus-url");
+  });
+
   it("needs an admin key to set, and says so with E_AUTH", async () => {
     const result = await runCli(["env", "set", "production", "--checks", "3"], { env: cleanEnv(connection(server, "read")) });
     expect(result.code).toBe(4);
@@ -129,7 +179,7 @@ describe("cuitty env hook-secret", () => {
 
 describe("cuitty env --help", () => {
   for (const [sub, options] of [
-    ["set", ["--health-url", "--expect-status", "--interval", "--timeout", "--checks", "--failures", "--auto-rollback", "--no-auto-rollback", "--rollback-webhook", "--rollback-github-repo", "--rollback-github-workflow", "--rollback-github-ref", "--json"]],
+    ["set", ["--health-url", "--expect-status", "--interval", "--timeout", "--checks", "--failures", "--auto-rollback", "--no-auto-rollback", "--rollback-webhook", "--rollback-github-repo", "--rollback-github-workflow", "--rollback-github-ref", "--prometheus-url", "--prometheus-latency-query", "--prometheus-count-query", "--prometheus-bearer-token", "--prometheus-basic-auth", "--no-prometheus-auth", "--prometheus-error-query", "--prometheus-error-max", "--json"]],
     ["list", ["--json", "--api-key"]],
     ["hook-secret", ["--rotate", "--data", "--project"]],
   ] as const) {

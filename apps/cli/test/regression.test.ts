@@ -1,4 +1,6 @@
 // `cuitty regression` gates CI: exit 1 on a regressed p99, 0 otherwise, on synthetic data with known answers.
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "@cuitty/server/testing";
 import { cleanEnv, connection, runCli } from "./helpers.js";
@@ -104,6 +106,24 @@ describe("cuitty regression", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/verdict:\s+insufficient_data/);
     expect(result.stderr).toContain("cuitty perf record");
+  });
+
+  it("names Prometheus as the source and prints why it gave no verdict, exiting 0, when the environment's Prometheus is down", async () => {
+    const { deploy } = await ingest("deploys.emit", { type: "deploy", deploy: "reg-prom-1", status: "live", environment: "reg-prom", occurredAt: T });
+    // A port that was just free: nothing listens there.
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
+    const down = `http://127.0.0.1:${(free.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => free.close(() => resolve()));
+    const set = await server.request("environments.update", { input: { environment: "reg-prom", prometheusUrl: down } });
+    expect(set.status).toBe(200);
+    const result = await runCli(["regression", String(deploy.id)], { env: read() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/source:\s+the environment's Prometheus/);
+    expect(result.stdout).toMatch(/verdict:\s+insufficient_data/);
+    expect(result.stdout).toMatch(new RegExp(`reason:\\s+Prometheus at ${down.replace(/[.]/g, "\\.")} did not answer .*ECONNREFUSED`));
+    expect(result.stderr).toContain("--prometheus-url");
+    expect(result.stderr).not.toContain("cuitty perf record");
   });
 
   it("refuses an unknown deploy with E_NOT_FOUND and a bad threshold with E_USAGE", async () => {

@@ -226,6 +226,37 @@ describe("health, correlations and settings (issue 6)", () => {
     await screenshot(page, "25-settings-saved");
     await page.close();
   });
+
+  it("lets an admin point an environment at Prometheus with a write-only token, and shows why Prometheus gave no verdict", async () => {
+    await call("environments.update", { environment: "prom-env" });
+    const page = await signIn(browser.context, server.url, server.projectId, server.keys.admin);
+    await page.getByTestId("scope").filter({ hasText: "admin key" }).waitFor();
+    await page.goto(`${server.url}/#/settings?env=prom-env`);
+    const form = page.getByTestId("prometheus-form-prom-env");
+    await form.waitFor();
+    // Nothing listens on a port that was just free: the verdict below must say so.
+    const gone = await localServer(() => {});
+    await gone.close();
+    await form.locator("input[name=prometheusUrl]").fill(gone.url);
+    await form.locator("input[name=prometheusErrorMax]").fill("0.02");
+    await form.locator("select[name=prometheusAuth]").selectOption("bearer");
+    await form.locator("input[name=prometheusSecret]").fill("dash-secret-token");
+    await form.locator("button[type=submit]").click();
+    await form.getByTestId("prometheus-saved").waitFor();
+    const env = (await call("environments.list", undefined, server.keys.read)).find((e: { name: string }) => e.name === "prom-env");
+    expect(env).toMatchObject({ prometheusUrl: gone.url, prometheusErrorMax: 0.02, prometheusAuth: "bearer", prometheusLatencyQuery: null });
+    expect(JSON.stringify(env)).not.toContain("dash-secret-token");
+    await expect(form.locator("label[data-field=prometheusAuth]").innerText()).resolves.toContain("now: bearer");
+    expect(await page.content()).not.toContain("dash-secret-token");
+
+    const id = await emit({ deploy: "prom-1", status: "live", environment: "prom-env", occurredAt: NOW - 7200 });
+    await page.goto(`${server.url}/#/deploys/${id}`);
+    const reason = page.getByTestId("regression-reason");
+    await reason.waitFor();
+    await expect(reason.innerText()).resolves.toMatch(/Prometheus at http:\/\/127\.0\.0\.1:\d+ did not answer .*ECONNREFUSED/);
+    await screenshot(page, "25b-regression-prometheus-down");
+    await page.close();
+  });
 });
 
 describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () => {

@@ -8,6 +8,7 @@ import { type ExtraRoute, createHttpServer } from "./httpServer.js";
 import { createLogger } from "./logger.js";
 import { resolveDashboardDir } from "./staticFiles.js";
 import { defaultExtensions } from "./extensions.js";
+import { prometheusRegression } from "./prometheus/prometheusRegression.js";
 
 export interface RunningServer {
   url: string;
@@ -56,6 +57,7 @@ export async function startServer(
         }
       }
     },
+    regression: (projectId, input) => prometheusRegression(db, projectId, input),
   };
   for (const make of options.extensions ?? defaultExtensions) extensions.push(make({ db, log, config, hooks }));
   const server = createHttpServer({

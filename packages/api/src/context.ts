@@ -1,6 +1,6 @@
 // What every procedure sees: the database, the raw request (for signature checks), the clock and hooks.
-import type { DeployStatus } from "@cuitty/core";
-import type { Database, DeployView } from "@cuitty/db";
+import type { DeployStatus, RegressionQuery } from "@cuitty/core";
+import type { Database, DeployView, RegressionResult } from "@cuitty/db";
 
 export interface RawRequest {
   method: string;
@@ -20,6 +20,11 @@ export interface TransitionNotice {
 /** Extension points the server (health worker, outbound events) plugs into. */
 export interface ApiHooks {
   onTransition?(notice: TransitionNotice): void;
+  /**
+   * Answers deploys.regression from a source outside the database (the environment's Prometheus: the
+   * server does the HTTP), or null when the deploy's environment has none and the snapshots answer.
+   */
+  regression?(projectId: string, input: RegressionQuery): Promise<RegressionResult | null>;
 }
 
 export interface Logger {

@@ -72,6 +72,7 @@ export const regressionSchema = z.strictObject({
   metric: optional(shortText(255)),
   threshold: z.number().positive().max(10_000).default(10),
 });
+export type RegressionQuery = z.output<typeof regressionSchema>;
 
 export const environmentUpdateSchema = z.strictObject({
   environment: environmentName,
@@ -86,6 +87,20 @@ export const environmentUpdateSchema = z.strictObject({
   rollbackGithubRepo: z.string().regex(/^[\w.-]+\/[\w.-]+$/).nullish(),
   rollbackGithubWorkflow: shortText(255).nullish(),
   rollbackGithubRef: shortText(255).nullish(),
+  // Prometheus source (regression and health condition); see prometheus.ts for the query contract.
+  prometheusUrl: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
+  /** null = DEFAULT_PROMETHEUS_LATENCY_QUERY. */
+  prometheusLatencyQuery: shortText(4000).nullish(),
+  /** null = DEFAULT_PROMETHEUS_COUNT_QUERY. */
+  prometheusCountQuery: shortText(4000).nullish(),
+  /** Sent as `Authorization: Bearer …`; never listed back. Setting it clears basic auth. */
+  prometheusBearerToken: shortText(4096).nullish(),
+  /** `user:password`, sent as `Authorization: Basic …`; never listed back. Setting it clears the bearer token. */
+  prometheusBasicAuth: z.string().max(4096).regex(/^[^:]+:.*$/, "user:password").nullish(),
+  /** The health condition: an error ratio query; null = no Prometheus condition. */
+  prometheusErrorQuery: shortText(4000).nullish(),
+  /** The highest error ratio that passes (default 0.05). */
+  prometheusErrorMax: z.number().min(0).max(1_000_000).optional(),
 });
 export type EnvironmentUpdateInput = z.input<typeof environmentUpdateSchema>;
 

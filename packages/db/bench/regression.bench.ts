@@ -82,7 +82,7 @@ await db.clients.perf.execute("ANALYZE");
 await db.cross.ensureAttached();
 const plan = await db.cross.client.execute({
   sql: `EXPLAIN QUERY PLAN ${regressionSql(db.cross.schemas)}`,
-  args: [1, pid, null, 10],
+  args: [1, pid, null],
 });
 console.log("query plan:\n" + plan.rows.map((r) => `  ${String(r.detail)}`).join("\n"));
 

@@ -14,6 +14,7 @@ export * from "./queries/audit.js";
 export * from "./queries/perf.js";
 export * from "./queries/deployWindows.js";
 export * from "./queries/regression.js";
+export * from "./queries/prometheusSettings.js";
 export * from "./queries/correlations.js";
 export * from "./queries/healthSeries.js";
 export * from "./queries/healthHooks.js";

@@ -9,7 +9,7 @@ import { fields } from "../deployFormat.js";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson, table } from "../output.js";
 import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
-import { parsePositiveInt } from "./parse.js";
+import { parsePositiveInt, parseRatio } from "./parse.js";
 import { validateAll } from "./recordBatch.js";
 
 type EnvironmentView = Awaited<ReturnType<ApiClient["environments"]["list"]["query"]>>[number];
@@ -28,6 +28,14 @@ interface SetFlags extends CommonFlags {
   rollbackGithubWorkflow?: string;
   rollbackGithubRef?: string;
   rollbackGithub?: boolean;
+  prometheusUrl?: string | false;
+  prometheusLatencyQuery?: string | false;
+  prometheusCountQuery?: string | false;
+  prometheusBearerToken?: string;
+  prometheusBasicAuth?: string;
+  prometheusAuth?: boolean;
+  prometheusErrorQuery?: string | false;
+  prometheusErrorMax?: number;
 }
 
 /** Setting → the flag that sets it, for messages. */
@@ -44,12 +52,20 @@ const FLAGS: Record<string, string> = {
   rollbackGithubRepo: "--rollback-github-repo",
   rollbackGithubWorkflow: "--rollback-github-workflow",
   rollbackGithubRef: "--rollback-github-ref",
+  prometheusUrl: "--prometheus-url",
+  prometheusLatencyQuery: "--prometheus-latency-query",
+  prometheusCountQuery: "--prometheus-count-query",
+  prometheusBearerToken: "--prometheus-bearer-token",
+  prometheusBasicAuth: "--prometheus-basic-auth",
+  prometheusErrorQuery: "--prometheus-error-query",
+  prometheusErrorMax: "--prometheus-error-max",
 };
 
 const cleared = <T>(v: T | false | undefined) => (v === false ? null : v);
 
 function settingsFromFlags(environment: string, f: SetFlags) {
   const github = f.rollbackGithub === false ? { rollbackGithubRepo: null, rollbackGithubWorkflow: null, rollbackGithubRef: null } : {};
+  const noAuth = f.prometheusAuth === false ? { prometheusBearerToken: null, prometheusBasicAuth: null } : {};
   const settings = {
     healthUrl: cleared(f.healthUrl),
     healthExpectStatus: f.expectStatus,
@@ -63,6 +79,14 @@ function settingsFromFlags(environment: string, f: SetFlags) {
     rollbackGithubWorkflow: f.rollbackGithubWorkflow,
     rollbackGithubRef: f.rollbackGithubRef,
     ...github,
+    prometheusUrl: cleared(f.prometheusUrl),
+    prometheusLatencyQuery: cleared(f.prometheusLatencyQuery),
+    prometheusCountQuery: cleared(f.prometheusCountQuery),
+    prometheusBearerToken: f.prometheusBearerToken,
+    prometheusBasicAuth: f.prometheusBasicAuth,
+    ...noAuth,
+    prometheusErrorQuery: cleared(f.prometheusErrorQuery),
+    prometheusErrorMax: f.prometheusErrorMax,
   };
   return { environment, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
 }
@@ -79,6 +103,14 @@ function hooks(e: EnvironmentView): string[] {
   return out;
 }
 
+function prometheus(e: EnvironmentView): string {
+  if (!e.prometheusUrl) return paint("gray", "none (regression from pushed snapshots)");
+  const auth = e.prometheusAuth ? ` (${e.prometheusAuth} auth)` : "";
+  const latency = e.prometheusLatencyQuery ? "custom latency query" : "default latency query";
+  const condition = e.prometheusErrorQuery ? `health: error ratio ≤ ${e.prometheusErrorMax} of ${e.prometheusErrorQuery}` : "no health condition";
+  return `${e.prometheusUrl}${auth}; ${latency}; ${condition}`;
+}
+
 function render(e: EnvironmentView): string {
   return fields([
     ["environment", e.name],
@@ -86,6 +118,7 @@ function render(e: EnvironmentView): string {
     ["health checks", policy(e)],
     ["auto-rollback", e.autoRollback ? paint("green", "on") : "off"],
     ["rollback hooks", hooks(e).join("; ") || "none"],
+    ["prometheus", prometheus(e)],
   ]);
 }
 
@@ -110,13 +143,27 @@ export function registerEnv(program: Command): void {
     .option("--rollback-github-repo <owner/repo>", "dispatch a GitHub workflow in this repository on every rollback")
     .option("--rollback-github-workflow <file>", "the workflow to dispatch, e.g. rollback.yml")
     .option("--rollback-github-ref <ref>", "the ref to run it on (default: the target's branch, then main)")
-    .option("--no-rollback-github", "remove the GitHub dispatch");
+    .option("--no-rollback-github", "remove the GitHub dispatch")
+    .option("--prometheus-url <url>", "answer `cuitty regression` from this Prometheus (and enable --prometheus-error-query)")
+    .option("--no-prometheus-url", "stop using Prometheus: regression from pushed snapshots again")
+    .option("--prometheus-latency-query <promql>", "p99 per metric in seconds; $environment and $window are filled in (default: OpenTelemetry http_server_request_duration_seconds by http_route)")
+    .option("--no-prometheus-latency-query", "back to the default latency query")
+    .option("--prometheus-count-query <promql>", "requests per metric over $window, grouped like the latency query (default: its _count)")
+    .option("--no-prometheus-count-query", "back to the default count query")
+    .option("--prometheus-bearer-token <token>", "send Authorization: Bearer <token> (never listed back)")
+    .option("--prometheus-basic-auth <user:password>", "send basic auth instead (never listed back)")
+    .option("--no-prometheus-auth", "send no credentials to Prometheus")
+    .option("--prometheus-error-query <promql>", "health condition: an error ratio, evaluated at each probe ($window = the probe interval)")
+    .option("--no-prometheus-error-query", "remove the Prometheus health condition")
+    .option("--prometheus-error-max <ratio>", "highest error ratio that passes (default 0.05)", parseRatio);
   addConnectionOptions(set);
   withConnectionHelp(set, [
     "cuitty env set production --health-url https://api.example.com/healthz --interval 15 --checks 20 --failures 3 --auto-rollback",
     "cuitty env set production --rollback-webhook https://ops.example.com/hooks/cuitty",
     "cuitty env set production --rollback-github-repo acme/api --rollback-github-workflow rollback.yml --rollback-github-ref main",
     "cuitty env set staging --no-health-url --no-auto-rollback",
+    "cuitty env set production --prometheus-url http://prometheus:9090 --prometheus-bearer-token \"$PROM_TOKEN\"",
+    `cuitty env set production --prometheus-error-query 'sum(rate(http_server_request_duration_seconds_count{deployment_environment="$environment",http_response_status_code=~"5.."}[1m])) / sum(rate(http_server_request_duration_seconds_count{deployment_environment="$environment"}[1m]))' --prometheus-error-max 0.05 --auto-rollback`,
   ]);
   set.action(async (name: string, flags: SetFlags) => {
     const input = settingsFromFlags(name, flags);
@@ -129,7 +176,7 @@ export function registerEnv(program: Command): void {
     const updated = await call(conn, () => client.environments.update.mutate(valid!));
     if (flags.json) return printJson(updated);
     process.stdout.write(`${render(updated)}\n`);
-    if (updated.autoRollback && !updated.healthUrl) info(`note: auto-rollback is on but ${name} has no --health-url, so nothing triggers it.`);
+    if (updated.autoRollback && !updated.healthUrl && !(updated.prometheusUrl && updated.prometheusErrorQuery)) info(`note: auto-rollback is on but ${name} has no --health-url or --prometheus-error-query, so nothing triggers it.`);
   });
 
   const list = env.command("list").description("list environments with their health-check policy and rollback hooks (needs a read key)");

@@ -13,6 +13,12 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+export function parseRatio(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("a ratio is a number from 0 up, e.g. 0.05 for 5 %");
+  return n;
+}
+
 export function parseScope(value: string): "ingest" | "read" | "admin" {
   if (value === "ingest" || value === "read" || value === "admin") return value;
   throw new InvalidArgumentError("scope is one of ingest, read, admin");

@@ -39,7 +39,9 @@ function render(r: Regression): string {
     ["before", r.windows ? `${iso(r.windows.before.from)} → ${iso(r.windows.before.to)}` : null],
     ["after", r.windows ? `${iso(r.windows.after.from)} → ${iso(r.windows.after.to)}` : null],
     ["threshold", `±${r.threshold}%`],
+    ["source", r.source === "prometheus" ? "the environment's Prometheus" : "pushed perf snapshots"],
     ["verdict", verdictLabel(r.verdict)],
+    ["reason", r.reason],
   ]);
   if (r.metrics.length === 0) return head;
   const rows = r.metrics.map((m) => [
@@ -64,7 +66,9 @@ export function registerRegression(program: Command): void {
     `
 Before = snapshots whose window starts in the hour before go-live (from the previous go-live at most),
 after = the hour after (until the next go-live at most); p99 per side is weighted by samples, and a side
-with fewer than 100 samples gives insufficient_data. Exit code: 1 when the verdict is regressed, else 0,
+with fewer than 100 samples gives insufficient_data. An environment with a Prometheus URL (cuitty env set
+NAME --prometheus-url URL) is asked instead, over the same windows; if it cannot answer, the verdict is
+insufficient_data with the reason. Exit code: 1 when the verdict is regressed, else 0,
 so a CI step fails on a regression (wait for the after window to fill before running it).`,
   );
   addConnectionOptions(cmd);
@@ -79,11 +83,15 @@ so a CI step fails on a regression (wait for the after window to fill before run
     const result = await call(conn, () => client.deploys.regression.query({ id, metric: flags.metric, threshold: flags.threshold }));
     if (flags.json) printJson(result);
     else process.stdout.write(`${render(result)}\n`);
-    if (!flags.json && result.metrics.length === 0) {
+    if (!flags.json && result.metrics.length === 0 && result.liveAt !== null) {
       info(
-        flags.metric
-          ? `No snapshots of ${flags.metric} around this deploy's go-live.`
-          : "No perf snapshots around this deploy's go-live. Report them with `cuitty perf record` or the SDK's cuitty.perf().",
+        result.source === "prometheus"
+          ? result.reason
+            ? "Prometheus could not answer (the reason is above); check the environment's --prometheus-url and credentials with `cuitty env list`."
+            : `Prometheus had no series${flags.metric ? ` named ${flags.metric}` : ""} around this deploy's go-live; check the environment's --prometheus-latency-query.`
+          : flags.metric
+            ? `No snapshots of ${flags.metric} around this deploy's go-live.`
+            : "No perf snapshots around this deploy's go-live. Report them with `cuitty perf record` or the SDK's cuitty.perf().",
       );
     }
     if (result.verdict === "regressed") {

@@ -46,6 +46,15 @@ export function CorrelationsPanel({ deployId }: { deployId: number }) {
         regression.isPending || correlations.isPending ? <p className="muted">Loading…</p> : null
       ) : !r.windows || !c.windows ? (
         <p className="muted">This deploy never went live, so there is no before and after to compare.</p>
+      ) : r.reason ? (
+        <p className="notice" data-testid="regression-reason">
+          No verdict from Prometheus (insufficient data): {r.reason}
+        </p>
+      ) : r.metrics.length === 0 && r.source === "prometheus" ? (
+        <p className="muted">
+          Prometheus had no series for this environment between {formatTime(r.windows.before.from)} and {formatTime(r.windows.after.to)}:
+          check the environment's latency query in Settings.
+        </p>
       ) : r.metrics.length === 0 ? (
         <p className="muted">
           No perf snapshots between {formatTime(r.windows.before.from)} and {formatTime(r.windows.after.to)}. Send them with{" "}
@@ -55,7 +64,7 @@ export function CorrelationsPanel({ deployId }: { deployId: number }) {
         <>
           <p className="small muted">
             p99 in the hour before go-live ({formatTime(r.windows.before.from)}) vs the hour after (to {formatTime(r.windows.after.to)}),
-            sample-weighted; a change of {r.threshold}% or more is a verdict, fewer than 100 samples a side is too few.
+            {r.source === "prometheus" ? "from the environment's Prometheus" : "sample-weighted"}; a change of {r.threshold}% or more is a verdict, fewer than 100 samples a side is too few.
           </p>
           <ul className="metrics-list">
             {r.metrics.map((m) => (

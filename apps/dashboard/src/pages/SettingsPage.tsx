@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { ErrorNotice } from "../components/ErrorNotice.js";
 import { type EnvironmentSettings as Env, HealthPolicyForm, HealthPolicyView } from "../components/HealthPolicyForm.js";
 import { HookSubscriptions } from "../components/HookSubscriptions.js";
+import { PrometheusForm, PrometheusView } from "../components/PrometheusForm.js";
 import { href } from "../route.js";
 import { useTRPC } from "../trpc.js";
 
@@ -70,6 +71,13 @@ function EnvironmentSettings({ environments, selected, admin }: { environments: 
           <a href={href.timeline(env.name)}>timeline</a>
         </p>
         {admin ? <HealthPolicyForm key={env.id} env={env} /> : <HealthPolicyView env={env} />}
+        <h3>Prometheus</h3>
+        <p className="small muted">
+          With a Prometheus URL, "did this deploy regress p99?" is answered from the team's own Prometheus over the same windows, and
+          an error-ratio query becomes a health condition checked at every probe (above the highest ratio, or Prometheus unreachable,
+          the probe fails).
+        </p>
+        {admin ? <PrometheusForm key={`prom-${env.id}`} env={env} /> : <PrometheusView env={env} />}
       </div>
     </>
   );

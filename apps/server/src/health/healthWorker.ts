@@ -20,7 +20,7 @@ import {
 } from "@cuitty/db";
 import { autoRollback } from "./autoRollback.js";
 import { deliverHook } from "./deliverHook.js";
-import { probe } from "./probe.js";
+import { healthProbe, prometheusConditionOf } from "./prometheusProbe.js";
 import { retryBusy } from "../retryBusy.js";
 import { TickLoop, workerOwnerId } from "../tickLoop.js";
 
@@ -179,12 +179,13 @@ export class HealthWorker {
 
   async #runSeries(s: ClaimedSeries): Promise<void> {
     try {
-      if (s.deployStatus !== "live" || !s.isCurrent || !s.healthUrl) {
+      const condition = await retryBusy(() => prometheusConditionOf(this.db, s));
+      if (s.deployStatus !== "live" || !s.isCurrent || (!s.healthUrl && !condition)) {
         // Superseded, rolled back or no URL any more: the URL no longer answers for this deploy.
         await retryBusy(() => abandonSeries(this.db, this.owner, s.deployId, "unknown"));
         return;
       }
-      const result = await probe(s.healthUrl, s, this.#abort.signal, this.#o.now);
+      const result = await healthProbe(s, condition, this.#abort.signal, this.#o.now);
       const after = nextStep(s, result.ok);
       const step =
         after.status === "pending"

@@ -101,8 +101,15 @@ export const deploysRouter = {
     .input(deployIdSchema)
     .query(({ ctx, input }) => deployCorrelations(ctx.db, ctx.principal.projectId, input.id)),
 
-  /** p99 before vs after go-live per metric, with verdicts (DESIGN §5); one SQL query. */
+  /**
+   * p99 before vs after go-live per metric, with verdicts (DESIGN §5): from the environment's Prometheus when
+   * it has one, else from the pushed snapshots in one SQL query.
+   */
   regression: protectedProcedure("read")
     .input(regressionSchema)
-    .query(({ ctx, input }) => deployRegression(ctx.db, ctx.principal.projectId, input)),
+    .query(
+      async ({ ctx, input }) =>
+        (await ctx.hooks.regression?.(ctx.principal.projectId, input)) ??
+        deployRegression(ctx.db, ctx.principal.projectId, input),
+    ),
 } satisfies TRPCRouterRecord;

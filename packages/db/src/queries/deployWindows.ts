@@ -1,6 +1,7 @@
 // The before/after windows of DESIGN §5 around a deploy's go-live time t, as a SQL fragment shared by
 // deploys.regression and deploys.correlations (both must see exactly the same snapshots).
-import type { ModuleName } from "../connection.js";
+import { CuittyError } from "@cuitty/core";
+import type { Database, ModuleName } from "../connection.js";
 
 /** One hour, the widest a window reaches on either side of the go-live time. */
 export const WINDOW_SECONDS = 3600;
@@ -27,4 +28,27 @@ w AS (
     MIN(t + ${WINDOW_SECONDS}, COALESCE(next_live, t + ${WINDOW_SECONDS})) AS hi
   FROM w0
 )`;
+}
+
+/** A deploy's environment and windows as deployWindowsCte computes them (for sources outside SQL, e.g. Prometheus). */
+export interface DeployWindows {
+  deployId: number;
+  environment: string;
+  envId: number;
+  /** Go-live time; null (and lo, hi null) when the deploy never went live. */
+  t: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+export async function deployWindows(db: Database, projectId: string, deployId: number): Promise<DeployWindows> {
+  await db.cross.ensureAttached();
+  const { rows } = await db.cross.client.execute({
+    sql: `WITH ${deployWindowsCte(db.cross.schemas)} SELECT id, env, env_id, t, lo, hi FROM w`,
+    args: [deployId, projectId],
+  });
+  const r = rows[0];
+  if (!r) throw new CuittyError("NOT_FOUND", `deploy #${deployId} does not exist in this project`);
+  const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return { deployId, environment: String(r.env), envId: Number(r.env_id), t: n(r.t), lo: n(r.lo), hi: n(r.hi) };
 }

@@ -4,11 +4,15 @@ import { CuittyError } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { type Environment, environments } from "../schema/deploys.js";
 
+/** The Prometheus credentials are secrets: listings say only which kind is set. */
+type PrometheusSecrets = "prometheusBearerToken" | "prometheusBasicAuth";
 
-export type EnvironmentView = Omit<Environment, "projectId">;
+export type EnvironmentView = Omit<Environment, "projectId" | PrometheusSecrets> & {
+  prometheusAuth: "bearer" | "basic" | null;
+};
 
-function toView({ projectId: _, ...env }: Environment): EnvironmentView {
-  return env;
+function toView({ projectId: _, prometheusBearerToken, prometheusBasicAuth, ...env }: Environment): EnvironmentView {
+  return { ...env, prometheusAuth: prometheusBearerToken ? "bearer" : prometheusBasicAuth ? "basic" : null };
 }
 
 export async function listEnvironments(db: Database, projectId: string): Promise<EnvironmentView[]> {
@@ -24,13 +28,27 @@ export type EnvironmentSettings = Partial<
   Omit<Environment, "id" | "projectId" | "name" | "currentDeployId" | "createdAt">
 >;
 
+/** One kind of Prometheus auth at a time: setting one clears the other. */
+function withOneAuth(settings: EnvironmentSettings): EnvironmentSettings {
+  const { prometheusBearerToken: bearer, prometheusBasicAuth: basic } = settings;
+  if (bearer && basic) {
+    throw new CuittyError("VALIDATION_FAILED", "set either a Prometheus bearer token or basic auth, not both", {
+      fields: ["prometheusBearerToken", "prometheusBasicAuth"],
+    });
+  }
+  if (bearer) return { ...settings, prometheusBasicAuth: null };
+  if (basic) return { ...settings, prometheusBearerToken: null };
+  return settings;
+}
+
 /** Updates settings of an environment, creating it if it does not exist yet (settings may come first). */
 export async function updateEnvironment(
   db: Database,
   projectId: string,
   name: string,
-  settings: EnvironmentSettings,
+  given: EnvironmentSettings,
 ): Promise<EnvironmentView> {
+  const settings = withOneAuth(given);
   return db.deploys.transaction(async (tx) => {
     const found = await tx.query.environments.findFirst({
       where: and(eq(environments.projectId, projectId), eq(environments.name, name)),

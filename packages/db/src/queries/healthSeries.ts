@@ -37,7 +37,7 @@ export interface ClaimedSeries {
 
 /**
  * Starts the series of a deploy that just went live (pending, first probe due at `firstProbeMs`), when its
- * environment has a health URL. Idempotent: a series that exists is left alone. Returns whether one was started.
+ * environment has a health URL or a Prometheus condition. Idempotent: a series that exists is left alone. Returns whether one was started.
  */
 export async function startHealthSeries(db: Database, projectId: string, deployId: number, firstProbeMs: number) {
   const [update] = await db.clients.deploys.batch(
@@ -46,7 +46,8 @@ export async function startHealthSeries(db: Database, projectId: string, deployI
         sql: `UPDATE deploys SET health_status = 'pending'
               WHERE id = ?1 AND project_id = ?2 AND status = 'live'
                 AND NOT EXISTS (SELECT 1 FROM health_series WHERE deploy_id = ?1)
-                AND EXISTS (SELECT 1 FROM environments e WHERE e.id = deploys.env_id AND e.health_url IS NOT NULL)`,
+                AND EXISTS (SELECT 1 FROM environments e WHERE e.id = deploys.env_id
+                  AND (e.health_url IS NOT NULL OR (e.prometheus_url IS NOT NULL AND e.prometheus_error_query IS NOT NULL)))`,
         args: [deployId, projectId],
       },
       {

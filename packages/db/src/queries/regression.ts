@@ -1,5 +1,5 @@
 // deploys.regression (DESIGN §5): p99 before vs after a deploy's go-live, per metric, in one SQL query
-// across deploys.db and perf.db (attached), with the verdicts computed in the same query.
+// across deploys.db and perf.db (attached); the verdict rules below serve every source (snapshots, Prometheus).
 import { CuittyError } from "@cuitty/core";
 import type { Database, ModuleName } from "../connection.js";
 import { deployWindowsCte } from "./deployWindows.js";
@@ -22,9 +22,15 @@ export interface MetricRegression {
   verdict: RegressionVerdict;
 }
 
+/** Where the numbers came from: pushed perf snapshots, or the environment's Prometheus. */
+export type RegressionSource = "snapshots" | "prometheus";
+
 export interface RegressionResult {
   deployId: number;
   verdict: RegressionVerdict;
+  source: RegressionSource;
+  /** Why there is nothing to compare when the source could not answer (Prometheus down, slow, an error); else null. */
+  reason: string | null;
   threshold: number;
   /** The go-live time t (null if the deploy never went live: then there is nothing to compare). */
   liveAt: number | null;
@@ -34,7 +40,7 @@ export interface RegressionResult {
 }
 
 /**
- * The one query. ?1 deploy id, ?2 project id, ?3 metric (or null for all), ?4 threshold in percent.
+ * The one query. ?1 deploy id, ?2 project id, ?3 metric (or null for all).
  * The join on perf_snapshots is a range scan of perf_snapshots_env_window_idx
  * (project_id, environment, window_start, …) over [lo, hi).
  */
@@ -53,24 +59,31 @@ m AS (
     ON s.project_id = ?2 AND s.environment = w.env AND s.window_start >= w.lo AND s.window_start < w.hi
   WHERE ?3 IS NULL OR s.metric = ?3
   GROUP BY s.metric
-),
-v AS (
-  SELECT m.*, CASE WHEN p99_before > 0 THEN (p99_after - p99_before) * 100.0 / p99_before END AS delta_percent
-  FROM m
 )
 SELECT w.id AS deploy_id, w.t AS live_at, w.lo AS lo, w.hi AS hi,
-  v.metric AS metric, v.samples_before AS samples_before, v.samples_after AS samples_after,
-  v.p99_before AS p99_before, v.p99_after AS p99_after, v.delta_percent AS delta_percent,
-  CASE
-    WHEN v.metric IS NULL THEN NULL
-    WHEN v.samples_before < ${MIN_SAMPLES_PER_SIDE} OR v.samples_after < ${MIN_SAMPLES_PER_SIDE} THEN 'insufficient_data'
-    WHEN v.p99_before = 0 THEN CASE WHEN v.p99_after > 0 THEN 'regressed' ELSE 'unchanged' END
-    WHEN v.delta_percent >= ?4 THEN 'regressed'
-    WHEN v.delta_percent <= -?4 THEN 'improved'
-    ELSE 'unchanged'
-  END AS verdict
-FROM w LEFT JOIN v ON 1
-ORDER BY v.metric`;
+  m.metric AS metric, m.samples_before AS samples_before, m.samples_after AS samples_after,
+  m.p99_before AS p99_before, m.p99_after AS p99_after
+FROM w LEFT JOIN m ON 1
+ORDER BY m.metric`;
+}
+
+/** A metric's verdict (DESIGN §5): too few samples on a side, else by deltaPercent against ±threshold. */
+export function metricVerdict(
+  m: Pick<MetricRegression, "samplesBefore" | "samplesAfter" | "p99Before" | "p99After" | "deltaPercent">,
+  threshold: number,
+): RegressionVerdict {
+  if (m.samplesBefore < MIN_SAMPLES_PER_SIDE || m.samplesAfter < MIN_SAMPLES_PER_SIDE) return "insufficient_data";
+  if (m.p99Before === null || m.p99After === null) return "insufficient_data";
+  if (m.p99Before === 0) return m.p99After > 0 ? "regressed" : "unchanged";
+  const delta = m.deltaPercent ?? 0;
+  if (delta >= threshold) return "regressed";
+  if (delta <= -threshold) return "improved";
+  return "unchanged";
+}
+
+/** (after − before) / before × 100; null when a side is missing or before is 0. */
+export function deltaPercent(before: number | null, after: number | null): number | null {
+  return before === null || after === null || !(before > 0) ? null : ((after - before) * 100) / before;
 }
 
 /** Overall verdict: regressed if any metric regressed, else improved if any improved, else unchanged, else insufficient_data. */
@@ -90,27 +103,33 @@ export async function deployRegression(
   await db.cross.ensureAttached();
   const { rows } = await db.cross.client.execute({
     sql: regressionSql(db.cross.schemas),
-    args: [input.id, projectId, input.metric ?? null, threshold],
+    args: [input.id, projectId, input.metric ?? null],
   });
   const first = rows[0];
   if (!first) throw new CuittyError("NOT_FOUND", `deploy #${input.id} does not exist in this project`);
   const liveAt = num(first.live_at);
   const metrics: MetricRegression[] = rows
     .filter((r) => r.metric !== null)
-    .map((r) => ({
-      metric: String(r.metric),
-      p99Before: num(r.p99_before),
-      p99After: num(r.p99_after),
-      deltaPercent: num(r.delta_percent),
-      samplesBefore: Number(r.samples_before),
-      samplesAfter: Number(r.samples_after),
-      verdict: r.verdict as RegressionVerdict,
-    }));
+    .map((r) => {
+      const p99Before = num(r.p99_before);
+      const p99After = num(r.p99_after);
+      const m = {
+        metric: String(r.metric),
+        p99Before,
+        p99After,
+        deltaPercent: deltaPercent(p99Before, p99After),
+        samplesBefore: Number(r.samples_before),
+        samplesAfter: Number(r.samples_after),
+      };
+      return { ...m, verdict: metricVerdict(m, threshold) };
+    });
   const lo = num(first.lo);
   const hi = num(first.hi);
   return {
     deployId: input.id,
     verdict: overallVerdict(metrics.map((m) => m.verdict)),
+    source: "snapshots",
+    reason: null,
     threshold,
     liveAt,
     windows:

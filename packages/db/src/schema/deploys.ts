@@ -1,6 +1,6 @@
 // The deploys module (deploys.db): projects, keys, environments, deploys, their events and health probes.
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { HEALTH_STATUSES, STATUSES } from "@cuitty/core";
 
 const now = sql`(unixepoch())`;
@@ -57,6 +57,15 @@ export const environments = sqliteTable(
     rollbackGithubRepo: text("rollback_github_repo"),
     rollbackGithubWorkflow: text("rollback_github_workflow"),
     rollbackGithubRef: text("rollback_github_ref"),
+    /** Prometheus source of regression verdicts and the health condition (README, "Regression and health from Prometheus"). */
+    prometheusUrl: text("prometheus_url"),
+    prometheusLatencyQuery: text("prometheus_latency_query"),
+    prometheusCountQuery: text("prometheus_count_query"),
+    /** Secrets like the keys: stored as given, never listed back (see EnvironmentView). */
+    prometheusBearerToken: text("prometheus_bearer_token"),
+    prometheusBasicAuth: text("prometheus_basic_auth"),
+    prometheusErrorQuery: text("prometheus_error_query"),
+    prometheusErrorMax: real("prometheus_error_max").notNull().default(0.05),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [uniqueIndex("environments_project_name_uq").on(t.projectId, t.name)],

@@ -1,0 +1,138 @@
+// One environment's Prometheus source (regression verdicts and the health condition): a form for admin keys,
+// a read-only list otherwise. Credentials are write-only: the server only says which kind is set.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { describeError } from "../errors.js";
+import { fieldErrors } from "../fieldErrors.js";
+import { useTRPC } from "../trpc.js";
+import type { EnvironmentSettings } from "./HealthPolicyForm.js";
+
+const TEXTS = [
+  ["prometheusUrl", "Prometheus URL", "http://prometheus:9090 (empty: regression from pushed snapshots)"],
+  ["prometheusLatencyQuery", "Latency query (p99, seconds)", "empty: the default OpenTelemetry http_server_request_duration_seconds query"],
+  ["prometheusCountQuery", "Sample-count query", "empty: the default, grouped like the latency query"],
+  ["prometheusErrorQuery", "Health condition: error-ratio query", "empty: no Prometheus condition in health checks"],
+] as const;
+type TextField = (typeof TEXTS)[number][0];
+type Auth = "keep" | "none" | "bearer" | "basic";
+
+export function PrometheusView({ env }: { env: EnvironmentSettings }) {
+  return (
+    <dl className="facts" data-testid={`prometheus-${env.name}`}>
+      {TEXTS.map(([key, label]) => (
+        <div className="fact-pair" key={key}>
+          <dt>{label}</dt>
+          <dd className="mono">{env[key] ?? "—"}</dd>
+        </div>
+      ))}
+      <div className="fact-pair">
+        <dt>Highest error ratio</dt>
+        <dd>{env.prometheusErrorMax}</dd>
+      </div>
+      <div className="fact-pair">
+        <dt>Auth</dt>
+        <dd>{env.prometheusAuth ?? "none"}</dd>
+      </div>
+    </dl>
+  );
+}
+
+export function PrometheusForm({ env }: { env: EnvironmentSettings }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [texts, setTexts] = useState(() => Object.fromEntries(TEXTS.map(([k]) => [k, env[k] ?? ""])) as Record<TextField, string>);
+  const [errorMax, setErrorMax] = useState(String(env.prometheusErrorMax));
+  const [auth, setAuth] = useState<Auth>("keep");
+  const [secret, setSecret] = useState("");
+  const [saved, setSaved] = useState(false);
+  const update = useMutation(
+    trpc.environments.update.mutationOptions({
+      onSuccess: async () => {
+        setSaved(true);
+        setSecret("");
+        setAuth("keep");
+        await queryClient.invalidateQueries({ queryKey: trpc.environments.pathKey() });
+      },
+    }),
+  );
+  const errors = fieldErrors(update.error);
+  const otherError = update.error && Object.keys(errors).length === 0 ? describeError(update.error).message : null;
+  const changed = () => setSaved(false);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    const credentials =
+      auth === "none"
+        ? { prometheusBearerToken: null, prometheusBasicAuth: null }
+        : auth === "bearer"
+          ? { prometheusBearerToken: secret }
+          : auth === "basic"
+            ? { prometheusBasicAuth: secret }
+            : {};
+    update.mutate({
+      environment: env.name,
+      ...Object.fromEntries(TEXTS.map(([k]) => [k, texts[k].trim() || null])),
+      prometheusErrorMax: errorMax.trim() === "" ? undefined : Number(errorMax),
+      ...credentials,
+    } as Parameters<typeof update.mutate>[0]);
+  };
+
+  return (
+    <form className="prometheus-form" onSubmit={submit} data-testid={`prometheus-form-${env.name}`} noValidate>
+      <div className="form-grid">
+        {TEXTS.map(([key, label, hint]) => (
+          <label key={key} className={`field${key === "prometheusUrl" ? "" : " field-wide"}${errors[key] ? " field-invalid" : ""}`} data-field={key}>
+            <span>{label}</span>
+            <input name={key} value={texts[key]} placeholder={hint} onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())} />
+            {errors[key] ? (
+              <span className="field-error" data-testid={`error-${key}`} role="alert">
+                {errors[key]}
+              </span>
+            ) : null}
+          </label>
+        ))}
+        <label className={errors.prometheusErrorMax ? "field field-invalid" : "field"} data-field="prometheusErrorMax">
+          <span>Highest error ratio</span>
+          <input name="prometheusErrorMax" inputMode="decimal" value={errorMax} onChange={(e) => (setErrorMax(e.target.value), changed())} />
+          {errors.prometheusErrorMax ? <span className="field-error" role="alert">{errors.prometheusErrorMax}</span> : null}
+        </label>
+        <label className="field" data-field="prometheusAuth">
+          <span>Auth (now: {env.prometheusAuth ?? "none"})</span>
+          <select name="prometheusAuth" value={auth} onChange={(e) => (setAuth(e.target.value as Auth), changed())}>
+            <option value="keep">keep as it is</option>
+            <option value="none">none</option>
+            <option value="bearer">bearer token</option>
+            <option value="basic">basic (user:password)</option>
+          </select>
+        </label>
+        {auth === "bearer" || auth === "basic" ? (
+          <label className={errors.prometheusBearerToken || errors.prometheusBasicAuth ? "field field-invalid" : "field"} data-field="prometheusSecret">
+            <span>{auth === "bearer" ? "Bearer token" : "user:password"}</span>
+            <input name="prometheusSecret" type="password" autoComplete="off" value={secret} onChange={(e) => (setSecret(e.target.value), changed())} />
+            {errors.prometheusBearerToken || errors.prometheusBasicAuth ? (
+              <span className="field-error" role="alert">
+                {errors.prometheusBearerToken ?? errors.prometheusBasicAuth}
+              </span>
+            ) : null}
+          </label>
+        ) : null}
+      </div>
+      {otherError ? (
+        <p className="notice notice-error" role="alert">
+          Saving failed. {otherError}
+        </p>
+      ) : null}
+      <div className="confirm-actions">
+        <button type="submit" className="primary" disabled={update.isPending}>
+          {update.isPending ? "Saving…" : `Save Prometheus of ${env.name}`}
+        </button>
+        {saved && !update.error ? (
+          <span className="passing small" data-testid="prometheus-saved" role="status">
+            Saved.
+          </span>
+        ) : null}
+      </div>
+    </form>
+  );
+}
