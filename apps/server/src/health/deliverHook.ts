@@ -1,11 +1,13 @@
 // One attempt at a rollback hook call: a signed JSON POST to the environment's webhook (signed like the wire
 // protocol, with the environment's hook secret as key) or a GitHub workflow_dispatch; the outcome decides retries.
 import { signedHeaders } from "@cuitty/core";
-import type { ClaimedHook } from "@cuitty/db";
+import { type ClaimedHook, rollbackHookUrl } from "@cuitty/db";
 import { describeFetchError } from "./probe.js";
 
 export interface HookAttemptOptions {
   githubToken?: string;
+  /** Prefixed to a GitHub dispatch's queued path. */
+  githubApiUrl: string;
   timeoutMs: number;
   stopSignal: AbortSignal;
 }
@@ -29,6 +31,7 @@ export async function deliverHook(hook: ClaimedHook, opts: HookAttemptOptions): 
     "content-type": "application/json",
     "user-agent": "cuitty-deploys/1",
   };
+  const target = rollbackHookUrl(hook, opts.githubApiUrl);
   if (hook.kind === "webhook") {
     if (!hook.secret) return { delivered: false, permanent: true, status: null, error: "environment has no hook secret" };
     const url = new URL(hook.url);
@@ -51,7 +54,7 @@ export async function deliverHook(hook: ClaimedHook, opts: HookAttemptOptions): 
     });
   }
   try {
-    const res = await fetch(hook.url, {
+    const res = await fetch(target, {
       method: "POST",
       headers,
       body: hook.body,
