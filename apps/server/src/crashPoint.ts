@@ -1,8 +1,6 @@
 // Test-only crash points: with CUITTY_TEST_CRASH_AFTER=<point> the process kills itself (SIGKILL, no cleanup)
 // right after that step, so tests can prove that a restart on the same data finds every effect exactly once.
-import { CRASH_POINTS, type CrashPoint } from "./config.js";
-
-export { CRASH_POINTS, type CrashPoint };
+import type { CrashPoint } from "./config.js";
 
 /** Calls at each step boundary; kills the process when `configured` names that boundary, else does nothing. */
 export type CrashAfter = (point: CrashPoint) => void;
