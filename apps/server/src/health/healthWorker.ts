@@ -21,6 +21,7 @@ import type { CrashAfter } from "../crashPoint.js";
 import { autoRollback } from "./autoRollback.js";
 import { deliverHook } from "./deliverHook.js";
 import { probe } from "./probe.js";
+import { retryDelayMs } from "../outboundPost.js";
 import { retryBusy } from "../retryBusy.js";
 import { TickLoop, workerOwnerId } from "../tickLoop.js";
 
@@ -211,7 +212,7 @@ export class HealthWorker {
       if (attempt.delivered) this.#crash("hook-delivered");
       const attempts = h.attempts + 1;
       const giveUp = attempt.permanent || attempts >= this.#o.hookMaxAttempts;
-      const delay = Math.min(this.#o.hookRetryBaseMs * 2 ** (attempts - 1), this.#o.hookRetryMaxMs);
+      const delay = retryDelayMs(attempts, this.#o.hookRetryBaseMs, this.#o.hookRetryMaxMs);
       const state = attempt.delivered ? "delivered" : giveUp ? "failed" : "pending";
       await retryBusy(() =>
         recordHookAttempt(this.db, this.owner, h.id, {
