@@ -9,6 +9,7 @@ interface ErrorData {
   cuittyCode?: string;
   from?: string | null;
   to?: string;
+  currentDeployId?: number | null;
   fields?: string[];
   serverTime?: number;
   retryAfterSeconds?: number;
@@ -54,6 +55,13 @@ export function toCLIError(error: unknown, conn: Connection): CLIError {
       return new CLIError(`the API key may not do this: ${message}`, "E_AUTH", "use an ingest key to report deploys, a read key to list them, an admin key to roll back (`cuitty keys create --scope …`)");
     case "INVALID_TRANSITION": {
       const from = data?.from ?? "(new)";
+      if (data?.currentDeployId !== undefined) {
+        return new CLIError(
+          `the server refused to move the deploy from ${from} to ${data.to ?? "?"}: ${message}`,
+          "E_REFUSED",
+          "only the deploy in charge of an environment can be rolled back: `cuitty rollback --env NAME` rolls back its current deploy",
+        );
+      }
       return new CLIError(
         `the server refused to move the deploy from ${from} to ${data?.to ?? "?"}: ${message}`,
         "E_REFUSED",
@@ -61,7 +69,7 @@ export function toCLIError(error: unknown, conn: Connection): CLIError {
       );
     }
     case "INVALID_ROLLBACK_TARGET":
-      return new CLIError(`the rollback target was refused: ${message}`, "E_REFUSED", "pick a deploy of the same environment that reached live (see `cuitty deploys --env NAME --status live`)");
+      return new CLIError(`the rollback target was refused: ${message}`, "E_REFUSED", "pick a deploy of the same environment that went live before the one rolled back (see `cuitty deploys --env NAME --status live`)");
     case "VALIDATION_FAILED":
       return new CLIError(`the server refused the input: ${message}`, "E_USAGE", data?.fields?.length ? `correct ${data.fields.join(", ")}` : "check the options (run with --help)");
     case "NOT_FOUND":

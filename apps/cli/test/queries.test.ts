@@ -75,4 +75,14 @@ describe("cuitty status and cuitty rollback", () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/\[E_(REFUSED|NOT_FOUND)\]/);
   });
+
+  it("refuses to roll the current deploy forward to one that went live after it, and says what can be rolled back", async () => {
+    // After the rollback above, q-1 is current again; q-2 went live after it.
+    const result = await runCli(["rollback", "--env", "production", "--to", String(secondId)], { env: cleanEnv(connection(server, "admin")) });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("[E_REFUSED]");
+    expect(result.stderr).toContain("went live after");
+    const status = JSON.parse((await runCli(["status", "--json"], { env: read() })).stdout);
+    expect(status.find((r: any) => r.environment === "production").deploy.id).toBe(firstId);
+  });
 });

@@ -180,6 +180,21 @@ describe("the dashboard", () => {
     await page.close();
   });
 
+  it("offers an admin rollback only on the deploy in charge, not on one a later go-live superseded", async () => {
+    await seedReleases();
+    const page = await signIn(browser.context, server.url, server.projectId, server.keys.admin);
+    await page.getByTestId("scope").filter({ hasText: "admin key" }).waitFor();
+    await page.goto(`${server.url}/#/deploys/${ids["rel-120"]}`);
+    await page.getByTestId("rollback-button").waitFor();
+    // rel-120 is current; it went live after rel-100 went live and after rel-110 started, superseding both.
+    for (const key of ["rel-100", "rel-110"]) {
+      await page.goto(`${server.url}/#/deploys/${ids[key]}`);
+      await page.getByTestId("deploy-facts").waitFor();
+      expect(await page.getByTestId("rollback-button").count()).toBe(0);
+    }
+    await page.close();
+  });
+
   it("rolls back with an admin key after a confirmation naming the target, and draws the rollback", async () => {
     await seedReleases();
     const page = await signIn(browser.context, server.url, server.projectId, server.keys.admin);

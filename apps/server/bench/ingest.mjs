@@ -3,21 +3,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import { startTestServer } from "@cuitty/server/testing";
 import { startBaseline } from "./baseline.mjs";
+import { runLoad } from "./load.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
 function load(url, path, creds, batch) {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(new URL("./loadWorker.mjs", import.meta.url), {
-      workerData: { url, path, ...creds, connections, seconds, batch, runId: `${path}-${batch}-${Date.now()}` },
-    });
-    w.once("message", resolve);
-    w.once("error", reject);
-  });
+  return runLoad({ url, path, ...creds, connections, seconds, batch, runId: `${path}-${batch}-${Date.now()}` });
 }
 
 const dir = mkdtempSync(join(tmpdir(), "cuitty-bench-"));

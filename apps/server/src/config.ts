@@ -1,6 +1,16 @@
 // Server configuration: the one place process.env is read, validated with zod; flags override it.
 import { z } from "zod";
 
+/**
+ * Step boundaries a test may crash the server at (CUITTY_TEST_CRASH_AFTER, test-only, see crashPoint.ts):
+ * `transition` after a transition's transaction commits (emit, emitBatch, rollback), before anything else;
+ * `auto-rollback` after an auto-rollback's transaction commits; `audit-copy` after owed audit entries are
+ * written to audit.db, before they are forgotten; `hook-delivered` after a rollback hook answered 2xx, before
+ * that is recorded.
+ */
+export const CRASH_POINTS = ["transition", "auto-rollback", "audit-copy", "hook-delivered"] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
 const envSchema = z.object({
   CUITTY_PORT: z.coerce.number().int().min(0).max(65535).default(4400),
   CUITTY_HOST: z.string().min(1).default("127.0.0.1"),
@@ -15,6 +25,8 @@ const envSchema = z.object({
   CUITTY_HEALTH_WORKER: z.enum(["on", "off"]).default("on"),
   CUITTY_GITHUB_TOKEN: z.string().min(1).optional(),
   CUITTY_GITHUB_API_URL: z.string().url().default("https://api.github.com"),
+  /** Test-only: never set it in production (the process kills itself at that point). */
+  CUITTY_TEST_CRASH_AFTER: z.enum(CRASH_POINTS).optional(),
 });
 
 export interface ServerConfig {
@@ -34,6 +46,8 @@ export interface ServerConfig {
   /** For rollback hooks that dispatch a GitHub workflow (needs actions:write on the repository). */
   githubToken?: string;
   githubApiUrl: string;
+  /** Test-only: kill the process right after this step (CUITTY_TEST_CRASH_AFTER). */
+  testCrashAfter?: CrashPoint;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -58,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     healthWorker: e.CUITTY_HEALTH_WORKER === "on",
     githubToken: e.CUITTY_GITHUB_TOKEN,
     githubApiUrl: e.CUITTY_GITHUB_API_URL,
+    testCrashAfter: e.CUITTY_TEST_CRASH_AFTER,
     ...defined,
   };
 }

@@ -5,6 +5,7 @@ import { type Database, openDatabase } from "@cuitty/db";
 import type { ServerConfig } from "./config.js";
 import { ensureFirstProject } from "./credentials.js";
 import { type ExtraRoute, createHttpServer } from "./httpServer.js";
+import { crashAfter } from "./crashPoint.js";
 import { createLogger } from "./logger.js";
 import { resolveDashboardDir } from "./staticFiles.js";
 import { defaultExtensions } from "./extensions.js";
@@ -47,8 +48,10 @@ export async function startServer(
     synchronous: config.synchronous,
   });
   const extensions: ServerExtension[] = [];
+  const crash = crashAfter(config.testCrashAfter);
   const hooks: ApiHooks = {
     onTransition: (notice) => {
+      crash("transition"); // the transition has committed; nothing else has happened yet
       for (const ext of extensions) {
         try {
           ext.onTransition?.(notice);

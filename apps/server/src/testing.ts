@@ -14,15 +14,43 @@ function procedureType(path: string): string | undefined {
   return procedures[path]?._def.type;
 }
 
+/** A raw signed request, exactly as any client would send it (default key: admin). */
+export type SignedRequest = (
+  procedure: string,
+  opts?: { input?: unknown; method?: "GET" | "POST"; key?: string; projectId?: string; timestamp?: number; rawBody?: string },
+) => Promise<{ status: number; body: any }>;
+
+export function signedRequester(url: string, projectId: string, defaultKey: string): SignedRequest {
+  return async (procedure, opts = {}) => {
+    const method = opts.method ?? (procedureType(procedure) === "query" ? "GET" : "POST");
+    const body = opts.rawBody ?? (method === "POST" ? JSON.stringify(opts.input ?? {}) : "");
+    const pathAndQuery =
+      method === "GET" && opts.input !== undefined
+        ? `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(opts.input))}`
+        : `/trpc/${procedure}`;
+    const headers = await signedHeaders(
+      { projectId: opts.projectId ?? projectId, apiKey: opts.key ?? defaultKey },
+      { method, pathAndQuery, body, timestamp: opts.timestamp },
+    );
+    const res = await fetch(url + pathAndQuery, {
+      method,
+      headers: { ...headers, "content-type": "application/json" },
+      body: method === "POST" ? body : undefined,
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body: parsed };
+  };
+}
+
 export interface TestServer extends RunningServer {
   dataDir: string;
   projectId: string;
   keys: { admin: string; read: string; ingest: string };
-  /** A raw signed request, exactly as any client would send it. */
-  request(
-    procedure: string,
-    opts?: { input?: unknown; method?: "GET" | "POST"; key?: string; projectId?: string; timestamp?: number; rawBody?: string },
-  ): Promise<{ status: number; body: any }>;
+  request: SignedRequest;
   /** Stops the server and deletes the temp dir (unless keepData). */
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
@@ -47,29 +75,7 @@ export async function startTestServer(
     dataDir,
     projectId,
     keys,
-    async request(procedure, opts = {}) {
-      const method = opts.method ?? (procedureType(procedure) === "query" ? "GET" : "POST");
-      const body = opts.rawBody ?? (method === "POST" ? JSON.stringify(opts.input ?? {}) : "");
-      const pathAndQuery =
-        method === "GET" && opts.input !== undefined
-          ? `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(opts.input))}`
-          : `/trpc/${procedure}`;
-      const headers = await signedHeaders(
-        { projectId: opts.projectId ?? projectId, apiKey: opts.key ?? keys.admin },
-        { method, pathAndQuery, body, timestamp: opts.timestamp },
-      );
-      const res = await fetch(url + pathAndQuery, {
-        method,
-        headers: { ...headers, "content-type": "application/json" },
-        body: method === "POST" ? body : undefined,
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {}
-      return { status: res.status, body: parsed };
-    },
+    request: signedRequester(url, projectId, keys.admin),
     async stop(stopOpts = {}) {
       await server.close();
       if (!stopOpts.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -81,7 +81,7 @@ export async function healthServer(options: { dataDir?: string; worker?: HealthW
 }
 
 let seq = 0;
-export async function setPolicy(server: TestServer, settings: Record<string, unknown>) {
+export async function setPolicy(server: Pick<TestServer, "request">, settings: Record<string, unknown>) {
   const res = await server.request("environments.update", { input: { environment: "production", ...settings } });
   if (res.status !== 200) throw new Error(`environments.update failed: ${JSON.stringify(res.body)}`);
   return res.body.result.data;

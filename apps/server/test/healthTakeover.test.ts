@@ -1,53 +1,21 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { getDeploy, listHealthChecks } from "@cuitty/db";
+import { spawnChildServer } from "../src/childServer.js";
 import { healthExtension } from "../src/health/healthExtension.js";
 import type { HealthWorkerOptions } from "../src/health/healthWorker.js";
 import { startTestServer } from "../src/testing.js";
 import { FAST, goLive, healthServer, localServer, setPolicy, settled, waitFor } from "./healthHelpers.js";
 
-// Server A runs in a child process so that its crash is a real one: SIGKILL gives it no chance to run
-// HealthWorker.stop(), so its lease stays in health_series exactly as after a power cut or OOM kill. The
-// server config has no knob for the lease length (the env only turns the worker on or off), so the child is
-// not `cuitty serve` but the built server (dist, as the CLI tests use it; turbo builds before testing)
-// started with the same test worker options as the in-process servers, plus a short lease.
-const TESTING_JS = fileURLToPath(new URL("../dist/testing.js", import.meta.url));
-const EXTENSION_JS = fileURLToPath(new URL("../dist/health/healthExtension.js", import.meta.url));
-const CHILD = `
-  const [dataDir, workerOptions] = process.argv.slice(1);
-  const { startTestServer } = await import(${JSON.stringify(TESTING_JS)});
-  const { healthExtension } = await import(${JSON.stringify(EXTENSION_JS)});
-  await startTestServer({ dataDir, extensions: [healthExtension(JSON.parse(workerOptions))] });
-  process.stdout.write("ready\\n");
-`;
-
-async function spawnWorkerServer(dataDir: string, options: HealthWorkerOptions, timeoutMs = 20_000) {
-  if (!existsSync(TESTING_JS)) throw new Error(`${TESTING_JS} is missing: build first (pnpm exec turbo run build)`);
-  const child = spawn(process.execPath, ["--input-type=module", "-e", CHILD, dataDir, JSON.stringify(options)], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (err += d));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  await waitFor(
-    "server A (child process) to listen",
-    async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server A exited:\n${err}\n${out}`);
-      return out.includes("ready\n");
-    },
-    timeoutMs,
-  ).catch((error) => {
-    child.kill("SIGKILL");
-    throw error;
-  });
-  return { child, exited, output: () => `${err}\n${out}` };
+// Server A runs in a child process (spawnChildServer: the built server, as the CLI tests use it; turbo builds
+// before testing) so that its crash is a real one: SIGKILL gives it no chance to run HealthWorker.stop(), so its
+// lease stays in health_series exactly as after a power cut or OOM kill. It runs the same test worker options as
+// the in-process servers, plus a short lease.
+function spawnWorkerServer(dataDir: string, options: HealthWorkerOptions) {
+  return spawnChildServer(dataDir, { worker: options });
 }
 
 describe("health checks when a server crashes", () => {

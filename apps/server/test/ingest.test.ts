@@ -128,12 +128,13 @@ describe("rollback and the current deploy", () => {
   it("should roll back to the latest earlier live deploy by default and make it current", async () => {
     const env = `rb-${process.pid}`;
     const ids: number[] = [];
-    for (const s of ["live", "live", "live"] as const) {
-      ids.push((await emit(server, event(uniq("rb"), s, { environment: env }))).body.result.data.deploy.id);
-    }
-    // The middle one is marked rolled back first, so the default skips it.
+    const goLive = async () => ids.push((await emit(server, event(uniq("rb"), "live", { environment: env }))).body.result.data.deploy.id);
+    await goLive();
+    await goLive();
+    // The middle one is rolled back while it is current (only the current deploy may be), so the default skips it.
     const rb1 = await server.request("deploys.rollback", { input: { deployId: ids[1], targetId: ids[0], reason: "bad migration" } });
     expect(rb1.body.result.data).toMatchObject({ status: "rolled_back", rollbackTargetId: ids[0], reason: "bad migration" });
+    await goLive();
     const rb2 = await server.request("deploys.rollback", { input: { deployId: ids[2] } });
     expect(rb2.body.result.data.rollbackTargetId).toBe(ids[0]);
     const current = (await read("deploys.current")).body.result.data.find((c: any) => c.environment === env);

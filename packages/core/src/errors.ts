@@ -38,6 +38,8 @@ export interface CuittyErrorDetails {
   fields?: string[];
   from?: string | null;
   to?: string;
+  /** INVALID_TRANSITION of a rollback: the environment's current deploy, which superseded the one named. */
+  currentDeployId?: number | null;
   serverTime?: number;
   retryAfterSeconds?: number;
 }

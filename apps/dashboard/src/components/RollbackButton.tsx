@@ -1,16 +1,10 @@
-// Rollback for admin keys: picks the target the server would (DESIGN §2), names it, and asks before acting.
+// Rollback for admin keys: offered only where the server would accept it (deploys.get says `rollbackable` and
+// names the default target, so the rule lives in one place), names the target, and asks before acting.
 import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { describeError } from "../errors.js";
 import { formatAgo, shortSha } from "../format.js";
 import { type Deploy, useTRPC } from "../trpc.js";
-
-/** The latest other deploy of the environment that is live now and not marked bad. */
-function pickTarget(deploy: Deploy, candidates: readonly Deploy[]): Deploy | undefined {
-  return candidates
-    .filter((d) => d.id !== deploy.id && d.liveAt != null && d.markedBadAt == null && d.status === "live")
-    .sort((a, b) => (b.liveAt ?? 0) - (a.liveAt ?? 0) || b.id - a.id)[0];
-}
 
 export function RollbackButton({ deploy }: { deploy: Deploy }) {
   const trpc = useTRPC();
@@ -18,9 +12,7 @@ export function RollbackButton({ deploy }: { deploy: Deploy }) {
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState("");
   const eligible = deploy.status === "live" || deploy.status === "failed";
-  const candidates = useQuery(
-    trpc.deploys.list.queryOptions(eligible ? { environment: deploy.environment, status: "live", limit: 20 } : skipToken),
-  );
+  const detail = useQuery(trpc.deploys.get.queryOptions(eligible ? { id: deploy.id } : skipToken));
   const rollback = useMutation(
     trpc.deploys.rollback.mutationOptions({
       onSuccess: async () => {
@@ -29,8 +21,9 @@ export function RollbackButton({ deploy }: { deploy: Deploy }) {
       },
     }),
   );
-  if (!eligible) return null;
-  const target = candidates.data ? pickTarget(deploy, candidates.data.items) : undefined;
+  // Not offered for a deploy a later one superseded, nor with nothing earlier to go back to.
+  if (!eligible || !detail.data?.rollbackable) return null;
+  const target = detail.data.defaultRollbackTarget ?? undefined;
   const targetName = target ? `${target.version ?? `#${target.id}`} (#${target.id}, ${shortSha(target.commitSha)})` : "";
 
   if (!confirming) {

@@ -1,7 +1,16 @@
 // The auto-rollback of a deploy whose health checks failed: roll back to the default target (DESIGN §2),
-// write an audit entry saying why, and queue the environment's rollback hooks. Safe to repeat.
+// write an audit entry saying why, and queue the environment's rollback hooks, all in the rollback's transaction.
 import { CuittyError } from "@cuitty/core";
-import { type Database, enqueueRollbackHooks, getDeploy, listHealthChecks, recordAuditEntries, rollbackDeploy } from "@cuitty/db";
+import {
+  type Database,
+  type OwedAuditEntry,
+  copyAuditOutbox,
+  getDeploy,
+  listHealthChecks,
+  recordAuditEntries,
+  rollbackDeploy,
+} from "@cuitty/db";
+import type { CrashAfter } from "../crashPoint.js";
 
 export const HEALTH_ACTOR = "cuitty:health-check";
 
@@ -19,51 +28,63 @@ export function failureReason(checks: { ok: boolean; statusCode: number | null; 
   return `health checks failed: ${streak} consecutive failed probe${streak === 1 ? "" : "s"} (last: ${lastText})`;
 }
 
+/**
+ * Rolls back, and in the same transaction queues the rollback hooks and the audit entry (owed to audit.db,
+ * copied right after the commit by copyAuditOutbox). A repeat after a crash, or by another server, finds the
+ * deploy rolled back already: it copies whatever audit entry is still owed and reports the work as done.
+ */
 export async function autoRollback(
   db: Database,
   projectId: string,
   deployId: number,
-  opts: { nowMs: number; githubApiUrl: string },
+  opts: { nowMs: number; crashAfter?: CrashAfter },
 ): Promise<AutoRollbackOutcome> {
+  const crash = opts.crashAfter ?? (() => {});
   const now = Math.floor(opts.nowMs / 1000);
   const checks = await listHealthChecks(db, deployId);
   const reason = failureReason(checks);
   const before = await getDeploy(db, projectId, deployId);
+  const entry = (action: string, rollbackTargetId: number | null, why: string): OwedAuditEntry => ({
+    // A fixed id: a repeat after a crash or by another server is deduplicated.
+    id: `cuitty:auto-rollback:${deployId}`,
+    environment: before.environment,
+    actor: HEALTH_ACTOR,
+    action,
+    target: `deploy:${deployId}`,
+    occurredAt: now,
+    deployId,
+    commitSha: before.commitSha ?? undefined,
+    metadata: { reason: why, rollbackTargetId, probes: checks.slice(-10) },
+  });
   let outcome: AutoRollbackOutcome;
   try {
-    const result = await rollbackDeploy(db, projectId, { deployId, reason, actor: HEALTH_ACTOR }, now);
+    const result = await rollbackDeploy(
+      db,
+      projectId,
+      {
+        deployId,
+        reason,
+        actor: HEALTH_ACTOR,
+        automatic: true,
+        audit: (rolledBack) => entry("deploy.auto_rollback", rolledBack.rollbackTargetId, reason),
+      },
+      now,
+    );
+    crash("auto-rollback");
     outcome = { kind: "rolled_back", targetId: result.deploy.rollbackTargetId, reason };
   } catch (error) {
     if (!(error instanceof CuittyError)) throw error;
-    if (error.code === "INVALID_TRANSITION") return { kind: "already_done" }; // another server or an admin was first
+    if (error.code === "INVALID_TRANSITION") {
+      // Another server, an admin or this server before a crash was first: its effects committed with it.
+      await copyAuditOutbox(db, now, { afterCopy: () => crash("audit-copy") });
+      return { kind: "already_done" };
+    }
     if (error.code !== "INVALID_ROLLBACK_TARGET") throw error;
     outcome = { kind: "no_target", reason: `${reason}; not rolled back: ${error.message}` };
+    // Nothing changed, so the entry is the only write; a repeat is deduplicated by its id.
+    await recordAuditEntries(db, projectId, [entry("deploy.auto_rollback_skipped", null, outcome.reason)], now);
+    return outcome;
   }
-  await recordAuditEntries(
-    db,
-    projectId,
-    [
-      {
-        // A fixed id: a repeat after a crash or by another server is deduplicated.
-        id: `cuitty:auto-rollback:${deployId}`,
-        environment: before.environment,
-        actor: HEALTH_ACTOR,
-        action: outcome.kind === "rolled_back" ? "deploy.auto_rollback" : "deploy.auto_rollback_skipped",
-        target: `deploy:${deployId}`,
-        occurredAt: now,
-        deployId,
-        commitSha: before.commitSha ?? undefined,
-        metadata: {
-          reason: outcome.reason,
-          rollbackTargetId: outcome.kind === "rolled_back" ? outcome.targetId : null,
-          probes: checks.slice(-10),
-        },
-      },
-    ],
-    now,
-  );
-  if (outcome.kind === "rolled_back") {
-    await enqueueRollbackHooks(db, projectId, deployId, { automatic: true, nowMs: opts.nowMs, githubApiUrl: opts.githubApiUrl });
-  }
+  await copyAuditOutbox(db, now, { afterCopy: () => crash("audit-copy") });
   return outcome;
 }

@@ -1,11 +1,13 @@
 // One attempt at a rollback hook call: a signed JSON POST to the environment's webhook (signed like the wire
 // protocol, with the environment's hook secret as key) or a GitHub workflow_dispatch; the outcome decides retries.
-import { signedHeaders } from "@cuitty/core";
-import type { ClaimedHook } from "@cuitty/db";
-import { describeFetchError } from "./probe.js";
+import { HOOK_DELIVERY_ID_HEADER, HOOK_EVENT_TYPE_HEADER } from "@cuitty/core";
+import { type ClaimedHook, rollbackHookUrl } from "@cuitty/db";
+import { postOnce, signedDeliveryHeaders } from "../outboundPost.js";
 
 export interface HookAttemptOptions {
   githubToken?: string;
+  /** Prefixed to a GitHub dispatch's queued path. */
+  githubApiUrl: string;
   timeoutMs: number;
   stopSignal: AbortSignal;
 }
@@ -21,49 +23,33 @@ export interface HookAttempt {
 /** Statuses worth retrying besides 5xx and network errors. */
 const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
 
-export const HOOK_EVENT_HEADER = "x-cuitty-event";
-export const HOOK_DELIVERY_HEADER = "x-cuitty-delivery";
+/** The rollback webhook's headers (the same as outbound events'): kept as names for receivers importing them. */
+export const HOOK_EVENT_HEADER = HOOK_EVENT_TYPE_HEADER;
+export const HOOK_DELIVERY_HEADER = HOOK_DELIVERY_ID_HEADER;
 
 export async function deliverHook(hook: ClaimedHook, opts: HookAttemptOptions): Promise<HookAttempt> {
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    "user-agent": "cuitty-deploys/1",
-  };
+  const target = rollbackHookUrl(hook, opts.githubApiUrl);
+  let headers: Record<string, string>;
   if (hook.kind === "webhook") {
     if (!hook.secret) return { delivered: false, permanent: true, status: null, error: "environment has no hook secret" };
-    const url = new URL(hook.url);
-    Object.assign(
-      headers,
-      await signedHeaders(
-        { projectId: hook.projectId, apiKey: hook.secret },
-        { method: "POST", pathAndQuery: url.pathname + url.search, body: hook.body },
-      ),
-      { [HOOK_EVENT_HEADER]: "rollback", [HOOK_DELIVERY_HEADER]: String(hook.id) },
-    );
+    headers = await signedDeliveryHeaders(new URL(target), {
+      projectId: hook.projectId,
+      secret: hook.secret,
+      body: hook.body,
+      eventType: "rollback",
+      deliveryId: hook.id,
+    });
   } else {
     if (!opts.githubToken) {
       return { delivered: false, permanent: true, status: null, error: "no GitHub token configured for workflow_dispatch" };
     }
-    Object.assign(headers, {
+    headers = {
       authorization: `Bearer ${opts.githubToken}`,
       accept: "application/vnd.github+json",
       "x-github-api-version": "2022-11-28",
-    });
+    };
   }
-  try {
-    const res = await fetch(hook.url, {
-      method: "POST",
-      headers,
-      body: hook.body,
-      redirect: "manual",
-      signal: AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), opts.stopSignal]),
-    });
-    const text = await res.text();
-    if (res.status >= 200 && res.status < 300) return { delivered: true, permanent: false, status: res.status, error: null };
-    const permanent = res.status >= 400 && res.status < 500 && !RETRYABLE_4XX.has(res.status);
-    return { delivered: false, permanent, status: res.status, error: `HTTP ${res.status}: ${text.slice(0, 300)}` };
-  } catch (error) {
-    if (opts.stopSignal.aborted) throw error;
-    return { delivered: false, permanent: false, status: null, error: describeFetchError(error, opts.timeoutMs) };
-  }
+  const { delivered, status, error } = await postOnce(target, headers, hook.body, opts);
+  const permanent = status !== null && status >= 400 && status < 500 && !RETRYABLE_4XX.has(status);
+  return { delivered, permanent, status, error };
 }

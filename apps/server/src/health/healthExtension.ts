@@ -1,4 +1,5 @@
 // The health-check extension of the server: hears go-lives and rollbacks, and runs the worker when enabled.
+import { crashAfter } from "../crashPoint.js";
 import type { ExtensionFactory } from "../startServer.js";
 import { HealthWorker, type HealthWorkerOptions } from "./healthWorker.js";
 
@@ -11,6 +12,7 @@ export function healthExtension(options: HealthWorkerOptions = {}): ExtensionFac
     const worker = new HealthWorker(db, log, {
       githubToken: config.githubToken,
       githubApiUrl: config.githubApiUrl,
+      crashAfter: crashAfter(config.testCrashAfter),
       ...options,
     });
     if (config.healthWorker) worker.start();

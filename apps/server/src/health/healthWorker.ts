@@ -9,18 +9,19 @@ import {
   abandonSeries,
   claimDueHooks,
   claimDueSeries,
-  enqueueRollbackHooks,
+  copyAuditOutbox,
   findAutoRollbackCandidates,
   nextStep,
   recordHookAttempt,
   recordProbe,
   releaseHookLeases,
   releaseSeriesLeases,
-  startHealthSeries,
 } from "@cuitty/db";
+import type { CrashAfter } from "../crashPoint.js";
 import { autoRollback } from "./autoRollback.js";
 import { deliverHook } from "./deliverHook.js";
 import { healthProbe, prometheusConditionOf } from "./prometheusProbe.js";
+import { retryDelayMs } from "../outboundPost.js";
 import { retryBusy } from "../retryBusy.js";
 import { TickLoop, workerOwnerId } from "../tickLoop.js";
 
@@ -51,11 +52,14 @@ export interface HealthWorkerOptions {
   sweepEveryMs?: number;
   /** Unix ms clock (tests). */
   now?: () => number;
+  /** Test-only crash points (CUITTY_TEST_CRASH_AFTER). */
+  crashAfter?: CrashAfter;
 }
 
 export class HealthWorker {
   readonly owner: string;
-  readonly #o: Required<Omit<HealthWorkerOptions, "githubToken" | "ownerId">> & { githubToken?: string };
+  readonly #o: Required<Omit<HealthWorkerOptions, "githubToken" | "ownerId" | "crashAfter">> & { githubToken?: string };
+  readonly #crash: CrashAfter;
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #loop: TickLoop;
@@ -70,6 +74,7 @@ export class HealthWorker {
     options: HealthWorkerOptions = {},
   ) {
     this.owner = options.ownerId ?? workerOwnerId();
+    this.#crash = options.crashAfter ?? (() => {});
     this.#o = {
       tickMs: 500,
       secondMs: 1000,
@@ -82,7 +87,7 @@ export class HealthWorker {
       githubApiUrl: "https://api.github.com",
       sweepEveryMs: 10_000,
       now: Date.now,
-      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+      ...Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k !== "crashAfter")),
     };
     this.#loop = new TickLoop("health", this.#o.tickMs, () => this.#tick(), log);
   }
@@ -96,33 +101,13 @@ export class HealthWorker {
     this.#loop.start();
   }
 
-  /** Hears accepted transitions (on every server, worker on or off): go-live starts a series, a rollback queues hooks. */
+  /**
+   * Hears accepted transitions (on every server, worker on or off). Their effects (a go-live's series, a
+   * rollback's hook calls) were written in the transition's own transaction; this only looks for them now.
+   */
   onTransition(notice: TransitionNotice): void {
     if (this.#loop.stopped) return;
-    const { projectId, deploy, to } = notice;
-    const work =
-      to === "live"
-        ? retryBusy(() => startHealthSeries(this.db, projectId, deploy.id, this.#o.now()))
-        : to === "rolled_back"
-          ? retryBusy(() =>
-              enqueueRollbackHooks(this.db, projectId, deploy.id, {
-                automatic: false,
-                nowMs: this.#o.now(),
-                githubApiUrl: this.#o.githubApiUrl,
-                skipReported: true,
-              }),
-            )
-          : undefined;
-    if (!work) return;
-    this.#track(
-      `notice:${deploy.id}:${to}`,
-      work.then(
-        (n) => {
-          if (n) this.poke();
-        },
-        (error) => this.log.error("health: could not act on a transition", { deployId: deploy.id, to, error: String(error) }),
-      ),
-    );
+    if (notice.to === "live" || notice.to === "rolled_back") this.poke();
   }
 
   /** Look for due work now rather than at the next tick. */
@@ -165,11 +150,13 @@ export class HealthWorker {
   async #sweep(): Promise<void> {
     this.#sweepSoon = false;
     this.#lastSweepMs = this.#o.now();
+    // Audit entries an auto-rollback owes (left by a crash right after its commit) are copied first.
+    await retryBusy(() => copyAuditOutbox(this.db, Math.floor(this.#o.now() / 1000), { afterCopy: () => this.#crash("audit-copy") }));
     const candidates = await retryBusy(() => findAutoRollbackCandidates(this.db));
     for (const c of candidates) {
       if (this.#noTarget.has(c.deployId) || this.#loop.stopped) continue;
       const outcome = await retryBusy(() =>
-        autoRollback(this.db, c.projectId, c.deployId, { nowMs: this.#o.now(), githubApiUrl: this.#o.githubApiUrl }),
+        autoRollback(this.db, c.projectId, c.deployId, { nowMs: this.#o.now(), crashAfter: this.#crash }),
       );
       if (outcome.kind === "no_target") this.#noTarget.add(c.deployId);
       if (outcome.kind !== "already_done") this.log.warn("health: auto-rollback", { deployId: c.deployId, ...outcome });
@@ -219,12 +206,14 @@ export class HealthWorker {
     try {
       const attempt = await deliverHook(h, {
         githubToken: this.#o.githubToken,
+        githubApiUrl: this.#o.githubApiUrl,
         timeoutMs: this.#o.hookTimeoutMs,
         stopSignal: this.#abort.signal,
       });
+      if (attempt.delivered) this.#crash("hook-delivered");
       const attempts = h.attempts + 1;
       const giveUp = attempt.permanent || attempts >= this.#o.hookMaxAttempts;
-      const delay = Math.min(this.#o.hookRetryBaseMs * 2 ** (attempts - 1), this.#o.hookRetryMaxMs);
+      const delay = retryDelayMs(attempts, this.#o.hookRetryBaseMs, this.#o.hookRetryMaxMs);
       const state = attempt.delivered ? "delivered" : giveUp ? "failed" : "pending";
       await retryBusy(() =>
         recordHookAttempt(this.db, this.owner, h.id, {

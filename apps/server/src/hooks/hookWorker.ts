@@ -14,6 +14,7 @@ import {
   recordHookDelivery,
   releaseHookSubscriptions,
 } from "@cuitty/db";
+import { retryDelayMs } from "../outboundPost.js";
 import { retryBusy } from "../retryBusy.js";
 import { TickLoop, workerOwnerId } from "../tickLoop.js";
 import { deliverEvent } from "./deliverEvent.js";
@@ -116,7 +117,7 @@ export class HookWorker {
       const result = await deliverEvent(initial, event, { timeoutMs: this.#o.timeoutMs, stopSignal: this.#abort.signal });
       const nowMs = this.#o.now();
       const outcome = result.delivered ? "delivered" : attempt >= this.#o.maxAttempts ? "gave_up" : "failed";
-      const backoff = Math.min(this.#o.retryBaseMs * 2 ** (attempt - 1), this.#o.retryMaxMs);
+      const backoff = retryDelayMs(attempt, this.#o.retryBaseMs, this.#o.retryMaxMs);
       const kept = await retryBusy(() =>
         recordHookDelivery(this.db, this.owner, {
           subscriptionId: initial.id,

@@ -5,6 +5,10 @@ import { CuittyError, type DeployEvent, type DeployStatus, decideTransition } fr
 import type { Database } from "../connection.js";
 import { type SqlExecutor, deployViewById, deployViewColumnList, firstRow } from "./sqlViews.js";
 import type { DeployView } from "./views.js";
+import { type OwedAuditEntry, queueAuditEntryIn } from "./auditOutbox.js";
+import { healthSeriesStart } from "./healthSeries.js";
+import { checkTargetPredates, rollbackRefusal, rollbackStanding } from "./rollbackRule.js";
+import { queueRollbackHooksIn } from "./healthHooks.js";
 
 export interface EmitResult {
   deploy: DeployView;
@@ -22,8 +26,15 @@ interface DeployState {
   startedAt: number | null;
 }
 
-/** The target a rollback goes to: the given one after checks, or the default of DESIGN §2. */
+/**
+ * The target a rollback goes to: the given one after checks, or the default of DESIGN §2. Refuses a deploy a
+ * later one superseded and a target that went live after it (rollbackRule.ts).
+ */
 async function rollbackTarget(tx: SqlExecutor, projectId: string, deploy: DeployState, targetId?: number): Promise<number> {
+  const standing = await rollbackStanding(tx, projectId, deploy.id);
+  if (!standing) throw new CuittyError("NOT_FOUND", `deploy #${deploy.id} does not exist in this project`);
+  const refusal = rollbackRefusal(standing);
+  if (refusal) throw refusal;
   if (targetId !== undefined) {
     const t = await firstRow<{ id: number; envId: number; liveAt: number | null }>(tx, {
       sql: "SELECT id, env_id AS envId, live_at AS liveAt FROM deploys WHERE id = ? AND project_id = ?",
@@ -35,15 +46,13 @@ async function rollbackTarget(tx: SqlExecutor, projectId: string, deploy: Deploy
       throw new CuittyError("INVALID_ROLLBACK_TARGET", `rollback target #${targetId} belongs to another environment`);
     }
     if (t.liveAt === null) throw new CuittyError("INVALID_ROLLBACK_TARGET", `rollback target #${targetId} never reached live`);
+    checkTargetPredates(standing, { id: t.id, liveAt: t.liveAt });
     return t.id;
   }
-  const t = await firstRow<{ id: number }>(tx, {
-    sql: `SELECT id FROM deploys WHERE env_id = ? AND id != ? AND live_at IS NOT NULL
-          AND status != 'rolled_back' AND marked_bad_at IS NULL ORDER BY live_at DESC, id DESC LIMIT 1`,
-    args: [deploy.envId, deploy.id],
-  });
-  if (!t) throw new CuittyError("INVALID_ROLLBACK_TARGET", "no earlier live deploy in this environment to roll back to");
-  return t.id;
+  if (standing.defaultTargetId === null) {
+    throw new CuittyError("INVALID_ROLLBACK_TARGET", "no earlier live deploy in this environment to roll back to");
+  }
+  return standing.defaultTargetId;
 }
 
 type Details = Partial<Record<"version" | "commitSha" | "branch" | "triggeredBy" | "buildLogsUrl" | "committedAt", string | number>>;
@@ -58,6 +67,10 @@ interface Transition {
   rollbackTargetId?: number;
   /** Details the event brings (commit, branch, …); only those given overwrite. */
   details?: Details;
+  /** A rollback the health checks made (said so in its hooks). */
+  automatic?: boolean;
+  /** The audit entry this transition owes (copied into audit.db after the commit, see auditOutbox). */
+  audit?: (rolledBack: DeployView) => OwedAuditEntry;
 }
 
 const DETAIL_COLUMNS = {
@@ -140,7 +153,25 @@ async function writeTransition(
           received_at, reason, rollback_target_id, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     args: [projectId, id, t.eventId ?? null, from, t.to, t.occurredAt, t.now, t.reason ?? null, target ?? null, t.actor ?? null],
   });
-  return { ...row!, environment };
+  const view = { ...row!, environment };
+  await writeEffects(tx, projectId, view, t);
+  return view;
+}
+
+/**
+ * The effects a transition causes, written in its own transaction so that a crash keeps both or neither: a
+ * go-live starts its health series; a rollback made here (no client event id: CI reporting a rollback it made
+ * itself must not be asked to roll back again) queues the environment's rollback hooks; an auto-rollback owes
+ * its audit entry. Outbound events need nothing here: they are derived from deploy_events (hookOutbox.ts).
+ */
+async function writeEffects(tx: SqlExecutor, projectId: string, view: DeployView, t: Transition): Promise<void> {
+  if (t.to === "live") {
+    for (const stmt of healthSeriesStart(projectId, view.id, t.now * 1000)) await tx.execute(stmt);
+  }
+  if (t.to === "rolled_back" && !t.eventId) {
+    await queueRollbackHooksIn(tx, projectId, view, { automatic: t.automatic ?? false, occurredAt: t.occurredAt, reason: t.reason ?? null });
+  }
+  if (t.audit) await queueAuditEntryIn(tx, projectId, t.audit(view));
 }
 
 /** Applies one event inside an open transaction: one read, then only writes that cannot be refused. */
@@ -241,7 +272,14 @@ export function applyDeployEvents(db: Database, projectId: string, events: Deplo
 export function rollbackDeploy(
   db: Database,
   projectId: string,
-  input: { deployId: number; targetId?: number; reason?: string; actor?: string },
+  input: {
+    deployId: number;
+    targetId?: number;
+    reason?: string;
+    actor?: string;
+    automatic?: boolean;
+    audit?: Transition["audit"];
+  },
   now: number,
 ): Promise<EmitResult> {
   return db.hot.transaction(async (tx) => {
@@ -251,12 +289,6 @@ export function rollbackDeploy(
       args: [input.deployId, projectId],
     });
     if (!deploy) throw new CuittyError("NOT_FOUND", `deploy #${input.deployId} does not exist in this project`);
-    if (decideTransition(deploy.status, "rolled_back").kind !== "advance") {
-      throw new CuittyError("INVALID_TRANSITION", `deploy #${deploy.id} cannot go from ${deploy.status} to rolled_back`, {
-        from: deploy.status,
-        to: "rolled_back",
-      });
-    }
     const view = await writeTransition(tx, projectId, deploy, deploy.status, deploy.environment, {
       to: "rolled_back",
       occurredAt: now,
@@ -264,6 +296,8 @@ export function rollbackDeploy(
       reason: input.reason,
       actor: input.actor,
       rollbackTargetId: input.targetId,
+      automatic: input.automatic,
+      audit: input.audit,
     });
     return { deploy: view, changed: true, duplicate: false, from: deploy.status };
   });

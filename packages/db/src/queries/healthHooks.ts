@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import { CuittyError } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import type { RollbackHook } from "../schema/deploys.js";
-import { type DeployView } from "./views.js";
-import { getDeploy } from "./readDeploys.js";
+import { type SqlExecutor, deployViewById, firstRow } from "./sqlViews.js";
+import type { DeployView } from "./views.js";
 
 /**
  * The secret an environment's rollback webhooks are signed with (created on first use). The receiver
@@ -48,58 +48,65 @@ export interface RollbackHookPayload {
   target: DeployView | null;
 }
 
-export interface EnqueueOptions {
+export interface RollbackHookFacts {
+  /** True when the health checks rolled it back; false for a rollback someone asked for. */
   automatic: boolean;
-  nowMs: number;
-  /** GitHub API base URL, e.g. https://api.github.com (configurable for tests and GHES). */
-  githubApiUrl: string;
-  /**
-   * Skip when the rollback was reported by a client event carrying an id (CI telling us it already rolled
-   * back): calling the hook would ask it to roll back again. Rollbacks made here (deploys.rollback, the
-   * health checks) record no event id.
-   */
-  skipReported?: boolean;
+  /** When the rollback happened (its deploy_events row) and why. */
+  occurredAt: number;
+  reason: string | null;
+}
+
+/** A GitHub dispatch is queued as a path on the GitHub API; the worker prefixes its configured API URL. */
+export function rollbackHookUrl(hook: { kind: "webhook" | "github"; url: string }, githubApiUrl: string): string {
+  if (hook.kind !== "github" || /^https?:\/\//.test(hook.url)) return hook.url;
+  return githubApiUrl.replace(/\/+$/, "") + hook.url;
 }
 
 /**
- * Queues the environment's rollback hooks for a rolled-back deploy: one row per configured kind. A deploy
- * is rolled back at most once, so (deploy, kind) is unique and a repeat is a no-op. Returns the rows queued.
+ * Queues the environment's rollback hooks for a deploy just rolled back, inside the rollback's own transaction
+ * (so a crash can never keep the rollback and lose its hooks): one row per configured kind. A deploy is rolled
+ * back at most once, so (deploy, kind) is unique and a repeat is a no-op. Returns the rows queued.
  */
-export async function enqueueRollbackHooks(db: Database, projectId: string, deployId: number, opts: EnqueueOptions) {
-  const deploy = await getDeploy(db, projectId, deployId);
-  const { rows } = await db.clients.deploys.execute({
-    sql: `SELECT id, rollback_webhook_url, rollback_github_repo, rollback_github_workflow, rollback_github_ref
+export async function queueRollbackHooksIn(tx: SqlExecutor, projectId: string, deploy: DeployView, facts: RollbackHookFacts) {
+  const env = await firstRow<{
+    id: number;
+    webhookUrl: string | null;
+    githubRepo: string | null;
+    githubWorkflow: string | null;
+    githubRef: string | null;
+  }>(tx, {
+    sql: `SELECT id, rollback_webhook_url AS webhookUrl, rollback_github_repo AS githubRepo,
+            rollback_github_workflow AS githubWorkflow, rollback_github_ref AS githubRef
           FROM environments WHERE project_id = ?1 AND name = ?2`,
     args: [projectId, deploy.environment],
   });
-  const env = rows[0];
-  if (!env) return 0;
-  const { events, healthChecks: _h, rollbackTarget, rolledBackFrom: _r, current: _c, ...view } = deploy;
-  const rolledBack = [...events].reverse().find((e) => e.toStatus === "rolled_back");
-  if (opts.skipReported && rolledBack?.eventId) return 0;
+  if (!env || (env.webhookUrl === null && (env.githubRepo === null || env.githubWorkflow === null))) return 0;
+  const rollbackTarget = deploy.rollbackTargetId === null ? null : await deployViewById(tx, deploy.rollbackTargetId);
   const payload: RollbackHookPayload = {
     type: "rollback",
     projectId,
     environment: deploy.environment,
-    automatic: opts.automatic,
-    reason: rolledBack?.reason ?? deploy.reason ?? null,
-    occurredAt: rolledBack?.occurredAt ?? Math.floor(opts.nowMs / 1000),
-    deploy: view,
+    automatic: facts.automatic,
+    reason: facts.reason ?? deploy.reason ?? null,
+    occurredAt: facts.occurredAt,
+    deploy,
     target: rollbackTarget,
   };
   const queued: { kind: "webhook" | "github"; url: string; body: string }[] = [];
-  if (env.rollback_webhook_url !== null) {
-    await rollbackHookSecret(db, projectId, deploy.environment); // exists before the first delivery
-    queued.push({ kind: "webhook", url: String(env.rollback_webhook_url), body: JSON.stringify(payload) });
+  if (env.webhookUrl !== null) {
+    // The secret exists before the first delivery (the same statement as rollbackHookSecret's first use).
+    await tx.execute({
+      sql: `INSERT INTO rollback_hook_secrets (env_id, project_id, secret) VALUES (?1, ?2, ?3) ON CONFLICT (env_id) DO NOTHING`,
+      args: [env.id, projectId, `whsec_${randomBytes(24).toString("base64url")}`],
+    });
+    queued.push({ kind: "webhook", url: env.webhookUrl, body: JSON.stringify(payload) });
   }
-  if (env.rollback_github_repo !== null && env.rollback_github_workflow !== null) {
-    const base = opts.githubApiUrl.replace(/\/+$/, "");
-    const workflow = encodeURIComponent(String(env.rollback_github_workflow));
+  if (env.githubRepo !== null && env.githubWorkflow !== null) {
     queued.push({
       kind: "github",
-      url: `${base}/repos/${String(env.rollback_github_repo)}/actions/workflows/${workflow}/dispatches`,
+      url: `/repos/${env.githubRepo}/actions/workflows/${encodeURIComponent(env.githubWorkflow)}/dispatches`,
       body: JSON.stringify({
-        ref: env.rollback_github_ref ?? rollbackTarget?.branch ?? "main",
+        ref: env.githubRef ?? rollbackTarget?.branch ?? "main",
         // GitHub refuses inputs the workflow does not declare: these five are documented in the README.
         inputs: {
           environment: deploy.environment,
@@ -111,16 +118,14 @@ export async function enqueueRollbackHooks(db: Database, projectId: string, depl
       }),
     });
   }
-  let count = 0;
   for (const q of queued) {
-    const res = await db.clients.deploys.execute({
+    await tx.execute({
       sql: `INSERT INTO rollback_hooks (project_id, deploy_id, env_id, kind, url, body, next_attempt_ms)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (deploy_id, kind) DO NOTHING`,
-      args: [projectId, deployId, Number(env.id), q.kind, q.url, q.body, opts.nowMs],
+      args: [projectId, deploy.id, env.id, q.kind, q.url, q.body, 0],
     });
-    count += res.rowsAffected;
   }
-  return count;
+  return queued.length;
 }
 
 export type ClaimedHook = Pick<

@@ -36,29 +36,32 @@ export interface ClaimedSeries {
 }
 
 /**
- * Starts the series of a deploy that just went live (pending, first probe due at `firstProbeMs`), when its
- * environment has a health URL or a Prometheus condition. Idempotent: a series that exists is left alone. Returns whether one was started.
+ * The two statements that start the series of a deploy that just went live (pending, first probe due at
+ * `firstProbeMs`), when its environment has a health URL or a Prometheus condition; a series that exists is left alone. They run inside
+ * the go-live's own transaction (applyDeployEvent), so a crash can never keep a go-live and lose its series.
  */
+export function healthSeriesStart(projectId: string, deployId: number, firstProbeMs: number) {
+  return [
+    {
+      sql: `UPDATE deploys SET health_status = 'pending'
+            WHERE id = ?1 AND project_id = ?2 AND status = 'live'
+              AND NOT EXISTS (SELECT 1 FROM health_series WHERE deploy_id = ?1)
+              AND EXISTS (SELECT 1 FROM environments e WHERE e.id = deploys.env_id
+                AND (e.health_url IS NOT NULL OR (e.prometheus_url IS NOT NULL AND e.prometheus_error_query IS NOT NULL)))`,
+      args: [deployId, projectId],
+    },
+    {
+      sql: `INSERT INTO health_series (deploy_id, project_id, next_probe_ms)
+            SELECT ?1, ?2, ?3 WHERE changes() = 1
+            ON CONFLICT (deploy_id) DO NOTHING`,
+      args: [deployId, projectId, firstProbeMs],
+    },
+  ];
+}
+
+/** Starts a series on its own (a deploy that went live before series existed). Returns whether one was started. */
 export async function startHealthSeries(db: Database, projectId: string, deployId: number, firstProbeMs: number) {
-  const [update] = await db.clients.deploys.batch(
-    [
-      {
-        sql: `UPDATE deploys SET health_status = 'pending'
-              WHERE id = ?1 AND project_id = ?2 AND status = 'live'
-                AND NOT EXISTS (SELECT 1 FROM health_series WHERE deploy_id = ?1)
-                AND EXISTS (SELECT 1 FROM environments e WHERE e.id = deploys.env_id
-                  AND (e.health_url IS NOT NULL OR (e.prometheus_url IS NOT NULL AND e.prometheus_error_query IS NOT NULL)))`,
-        args: [deployId, projectId],
-      },
-      {
-        sql: `INSERT INTO health_series (deploy_id, project_id, next_probe_ms)
-              SELECT ?1, ?2, ?3 WHERE changes() = 1
-              ON CONFLICT (deploy_id) DO NOTHING`,
-        args: [deployId, projectId, firstProbeMs],
-      },
-    ],
-    "write",
-  );
+  const [update] = await db.clients.deploys.batch(healthSeriesStart(projectId, deployId, firstProbeMs), "write");
   return (update?.rowsAffected ?? 0) === 1;
 }
 

@@ -4,6 +4,7 @@ import { CuittyError, type DeployStatus } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { deployEvents, deploys, environments, healthChecks } from "../schema/deploys.js";
 import { type DeployView, deployViewColumns, selectDeployViews } from "./views.js";
+import { rollbackRefusal, rollbackStanding } from "./rollbackRule.js";
 
 export interface DeployFilter {
   environment?: string;
@@ -115,9 +116,19 @@ export async function getDeploy(db: Database, projectId: string, id: number) {
       .limit(50),
     findEnvironment(db, projectId, deploy.environment),
   ]);
+  const standing = await rollbackStanding(db.clients.deploys, projectId, id);
+  const rollbackable = standing !== undefined && rollbackRefusal(standing) === null && standing.defaultTargetId !== null;
+  const defaultRollbackTarget =
+    rollbackable && standing.defaultTargetId !== null
+      ? ((await selectDeployViews(db.deploys).where(eq(deploys.id, standing.defaultTargetId)))[0] ?? null)
+      : null;
   return {
     ...deploy,
     current: env?.currentDeployId === deploy.id,
+    /** `deploys.rollback` without a target would be accepted now (rollbackRule.ts); clients offer it only then. */
+    rollbackable,
+    /** Where that rollback would go. */
+    defaultRollbackTarget,
     events,
     healthChecks: checks,
     rollbackTarget,

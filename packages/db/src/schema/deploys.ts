@@ -230,3 +230,17 @@ export const rollbackHooks = sqliteTable(
 
 export type HealthSeries = typeof healthSeries.$inferSelect;
 export type RollbackHook = typeof rollbackHooks.$inferSelect;
+
+/**
+ * Audit entries a transition owes to audit.db (another file), written in the transition's own transaction and
+ * copied into audit.db afterwards by id (so a copy repeated after a crash is a no-op), then deleted.
+ */
+export const auditOutbox = sqliteTable("audit_outbox", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  projectId: text("project_id").notNull(),
+  /** The audit entry's client id (unique per project in audit.db), e.g. `cuitty:auto-rollback:42`. */
+  entryId: text("entry_id").notNull().unique(),
+  /** The entry as `recordAuditEntries` takes it, JSON. */
+  entry: text("entry").notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+});

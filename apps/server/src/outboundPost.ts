@@ -1,0 +1,60 @@
+// The one outbound delivery mechanism shared by rollback hooks and outbound events: JSON POSTs signed exactly
+// like a wire-protocol request (a secret as key, the receiver URL's path and query signed) with the event type
+// and a delivery id the receiver deduplicates by, and one retry backoff.
+import { HOOK_DELIVERY_ID_HEADER, HOOK_EVENT_TYPE_HEADER, signedHeaders } from "@cuitty/core";
+import { describeFetchError } from "./health/probe.js";
+
+const BASE_HEADERS = { "content-type": "application/json", "user-agent": "cuitty-deploys/1" };
+
+/** Headers of a signed delivery: the wire protocol's three signature headers plus event type and delivery id. */
+export async function signedDeliveryHeaders(
+  url: URL,
+  d: { projectId: string; secret: string; body: string; eventType: string; deliveryId: string | number },
+): Promise<Record<string, string>> {
+  return {
+    ...BASE_HEADERS,
+    ...(await signedHeaders({ projectId: d.projectId, apiKey: d.secret }, { method: "POST", pathAndQuery: url.pathname + url.search, body: d.body })),
+    [HOOK_EVENT_TYPE_HEADER]: d.eventType,
+    [HOOK_DELIVERY_ID_HEADER]: String(d.deliveryId),
+  };
+}
+
+export interface PostOutcome {
+  delivered: boolean;
+  /** HTTP status, or null when no answer came (network error, timeout). */
+  status: number | null;
+  /** `HTTP 503: <first 300 bytes>` or the network error; null when delivered. */
+  error: string | null;
+  durationMs: number;
+}
+
+/** One POST attempt: no redirects followed, bounded by `timeoutMs`; a stop aborts it and throws. */
+export async function postOnce(
+  url: string | URL,
+  headers: Record<string, string>,
+  body: string,
+  opts: { timeoutMs: number; stopSignal: AbortSignal },
+): Promise<PostOutcome> {
+  const started = performance.now();
+  const took = () => Math.round(performance.now() - started);
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { ...BASE_HEADERS, ...headers },
+      body,
+      redirect: "manual",
+      signal: AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), opts.stopSignal]),
+    });
+    const text = await res.text().catch(() => "");
+    if (res.status >= 200 && res.status < 300) return { delivered: true, status: res.status, error: null, durationMs: took() };
+    return { delivered: false, status: res.status, error: `HTTP ${res.status}${text ? `: ${text.slice(0, 300)}` : ""}`, durationMs: took() };
+  } catch (error) {
+    if (opts.stopSignal.aborted) throw error;
+    return { delivered: false, status: null, error: describeFetchError(error, opts.timeoutMs), durationMs: took() };
+  }
+}
+
+/** The delay before retry number `attempts` (1 = after the first failure): doubling from `baseMs`, capped at `maxMs`. */
+export function retryDelayMs(attempts: number, baseMs: number, maxMs: number): number {
+  return Math.min(baseMs * 2 ** (attempts - 1), maxMs);
+}
