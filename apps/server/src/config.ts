@@ -1,4 +1,5 @@
 // Server configuration: the one place process.env is read, validated with zod; flags override it.
+import { type OutboundPolicy, createOutboundPolicy, parseCidrList } from "@cuitty/core";
 import { z } from "zod";
 
 const envSchema = z.object({
@@ -15,7 +16,19 @@ const envSchema = z.object({
   CUITTY_HEALTH_WORKER: z.enum(["on", "off"]).default("on"),
   CUITTY_GITHUB_TOKEN: z.string().min(1).optional(),
   CUITTY_GITHUB_API_URL: z.string().url().default("https://api.github.com"),
+  /** Comma- or space-separated IP ranges (CIDR) outbound requests may reach despite the built-in deny list. */
+  CUITTY_OUTBOUND_ALLOW: z.string().default(""),
+  /** Comma- or space-separated IP ranges (CIDR) outbound requests may never reach. */
+  CUITTY_OUTBOUND_DENY: z.string().default(""),
 });
+
+function cidrList(name: string, text: string): ReturnType<typeof parseCidrList> {
+  try {
+    return parseCidrList(text);
+  } catch (error) {
+    throw new Error(`invalid configuration: ${name}: ${(error as Error).message}`);
+  }
+}
 
 export interface ServerConfig {
   port: number;
@@ -34,6 +47,8 @@ export interface ServerConfig {
   /** For rollback hooks that dispatch a GitHub workflow (needs actions:write on the repository). */
   githubToken?: string;
   githubApiUrl: string;
+  /** Which addresses health probes, rollback hooks and event deliveries may reach. */
+  outboundPolicy: OutboundPolicy;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -58,6 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     healthWorker: e.CUITTY_HEALTH_WORKER === "on",
     githubToken: e.CUITTY_GITHUB_TOKEN,
     githubApiUrl: e.CUITTY_GITHUB_API_URL,
+    outboundPolicy: createOutboundPolicy({
+      allow: cidrList("CUITTY_OUTBOUND_ALLOW", e.CUITTY_OUTBOUND_ALLOW),
+      deny: cidrList("CUITTY_OUTBOUND_DENY", e.CUITTY_OUTBOUND_DENY),
+    }),
     ...defined,
   };
 }

@@ -8,6 +8,7 @@ import { type ExtraRoute, createHttpServer } from "./httpServer.js";
 import { createLogger } from "./logger.js";
 import { resolveDashboardDir } from "./staticFiles.js";
 import { defaultExtensions } from "./extensions.js";
+import { type OutboundFetch, createOutboundFetch } from "./outboundFetch.js";
 
 export interface RunningServer {
   url: string;
@@ -32,6 +33,8 @@ export type ExtensionFactory = (ctx: {
   config: ServerConfig;
   /** Tells every extension about a transition an extension itself applied (e.g. from a webhook). */
   hooks: ApiHooks;
+  /** Every outbound request goes through this: it refuses targets the outbound policy forbids, after DNS. */
+  outbound: OutboundFetch;
 }) => ServerExtension;
 
 export async function startServer(
@@ -57,12 +60,14 @@ export async function startServer(
       }
     },
   };
-  for (const make of options.extensions ?? defaultExtensions) extensions.push(make({ db, log, config, hooks }));
+  const outbound = createOutboundFetch(config.outboundPolicy);
+  for (const make of options.extensions ?? defaultExtensions) extensions.push(make({ db, log, config, hooks, outbound }));
   const server = createHttpServer({
     db,
     log,
     hooks,
     rateLimit: config.rateLimit,
+    outboundPolicy: config.outboundPolicy,
     dashboardDir: resolveDashboardDir(config.dashboardDir),
     routes: Object.assign({}, ...extensions.map((e) => e.routes ?? {})),
   });
@@ -92,6 +97,7 @@ export async function startServer(
         await done;
         clearTimeout(force);
         for (const ext of extensions) await ext.stop?.();
+        await outbound.close();
         db.close();
         log.info("stopped", {});
       })()),

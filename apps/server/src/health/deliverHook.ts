@@ -2,12 +2,15 @@
 // protocol, with the environment's hook secret as key) or a GitHub workflow_dispatch; the outcome decides retries.
 import { signedHeaders } from "@cuitty/core";
 import type { ClaimedHook } from "@cuitty/db";
+import { type OutboundFetch, OutboundBlockedError, defaultOutboundFetch } from "../outboundFetch.js";
 import { describeFetchError } from "./probe.js";
 
 export interface HookAttemptOptions {
   githubToken?: string;
   timeoutMs: number;
   stopSignal: AbortSignal;
+  /** Checks every target against the outbound policy (default: the built-in policy). */
+  fetch?: OutboundFetch;
 }
 
 export interface HookAttempt {
@@ -51,7 +54,7 @@ export async function deliverHook(hook: ClaimedHook, opts: HookAttemptOptions): 
     });
   }
   try {
-    const res = await fetch(hook.url, {
+    const res = await (opts.fetch ?? defaultOutboundFetch())(hook.url, {
       method: "POST",
       headers,
       body: hook.body,
@@ -64,6 +67,8 @@ export async function deliverHook(hook: ClaimedHook, opts: HookAttemptOptions): 
     return { delivered: false, permanent, status: res.status, error: `HTTP ${res.status}: ${text.slice(0, 300)}` };
   } catch (error) {
     if (opts.stopSignal.aborted) throw error;
-    return { delivered: false, permanent: false, status: null, error: describeFetchError(error, opts.timeoutMs) };
+    // The policy does not change while the server runs: retrying a refused target cannot succeed.
+    const blocked = (error as { cause?: unknown }).cause instanceof OutboundBlockedError;
+    return { delivered: false, permanent: blocked, status: null, error: describeFetchError(error, opts.timeoutMs) };
   }
 }

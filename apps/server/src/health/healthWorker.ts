@@ -21,6 +21,7 @@ import {
 import { autoRollback } from "./autoRollback.js";
 import { deliverHook } from "./deliverHook.js";
 import { probe } from "./probe.js";
+import { type OutboundFetch, defaultOutboundFetch } from "../outboundFetch.js";
 import { retryBusy } from "../retryBusy.js";
 import { TickLoop, workerOwnerId } from "../tickLoop.js";
 
@@ -51,6 +52,8 @@ export interface HealthWorkerOptions {
   sweepEveryMs?: number;
   /** Unix ms clock (tests). */
   now?: () => number;
+  /** How probes and hook calls reach the network, under the outbound policy (default: the built-in policy). */
+  outbound?: OutboundFetch;
 }
 
 export class HealthWorker {
@@ -82,6 +85,7 @@ export class HealthWorker {
       githubApiUrl: "https://api.github.com",
       sweepEveryMs: 10_000,
       now: Date.now,
+      outbound: defaultOutboundFetch(),
       ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     };
     this.#loop = new TickLoop("health", this.#o.tickMs, () => this.#tick(), log);
@@ -184,7 +188,7 @@ export class HealthWorker {
         await retryBusy(() => abandonSeries(this.db, this.owner, s.deployId, "unknown"));
         return;
       }
-      const result = await probe(s.healthUrl, s, this.#abort.signal, this.#o.now);
+      const result = await probe(s.healthUrl, s, this.#abort.signal, this.#o.now, this.#o.outbound);
       const after = nextStep(s, result.ok);
       const step =
         after.status === "pending"
@@ -220,6 +224,7 @@ export class HealthWorker {
         githubToken: this.#o.githubToken,
         timeoutMs: this.#o.hookTimeoutMs,
         stopSignal: this.#abort.signal,
+        fetch: this.#o.outbound,
       });
       const attempts = h.attempts + 1;
       const giveUp = attempt.permanent || attempts >= this.#o.hookMaxAttempts;

@@ -2,6 +2,7 @@
 // subscription's secret as key, the receiver URL's path and query signed), so receivers verify with core's verify().
 import { HOOK_DELIVERY_ID_HEADER, HOOK_EVENT_TYPE_HEADER, type HookEvent, type HookFormat, signedHeaders } from "@cuitty/core";
 import { describeFetchError } from "../health/probe.js";
+import { type OutboundFetch, defaultOutboundFetch } from "../outboundFetch.js";
 import { slackText } from "./slackText.js";
 
 export interface DeliveryAttempt {
@@ -19,7 +20,7 @@ export function deliveryBody(payload: string, format: HookFormat): string {
 export async function deliverEvent(
   target: { url: string; secret: string; projectId: string; format: HookFormat },
   event: { id: number; type: string; payload: string },
-  opts: { timeoutMs: number; stopSignal: AbortSignal },
+  opts: { timeoutMs: number; stopSignal: AbortSignal; fetch?: OutboundFetch },
 ): Promise<DeliveryAttempt> {
   const body = deliveryBody(event.payload, target.format);
   const url = new URL(target.url);
@@ -33,7 +34,7 @@ export async function deliverEvent(
   const started = performance.now();
   const took = () => Math.round(performance.now() - started);
   try {
-    const res = await fetch(url, {
+    const res = await (opts.fetch ?? defaultOutboundFetch())(url, {
       method: "POST",
       headers,
       body,
