@@ -3,6 +3,7 @@
 import type { Database } from "@cuitty/db";
 import { readEnv } from "./config.js";
 import { CLIError } from "./errors.js";
+import { warn } from "./output.js";
 
 export interface DataOptions {
   data?: string;
@@ -15,7 +16,12 @@ export async function withDatabase<T>(opts: DataOptions, fn: (db: Database, q: D
   const config = loadConfig(readEnv(), { dataDir: opts.data });
   let db: Database;
   try {
-    db = await q.openDatabase({ dataDir: config.dataDir, url: config.databaseUrl, authToken: config.databaseAuthToken });
+    db = await q.openDatabase({
+      dataDir: config.dataDir,
+      url: config.databaseUrl,
+      authToken: config.databaseAuthToken,
+      onModeTightened: (_message, f) => warn(`${String(f.path)} was readable by others (mode ${String(f.was)}); now ${String(f.now)}`),
+    });
   } catch (error) {
     throw new CLIError(`cannot open the data directory ${config.dataDir}: ${String(error)}`, "E_DATA", "check --data or CUITTY_DATA_DIR");
   }

@@ -47,6 +47,7 @@ export async function startServer(
     url: config.databaseUrl,
     authToken: config.databaseAuthToken,
     synchronous: config.synchronous,
+    onModeTightened: (message, fields) => log.warn(message, fields),
   });
   const extensions: ServerExtension[] = [];
   const hooks: ApiHooks = {

@@ -1,5 +1,4 @@
 // Opens the module databases (one libSQL file each, or one libSQL server), applies migrations, closes cleanly.
-import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
@@ -9,6 +8,7 @@ import * as auditSchema from "./schema/audit.js";
 import * as deploysSchema from "./schema/deploys.js";
 import * as hooksSchema from "./schema/hooks.js";
 import * as perfSchema from "./schema/perf.js";
+import { type ModeWarning, ensurePrivateDir, ensurePrivateFile, tightenDir } from "./fileModes.js";
 import { type HotPath, clientHotPath, openHotPath } from "./hotPath.js";
 import { createFileLock, serializedClient } from "./serializedClient.js";
 
@@ -28,6 +28,8 @@ export interface DatabaseConfig {
   synchronous?: "NORMAL" | "FULL";
   /** Busy timeout in ms when another process holds the write lock. */
   busyTimeoutMs?: number;
+  /** Told about every file or folder of the data directory whose mode was looser than 0600/0700 and was tightened. */
+  onModeTightened?: ModeWarning;
 }
 
 export interface Database {
@@ -78,7 +80,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     hot = clientHotPath(client);
     schemas = { deploys: "main", audit: "main", perf: "main", hooks: "main" };
   } else {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir, { tightenExisting: true, warn: config.onModeTightened });
+    for (const m of MODULES) ensurePrivateFile(join(dataDir, `${m}.db`), config.onModeTightened);
     // One connection per module file, one operation at a time (see serializedClient).
     const deploysLock = createFileLock();
     for (const m of MODULES) {
@@ -113,6 +116,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     }
   };
   await ensureAttached();
+  // -wal and -shm files exist now; SQLite created them with their database's mode, but ones left by an older
+  // version (or copied in) may be looser.
+  if (!config.url) tightenDir(dataDir, config.onModeTightened);
 
   let closed = false;
   return {
