@@ -48,6 +48,12 @@ export async function startServer(
     authToken: config.databaseAuthToken,
     synchronous: config.synchronous,
     onModeTightened: (message, fields) => log.warn(message, fields),
+    masterKeys: config.masterKeys,
+    onSecretsResealed: (count, keyId) =>
+      log.info(keyId ? "encrypted stored secrets with the master key" : "decrypted stored secrets (no master key set)", {
+        count,
+        masterKeyId: keyId,
+      }),
   });
   const extensions: ServerExtension[] = [];
   const hooks: ApiHooks = {

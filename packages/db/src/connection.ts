@@ -10,6 +10,8 @@ import * as hooksSchema from "./schema/hooks.js";
 import * as perfSchema from "./schema/perf.js";
 import { type ModeWarning, ensurePrivateDir, ensurePrivateFile, tightenDir } from "./fileModes.js";
 import { type HotPath, clientHotPath, openHotPath } from "./hotPath.js";
+import { type MasterKeys, SecretBox } from "./secretBox.js";
+import { resealStoredSecrets } from "./secretMigration.js";
 import { createFileLock, serializedClient } from "./serializedClient.js";
 
 export const MODULES = ["deploys", "audit", "perf", "hooks"] as const;
@@ -30,6 +32,10 @@ export interface DatabaseConfig {
   busyTimeoutMs?: number;
   /** Told about every file or folder of the data directory whose mode was looser than 0600/0700 and was tightened. */
   onModeTightened?: ModeWarning;
+  /** Master keys for encryption at rest of API keys and hook secrets (none: stored as issued). */
+  masterKeys?: MasterKeys;
+  /** Told how many stored secrets were encrypted, re-encrypted or decrypted at open. */
+  onSecretsResealed?: (count: number, currentKeyId: string | undefined) => void;
 }
 
 export interface Database {
@@ -45,6 +51,8 @@ export interface Database {
   cross: { client: Client; schemas: Record<ModuleName, string>; ensureAttached(): Promise<void> };
   /** deploys.db for the ingest hot path and key lookups: cached prepared statements (see hotPath.ts). */
   hot: HotPath;
+  /** Seals secrets before they are stored and opens them when read (see secretBox.ts). */
+  secrets: SecretBox;
   /** Where the data lives, for logs: a folder or a server URL (without credentials). */
   location: string;
   embedded: boolean;
@@ -121,11 +129,12 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (!config.url) tightenDir(dataDir, config.onModeTightened);
 
   let closed = false;
-  return {
+  const database: Database = {
     ...db,
     clients,
     cross: { client: cross, schemas, ensureAttached },
     hot,
+    secrets: new SecretBox(config.masterKeys),
     location: config.url ? new URL(config.url).origin : dataDir,
     embedded: !config.url,
     dataDir,
@@ -136,4 +145,12 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       for (const c of new Set([...Object.values(clients), cross])) c.close();
     },
   };
+  try {
+    const changed = await resealStoredSecrets(database);
+    if (changed > 0) config.onSecretsResealed?.(changed, database.secrets.currentKeyId);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  return database;
 }
