@@ -14,7 +14,14 @@ function tighten(path: string, wanted: number, warn?: ModeWarning): void {
   const st = lstatSync(path);
   const mode = st.mode & 0o777;
   if ((mode & ~wanted) === 0) return;
-  chmodSync(path, wanted);
+  try {
+    chmodSync(path, wanted);
+  } catch (error) {
+    // Not ours to change (another owner): say so, and keep working with what we can read.
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") throw error;
+    warn?.("a data file is readable by others and cannot be tightened (not its owner)", { path, mode: `0${mode.toString(8)}` });
+    return;
+  }
   warn?.("tightened the mode of a data file readable by others", {
     path,
     was: `0${mode.toString(8)}`,
