@@ -2,7 +2,8 @@
 // loaded only here, on demand, so CI commands like `cuitty deploy live` start fast.
 import type { Database } from "@cuitty/db";
 import { readEnv } from "./config.js";
-import { CLIError } from "./errors.js";
+import { CLIError, isMasterKeyError } from "./errors.js";
+import { warn } from "./output.js";
 
 export interface DataOptions {
   data?: string;
@@ -12,11 +13,23 @@ export type DbModule = typeof import("@cuitty/db");
 
 export async function withDatabase<T>(opts: DataOptions, fn: (db: Database, q: DbModule) => Promise<T>): Promise<T> {
   const [q, { loadConfig }] = await Promise.all([import("@cuitty/db"), import("@cuitty/server")]);
-  const config = loadConfig(readEnv(), { dataDir: opts.data });
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(readEnv(), { dataDir: opts.data });
+  } catch (error) {
+    throw new CLIError(String((error as Error).message), "E_CONFIG");
+  }
   let db: Database;
   try {
-    db = await q.openDatabase({ dataDir: config.dataDir, url: config.databaseUrl, authToken: config.databaseAuthToken });
+    db = await q.openDatabase({
+      dataDir: config.dataDir,
+      url: config.databaseUrl,
+      authToken: config.databaseAuthToken,
+      masterKeys: config.masterKeys,
+      onModeTightened: (_message, f) => warn(`${String(f.path)} was readable by others (mode ${String(f.was)}); now ${String(f.now)}`),
+    });
   } catch (error) {
+    if (isMasterKeyError(error)) throw new CLIError(`cannot open the data directory ${config.dataDir}: ${error.message}`, "E_CONFIG", error.hint);
     throw new CLIError(`cannot open the data directory ${config.dataDir}: ${String(error)}`, "E_DATA", "check --data or CUITTY_DATA_DIR");
   }
   try {

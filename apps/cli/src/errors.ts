@@ -25,3 +25,8 @@ export class CLIError extends Error {
     return EXIT_CODES[this.code];
   }
 }
+
+/** @cuitty/db's MasterKeyError (matched by name: the database code is loaded on demand, never imported here). */
+export function isMasterKeyError(error: unknown): error is Error & { hint: string } {
+  return error instanceof Error && error.name === "MasterKeyError";
+}

@@ -1,5 +1,8 @@
 // Server configuration: the one place process.env is read, validated with zod; flags override it.
+import { type OutboundPolicy, createOutboundPolicy, parseCidrList } from "@cuitty/core";
+import type { MasterKeys } from "@cuitty/db";
 import { z } from "zod";
+import { resolveMasterKeys } from "./masterKey.js";
 
 /**
  * Step boundaries a test may crash the server at (CUITTY_TEST_CRASH_AFTER, test-only, see crashPoint.ts):
@@ -27,7 +30,25 @@ const envSchema = z.object({
   CUITTY_GITHUB_API_URL: z.string().url().default("https://api.github.com"),
   /** Test-only: never set it in production (the process kills itself at that point). */
   CUITTY_TEST_CRASH_AFTER: z.enum(CRASH_POINTS).optional(),
+  /** Comma- or space-separated IP ranges (CIDR) outbound requests may reach despite the built-in deny list. */
+  CUITTY_OUTBOUND_ALLOW: z.string().default(""),
+  /** Comma- or space-separated IP ranges (CIDR) outbound requests may never reach. */
+  CUITTY_OUTBOUND_DENY: z.string().default(""),
+  /** Encryption at rest of API keys and hook secrets: the key itself, or a file holding it (outside the data dir). */
+  CUITTY_MASTER_KEY: z.string().min(1).optional(),
+  CUITTY_MASTER_KEY_FILE: z.string().min(1).optional(),
+  /** Keys replaced by a rotation: still decrypt, and rows under them are re-encrypted with the current key at start. */
+  CUITTY_MASTER_KEY_PREVIOUS: z.string().min(1).optional(),
+  CUITTY_MASTER_KEY_PREVIOUS_FILE: z.string().min(1).optional(),
 });
+
+function cidrList(name: string, text: string): ReturnType<typeof parseCidrList> {
+  try {
+    return parseCidrList(text);
+  } catch (error) {
+    throw new Error(`invalid configuration: ${name}: ${(error as Error).message}`);
+  }
+}
 
 export interface ServerConfig {
   port: number;
@@ -48,6 +69,10 @@ export interface ServerConfig {
   githubApiUrl: string;
   /** Test-only: kill the process right after this step (CUITTY_TEST_CRASH_AFTER). */
   testCrashAfter?: CrashPoint;
+  /** Which addresses health probes, rollback hooks and event deliveries may reach. */
+  outboundPolicy: OutboundPolicy;
+  /** Master keys for encryption at rest (none configured: secrets are stored as issued). */
+  masterKeys: MasterKeys;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -58,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const e = parsed.data;
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const dataDir = overrides.dataDir ?? e.CUITTY_DATA_DIR;
   return {
     port: e.CUITTY_PORT,
     host: e.CUITTY_HOST,
@@ -73,6 +99,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     githubToken: e.CUITTY_GITHUB_TOKEN,
     githubApiUrl: e.CUITTY_GITHUB_API_URL,
     testCrashAfter: e.CUITTY_TEST_CRASH_AFTER,
+    outboundPolicy: createOutboundPolicy({
+      allow: cidrList("CUITTY_OUTBOUND_ALLOW", e.CUITTY_OUTBOUND_ALLOW),
+      deny: cidrList("CUITTY_OUTBOUND_DENY", e.CUITTY_OUTBOUND_DENY),
+    }),
+    masterKeys:
+      overrides.masterKeys ??
+      resolveMasterKeys(
+        {
+          key: e.CUITTY_MASTER_KEY,
+          keyFile: e.CUITTY_MASTER_KEY_FILE,
+          previous: e.CUITTY_MASTER_KEY_PREVIOUS,
+          previousFile: e.CUITTY_MASTER_KEY_PREVIOUS_FILE,
+        },
+        dataDir,
+      ),
     ...defined,
   };
 }

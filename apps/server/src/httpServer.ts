@@ -2,7 +2,7 @@
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { type ApiHooks, type Logger, appRouter } from "@cuitty/api";
-import { HEADER_PROJECT, bodyLimitForPath } from "@cuitty/core";
+import { HEADER_PROJECT, type OutboundPolicy, bodyLimitForPath } from "@cuitty/core";
 import type { Database } from "@cuitty/db";
 import { BodyTooLargeError, readBody } from "./readBody.js";
 import { RateLimiter } from "./rateLimiter.js";
@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   log: Logger;
   hooks: ApiHooks;
   rateLimit: number;
+  /** What health URLs and hook targets may name (checked when they are set). */
+  outboundPolicy?: OutboundPolicy;
   dashboardDir?: string;
   routes?: Record<string, ExtraRoute>;
   now?: () => number;
@@ -64,6 +66,7 @@ export function createHttpServer(opts: HttpServerOptions) {
         now,
         hooks: opts.hooks,
         log: opts.log,
+        outbound: opts.outboundPolicy,
       }),
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") {

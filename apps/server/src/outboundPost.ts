@@ -3,6 +3,7 @@
 // and a delivery id the receiver deduplicates by, and one retry backoff.
 import { HOOK_DELIVERY_ID_HEADER, HOOK_EVENT_TYPE_HEADER, signedHeaders } from "@cuitty/core";
 import { describeFetchError } from "./health/probe.js";
+import { OutboundBlockedError, type OutboundFetch, defaultOutboundFetch } from "./outboundFetch.js";
 
 const BASE_HEADERS = { "content-type": "application/json", "user-agent": "cuitty-deploys/1" };
 
@@ -26,6 +27,8 @@ export interface PostOutcome {
   /** `HTTP 503: <first 300 bytes>` or the network error; null when delivered. */
   error: string | null;
   durationMs: number;
+  /** The outbound policy refused the target: retrying cannot succeed while the server runs. */
+  blocked: boolean;
 }
 
 /** One POST attempt: no redirects followed, bounded by `timeoutMs`; a stop aborts it and throws. */
@@ -33,12 +36,12 @@ export async function postOnce(
   url: string | URL,
   headers: Record<string, string>,
   body: string,
-  opts: { timeoutMs: number; stopSignal: AbortSignal },
+  opts: { timeoutMs: number; stopSignal: AbortSignal; fetch?: OutboundFetch },
 ): Promise<PostOutcome> {
   const started = performance.now();
   const took = () => Math.round(performance.now() - started);
   try {
-    const res = await fetch(url, {
+    const res = await (opts.fetch ?? defaultOutboundFetch())(url, {
       method: "POST",
       headers: { ...BASE_HEADERS, ...headers },
       body,
@@ -46,11 +49,12 @@ export async function postOnce(
       signal: AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), opts.stopSignal]),
     });
     const text = await res.text().catch(() => "");
-    if (res.status >= 200 && res.status < 300) return { delivered: true, status: res.status, error: null, durationMs: took() };
-    return { delivered: false, status: res.status, error: `HTTP ${res.status}${text ? `: ${text.slice(0, 300)}` : ""}`, durationMs: took() };
+    if (res.status >= 200 && res.status < 300) return { delivered: true, status: res.status, error: null, durationMs: took(), blocked: false };
+    return { delivered: false, status: res.status, error: `HTTP ${res.status}${text ? `: ${text.slice(0, 300)}` : ""}`, durationMs: took(), blocked: false };
   } catch (error) {
     if (opts.stopSignal.aborted) throw error;
-    return { delivered: false, status: null, error: describeFetchError(error, opts.timeoutMs), durationMs: took() };
+    const blocked = (error as { cause?: unknown }).cause instanceof OutboundBlockedError;
+    return { delivered: false, status: null, error: describeFetchError(error, opts.timeoutMs), durationMs: took(), blocked };
   }
 }
 

@@ -10,6 +10,7 @@ import { createLogger } from "./logger.js";
 import { resolveDashboardDir } from "./staticFiles.js";
 import { defaultExtensions } from "./extensions.js";
 import { prometheusRegression } from "./prometheus/prometheusRegression.js";
+import { type OutboundFetch, createOutboundFetch } from "./outboundFetch.js";
 
 export interface RunningServer {
   url: string;
@@ -34,6 +35,8 @@ export type ExtensionFactory = (ctx: {
   config: ServerConfig;
   /** Tells every extension about a transition an extension itself applied (e.g. from a webhook). */
   hooks: ApiHooks;
+  /** Every outbound request goes through this: it refuses targets the outbound policy forbids, after DNS. */
+  outbound: OutboundFetch;
 }) => ServerExtension;
 
 export async function startServer(
@@ -46,6 +49,13 @@ export async function startServer(
     url: config.databaseUrl,
     authToken: config.databaseAuthToken,
     synchronous: config.synchronous,
+    onModeTightened: (message, fields) => log.warn(message, fields),
+    masterKeys: config.masterKeys,
+    onSecretsResealed: (count, keyId) =>
+      log.info(keyId ? "encrypted stored secrets with the master key" : "decrypted stored secrets (no master key set)", {
+        count,
+        masterKeyId: keyId,
+      }),
   });
   const extensions: ServerExtension[] = [];
   const crash = crashAfter(config.testCrashAfter);
@@ -60,14 +70,16 @@ export async function startServer(
         }
       }
     },
-    regression: (projectId, input) => prometheusRegression(db, projectId, input),
+    regression: (projectId, input) => prometheusRegression(db, projectId, input, { fetch: outbound }),
   };
-  for (const make of options.extensions ?? defaultExtensions) extensions.push(make({ db, log, config, hooks }));
+  const outbound = createOutboundFetch(config.outboundPolicy);
+  for (const make of options.extensions ?? defaultExtensions) extensions.push(make({ db, log, config, hooks, outbound }));
   const server = createHttpServer({
     db,
     log,
     hooks,
     rateLimit: config.rateLimit,
+    outboundPolicy: config.outboundPolicy,
     dashboardDir: resolveDashboardDir(config.dashboardDir),
     routes: Object.assign({}, ...extensions.map((e) => e.routes ?? {})),
   });
@@ -97,6 +109,7 @@ export async function startServer(
         await done;
         clearTimeout(force);
         for (const ext of extensions) await ext.stop?.();
+        await outbound.close();
         db.close();
         log.info("stopped", {});
       })()),

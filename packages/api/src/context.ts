@@ -1,5 +1,5 @@
 // What every procedure sees: the database, the raw request (for signature checks), the clock and hooks.
-import type { DeployStatus, RegressionQuery } from "@cuitty/core";
+import type { DeployStatus, OutboundPolicy, RegressionQuery } from "@cuitty/core";
 import type { Database, DeployView, RegressionResult } from "@cuitty/db";
 
 export interface RawRequest {
@@ -40,4 +40,6 @@ export interface Context {
   now(): number;
   hooks: ApiHooks;
   log: Logger;
+  /** Which targets health URLs and hooks may name; the default policy (no link-local, no metadata) when absent. */
+  outbound?: OutboundPolicy;
 }

@@ -1,13 +1,13 @@
 // Wire schemas of outbound event subscriptions (hooks.*) and mark-as-bad, and the event types a subscription picks.
 import { z } from "zod";
 import { HOOK_EVENT_TYPES, HOOK_FORMATS } from "./hookEvents.js";
-import { environmentName } from "./schemas.js";
+import { environmentName, freeText, lineText } from "./schemas.js";
 
 
 export const hookAddSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2048),
   /** The key deliveries are signed with; generated (and shown once) when absent. */
-  secret: z.string().min(16, "at least 16 characters").max(256).optional(),
+  secret: z.string().min(16, "at least 16 characters").max(256).pipe(lineText(256)).optional(),
   /** Only these events (default: all). */
   events: z.array(z.enum(HOOK_EVENT_TYPES)).min(1).max(HOOK_EVENT_TYPES.length).optional(),
   /** Only these environments (default: all). */
@@ -24,11 +24,11 @@ export const hookDeliveriesSchema = z.strictObject({
 
 export const markBadSchema = z.strictObject({
   id: z.number().int().positive(),
-  reason: z.string().trim().min(1, "say why the deploy is bad").max(1000),
+  reason: z.string().trim().min(1, "say why the deploy is bad").max(1000).pipe(freeText(1000)),
 });
 export const markGoodSchema = z.strictObject({
   id: z.number().int().positive(),
-  reason: z.string().trim().min(1).max(1000).optional(),
+  reason: z.string().trim().min(1).max(1000).pipe(freeText(1000)).optional(),
 });
 
 /** The JSON body of an outbound event (format `json`); receivers may parse deliveries with it. */

@@ -3,29 +3,42 @@ import { z } from "zod";
 import { MAX_BATCH_ITEMS } from "./limits.js";
 import { STATUSES } from "./status.js";
 
+/** C0 controls and DEL: names, keys and refs never contain them (SQLite text stops reading at NUL). */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/** Like CONTROL_CHARS but tab, newline and carriage return are fine in free text. */
+const CONTROL_CHARS_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const NO_CONTROL_CHARS = "must not contain control characters (U+0000-U+001F, U+007F)";
+const NO_CONTROL_CHARS_TEXT = "must not contain control characters other than tab and newline";
+
+/** One line: a key, name, ref or id; no control characters at all. */
+export const lineText = (max: number) =>
+  z.string().min(1).max(max).refine((s) => !CONTROL_CHARS.test(s), NO_CONTROL_CHARS);
+/** Free text such as a reason: tabs and newlines allowed, other control characters (NUL) refused. */
+export const freeText = (max: number) =>
+  z.string().min(1).max(max).refine((s) => !CONTROL_CHARS_EXCEPT_WHITESPACE.test(s), NO_CONTROL_CHARS_TEXT);
+
 export const unixSeconds = z.number().int().min(0).max(4_102_444_800); // up to 2100-01-01
 export const environmentName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/, "letters, digits, '.', '_', '-', '/'; at most 64 characters");
 export const deployStatus = z.enum(STATUSES);
-const shortText = (max: number) => z.string().min(1).max(max);
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined).optional();
 
 export const deployEventSchema = z
   .strictObject({
-    id: optional(shortText(200)),
+    id: optional(lineText(200)),
     type: z.literal("deploy"),
-    deploy: shortText(200),
+    deploy: lineText(200),
     status: deployStatus,
     environment: environmentName,
     commitSha: optional(z.string().regex(/^[0-9a-fA-F]{4,64}$/, "hexadecimal commit SHA")),
-    branch: optional(shortText(255)),
-    version: optional(shortText(128)),
+    branch: optional(lineText(255)),
+    version: optional(lineText(128)),
     buildLogsUrl: optional(z.url({ protocol: /^https?$/ }).max(2048)),
-    triggeredBy: optional(shortText(255)),
+    triggeredBy: optional(lineText(255)),
     occurredAt: optional(unixSeconds),
     committedAt: optional(unixSeconds),
-    reason: optional(shortText(1000)),
+    reason: optional(freeText(1000)),
     rollbackTargetId: optional(z.number().int().positive()),
     provider: optional(z.string().regex(/^[a-z0-9_-]{1,32}$/)),
   })
@@ -46,7 +59,7 @@ const direction = z.enum(["forward", "backward"]).optional();
 /** The filters and paging shared by deploys.list and deploys.timeline. */
 const pageOfDeploys = {
   status: optional(deployStatus),
-  branch: optional(shortText(255)),
+  branch: optional(lineText(255)),
   since: optional(unixSeconds),
   until: optional(unixSeconds),
   limit,
@@ -64,12 +77,12 @@ export const deployIdSchema = z.strictObject({ id: z.number().int().positive() }
 export const rollbackSchema = z.strictObject({
   deployId: z.number().int().positive(),
   targetId: optional(z.number().int().positive()),
-  reason: optional(shortText(1000)),
+  reason: optional(freeText(1000)),
 });
 
 export const regressionSchema = z.strictObject({
   id: z.number().int().positive(),
-  metric: optional(shortText(255)),
+  metric: optional(lineText(255)),
   threshold: z.number().positive().max(10_000).default(10),
 });
 export type RegressionQuery = z.output<typeof regressionSchema>;
@@ -85,20 +98,20 @@ export const environmentUpdateSchema = z.strictObject({
   autoRollback: z.boolean().optional(),
   rollbackWebhookUrl: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
   rollbackGithubRepo: z.string().regex(/^[\w.-]+\/[\w.-]+$/).nullish(),
-  rollbackGithubWorkflow: shortText(255).nullish(),
-  rollbackGithubRef: shortText(255).nullish(),
+  rollbackGithubWorkflow: lineText(255).nullish(),
+  rollbackGithubRef: lineText(255).nullish(),
   // Prometheus source (regression and health condition); see prometheus.ts for the query contract.
   prometheusUrl: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
   /** null = DEFAULT_PROMETHEUS_LATENCY_QUERY. */
-  prometheusLatencyQuery: shortText(4000).nullish(),
+  prometheusLatencyQuery: freeText(4000).nullish(),
   /** null = DEFAULT_PROMETHEUS_COUNT_QUERY. */
-  prometheusCountQuery: shortText(4000).nullish(),
+  prometheusCountQuery: freeText(4000).nullish(),
   /** Sent as `Authorization: Bearer …`; never listed back. Setting it clears basic auth. */
-  prometheusBearerToken: shortText(4096).nullish(),
+  prometheusBearerToken: lineText(4096).nullish(),
   /** `user:password`, sent as `Authorization: Basic …`; never listed back. Setting it clears the bearer token. */
-  prometheusBasicAuth: z.string().max(4096).regex(/^[^:]+:.*$/, "user:password").nullish(),
+  prometheusBasicAuth: z.string().max(4096).regex(/^[^:\u0000-\u001f\u007f]+:[^\u0000-\u001f\u007f]*$/, "user:password").nullish(),
   /** The health condition: an error ratio query; null = no Prometheus condition. */
-  prometheusErrorQuery: shortText(4000).nullish(),
+  prometheusErrorQuery: freeText(4000).nullish(),
   /** The highest error ratio that passes (default 0.05). */
   prometheusErrorMax: z.number().min(0).max(1_000_000).optional(),
 });
@@ -106,9 +119,9 @@ export type EnvironmentUpdateInput = z.input<typeof environmentUpdateSchema>;
 
 export const perfSnapshotSchema = z
   .strictObject({
-    id: optional(shortText(200)), // idempotency key, unique per project; optional on the wire (then not deduplicated)
+    id: optional(lineText(200)), // idempotency key, unique per project; optional on the wire (then not deduplicated)
     environment: environmentName,
-    metric: shortText(255),
+    metric: lineText(255),
     p50: z.number().min(0).optional(),
     p95: z.number().min(0).optional(),
     p99: z.number().min(0),
@@ -122,11 +135,11 @@ export const perfRecordSchema = z.strictObject({ snapshots: z.array(perfSnapshot
 export type PerfSnapshotInput = z.input<typeof perfSnapshotSchema>;
 
 export const auditEntrySchema = z.strictObject({
-  id: optional(shortText(200)),
+  id: optional(lineText(200)),
   environment: environmentName,
-  actor: shortText(255),
-  action: shortText(255),
-  target: optional(shortText(1000)),
+  actor: lineText(255),
+  action: lineText(255),
+  target: optional(lineText(1000)),
   occurredAt: optional(unixSeconds),
   deployId: optional(z.number().int().positive()),
   commitSha: optional(z.string().regex(/^[0-9a-fA-F]{4,64}$/)),

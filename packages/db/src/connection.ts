@@ -1,5 +1,4 @@
 // Opens the module databases (one libSQL file each, or one libSQL server), applies migrations, closes cleanly.
-import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
@@ -9,7 +8,10 @@ import * as auditSchema from "./schema/audit.js";
 import * as deploysSchema from "./schema/deploys.js";
 import * as hooksSchema from "./schema/hooks.js";
 import * as perfSchema from "./schema/perf.js";
+import { type ModeWarning, ensurePrivateDir, ensurePrivateFile, tightenDir } from "./fileModes.js";
 import { type HotPath, clientHotPath, openHotPath } from "./hotPath.js";
+import { type MasterKeys, SecretBox } from "./secretBox.js";
+import { resealStoredSecrets } from "./secretMigration.js";
 import { createFileLock, serializedClient } from "./serializedClient.js";
 
 export const MODULES = ["deploys", "audit", "perf", "hooks"] as const;
@@ -28,6 +30,12 @@ export interface DatabaseConfig {
   synchronous?: "NORMAL" | "FULL";
   /** Busy timeout in ms when another process holds the write lock. */
   busyTimeoutMs?: number;
+  /** Told about every file or folder of the data directory whose mode was looser than 0600/0700 and was tightened. */
+  onModeTightened?: ModeWarning;
+  /** Master keys for encryption at rest of API keys and hook secrets (none: stored as issued). */
+  masterKeys?: MasterKeys;
+  /** Told how many stored secrets were encrypted, re-encrypted or decrypted at open. */
+  onSecretsResealed?: (count: number, currentKeyId: string | undefined) => void;
 }
 
 export interface Database {
@@ -43,6 +51,8 @@ export interface Database {
   cross: { client: Client; schemas: Record<ModuleName, string>; ensureAttached(): Promise<void> };
   /** deploys.db for the ingest hot path and key lookups: cached prepared statements (see hotPath.ts). */
   hot: HotPath;
+  /** Seals secrets before they are stored and opens them when read (see secretBox.ts). */
+  secrets: SecretBox;
   /** Where the data lives, for logs: a folder or a server URL (without credentials). */
   location: string;
   embedded: boolean;
@@ -78,7 +88,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     hot = clientHotPath(client);
     schemas = { deploys: "main", audit: "main", perf: "main", hooks: "main" };
   } else {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir, { tightenExisting: true, warn: config.onModeTightened });
+    for (const m of MODULES) ensurePrivateFile(join(dataDir, `${m}.db`), config.onModeTightened);
     // One connection per module file, one operation at a time (see serializedClient).
     const deploysLock = createFileLock();
     for (const m of MODULES) {
@@ -113,13 +124,17 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     }
   };
   await ensureAttached();
+  // -wal and -shm files exist now; SQLite created them with their database's mode, but ones left by an older
+  // version (or copied in) may be looser.
+  if (!config.url) tightenDir(dataDir, config.onModeTightened);
 
   let closed = false;
-  return {
+  const database: Database = {
     ...db,
     clients,
     cross: { client: cross, schemas, ensureAttached },
     hot,
+    secrets: new SecretBox(config.masterKeys),
     location: config.url ? new URL(config.url).origin : dataDir,
     embedded: !config.url,
     dataDir,
@@ -130,4 +145,12 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       for (const c of new Set([...Object.values(clients), cross])) c.close();
     },
   };
+  try {
+    const changed = await resealStoredSecrets(database);
+    if (changed > 0) config.onSecretsResealed?.(changed, database.secrets.currentKeyId);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  return database;
 }

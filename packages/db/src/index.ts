@@ -1,6 +1,7 @@
 // @cuitty/db: module schemas, migrations, the libSQL connection and every query, each scoped by project.
 export * from "./connection.js";
 export * from "./backup.js";
+export { MasterKeyError, type MasterKeys, SecretBox } from "./secretBox.js";
 export * from "./schema/deploys.js";
 export * from "./schema/audit.js";
 export * from "./schema/perf.js";

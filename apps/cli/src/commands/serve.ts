@@ -1,7 +1,7 @@
 // `cuitty serve`: the server and dashboard on the embedded libSQL files (or a libSQL server).
 import type { Command } from "commander";
 import { readEnv } from "../config.js";
-import { CLIError } from "../errors.js";
+import { CLIError, isMasterKeyError } from "../errors.js";
 import { info, paint } from "../output.js";
 import { parsePort } from "./parse.js";
 
@@ -29,6 +29,7 @@ export function registerServe(program: Command): void {
         if (code === "EADDRINUSE") {
           throw new CLIError(`port ${config.port} is already in use`, "E_CONFIG", "stop the other process or pass --port");
         }
+        if (isMasterKeyError(error)) throw new CLIError(`the server could not start: ${error.message}`, "E_CONFIG", error.hint);
         throw new CLIError(`the server could not start: ${String(error)}`, "E_INTERNAL");
       }
       const { firstStart } = server;

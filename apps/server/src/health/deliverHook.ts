@@ -2,6 +2,7 @@
 // protocol, with the environment's hook secret as key) or a GitHub workflow_dispatch; the outcome decides retries.
 import { HOOK_DELIVERY_ID_HEADER, HOOK_EVENT_TYPE_HEADER } from "@cuitty/core";
 import { type ClaimedHook, rollbackHookUrl } from "@cuitty/db";
+import type { OutboundFetch } from "../outboundFetch.js";
 import { postOnce, signedDeliveryHeaders } from "../outboundPost.js";
 
 export interface HookAttemptOptions {
@@ -10,6 +11,8 @@ export interface HookAttemptOptions {
   githubApiUrl: string;
   timeoutMs: number;
   stopSignal: AbortSignal;
+  /** Checks every target against the outbound policy (default: the built-in policy). */
+  fetch?: OutboundFetch;
 }
 
 export interface HookAttempt {
@@ -49,7 +52,8 @@ export async function deliverHook(hook: ClaimedHook, opts: HookAttemptOptions): 
       "x-github-api-version": "2022-11-28",
     };
   }
-  const { delivered, status, error } = await postOnce(target, headers, hook.body, opts);
-  const permanent = status !== null && status >= 400 && status < 500 && !RETRYABLE_4XX.has(status);
+  const { delivered, status, error, blocked } = await postOnce(target, headers, hook.body, opts);
+  // The policy does not change while the server runs: retrying a refused target cannot succeed.
+  const permanent = blocked || (status !== null && status >= 400 && status < 500 && !RETRYABLE_4XX.has(status));
   return { delivered, permanent, status, error };
 }

@@ -8,11 +8,12 @@ import { HealthWorker, type HealthWorkerOptions } from "./healthWorker.js";
  * in the database, so a replica with the worker on runs them.
  */
 export function healthExtension(options: HealthWorkerOptions = {}): ExtensionFactory {
-  return ({ db, log, config }) => {
+  return ({ db, log, config, outbound }) => {
     const worker = new HealthWorker(db, log, {
       githubToken: config.githubToken,
       githubApiUrl: config.githubApiUrl,
       crashAfter: crashAfter(config.testCrashAfter),
+      outbound,
       ...options,
     });
     if (config.healthWorker) worker.start();

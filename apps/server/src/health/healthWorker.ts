@@ -22,6 +22,7 @@ import { autoRollback } from "./autoRollback.js";
 import { deliverHook } from "./deliverHook.js";
 import { healthProbe, prometheusConditionOf } from "./prometheusProbe.js";
 import { retryDelayMs } from "../outboundPost.js";
+import { type OutboundFetch, defaultOutboundFetch } from "../outboundFetch.js";
 import { retryBusy } from "../retryBusy.js";
 import { TickLoop, workerOwnerId } from "../tickLoop.js";
 
@@ -54,6 +55,8 @@ export interface HealthWorkerOptions {
   now?: () => number;
   /** Test-only crash points (CUITTY_TEST_CRASH_AFTER). */
   crashAfter?: CrashAfter;
+  /** How probes and hook calls reach the network, under the outbound policy (default: the built-in policy). */
+  outbound?: OutboundFetch;
 }
 
 export class HealthWorker {
@@ -87,6 +90,7 @@ export class HealthWorker {
       githubApiUrl: "https://api.github.com",
       sweepEveryMs: 10_000,
       now: Date.now,
+      outbound: defaultOutboundFetch(),
       ...Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k !== "crashAfter")),
     };
     this.#loop = new TickLoop("health", this.#o.tickMs, () => this.#tick(), log);
@@ -172,7 +176,7 @@ export class HealthWorker {
         await retryBusy(() => abandonSeries(this.db, this.owner, s.deployId, "unknown"));
         return;
       }
-      const result = await healthProbe(s, condition, this.#abort.signal, this.#o.now);
+      const result = await healthProbe(s, condition, this.#abort.signal, this.#o.now, this.#o.outbound);
       const after = nextStep(s, result.ok);
       const step =
         after.status === "pending"
@@ -209,6 +213,7 @@ export class HealthWorker {
         githubApiUrl: this.#o.githubApiUrl,
         timeoutMs: this.#o.hookTimeoutMs,
         stopSignal: this.#abort.signal,
+        fetch: this.#o.outbound,
       });
       if (attempt.delivered) this.#crash("hook-delivered");
       const attempts = h.attempts + 1;

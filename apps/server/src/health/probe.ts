@@ -1,5 +1,6 @@
 // One health probe: a GET of the health URL, bounded by the policy's timeout, judged by the expected status.
 import type { ProbeResult } from "@cuitty/db";
+import { type OutboundFetch, OutboundBlockedError, defaultOutboundFetch } from "../outboundFetch.js";
 
 /** A short reason for a failed request: the system error code when there is one (ECONNREFUSED, ENOTFOUND…). */
 export function describeFetchError(error: unknown, timeoutMs?: number): string {
@@ -7,6 +8,7 @@ export function describeFetchError(error: unknown, timeoutMs?: number): string {
     return timeoutMs === undefined ? "aborted" : `timeout after ${timeoutMs} ms`;
   }
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  if (cause instanceof OutboundBlockedError) return cause.message;
   if (cause?.code) return cause.code;
   if (cause?.message) return cause.message.slice(0, 300);
   return (error instanceof Error ? error.message : String(error)).slice(0, 300);
@@ -17,13 +19,14 @@ export async function probe(
   policy: { timeoutMs: number; expectStatus: number },
   stopSignal: AbortSignal,
   nowMs: () => number = Date.now,
+  outbound: OutboundFetch = defaultOutboundFetch(),
 ): Promise<ProbeResult> {
   const startedMs = nowMs();
   const started = performance.now();
   const signal = AbortSignal.any([AbortSignal.timeout(policy.timeoutMs), stopSignal]);
   try {
     // Redirects are not followed: a health URL that redirects (to a login page, say) is not healthy.
-    const res = await fetch(url, { signal, redirect: "manual", headers: { "user-agent": "cuitty-health-check/1" } });
+    const res = await outbound(url, { signal, redirect: "manual", headers: { "user-agent": "cuitty-health-check/1" } });
     const latencyMs = Math.round(performance.now() - started);
     await res.arrayBuffer(); // within the same timeout: a body that never ends is a failed probe
     const ok = res.status === policy.expectStatus;

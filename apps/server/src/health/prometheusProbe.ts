@@ -2,6 +2,7 @@
 // at each probe, failing above the environment's threshold. Prometheus not answering fails the probe too.
 import { renderPromQL, seriesName } from "@cuitty/core";
 import { type ClaimedSeries, type Database, type ProbeResult, type PrometheusSettings, prometheusSettings } from "@cuitty/db";
+import type { OutboundFetch } from "../outboundFetch.js";
 import { promQuery } from "../prometheus/prometheusQuery.js";
 import { shownUrl } from "../prometheus/prometheusRegression.js";
 import { probe } from "./probe.js";
@@ -26,9 +27,10 @@ export async function checkCondition(
   s: Pick<ClaimedSeries, "environment" | "intervalSeconds" | "timeoutMs">,
   stopSignal: AbortSignal,
   nowMs: () => number,
+  outbound?: OutboundFetch,
 ): Promise<{ ok: boolean; error: string | null }> {
   const promql = renderPromQL(c.errorQuery, { environment: s.environment, windowSeconds: s.intervalSeconds });
-  const answer = await promQuery(c, promql, nowMs() / 1000, { timeoutMs: s.timeoutMs, signal: stopSignal });
+  const answer = await promQuery(c, promql, nowMs() / 1000, { timeoutMs: s.timeoutMs, signal: stopSignal, fetch: outbound });
   if (!answer.ok) return { ok: false, error: `prometheus inconclusive (${shownUrl(c.url)}): ${answer.reason}` };
   let worst: { value: number; name: string } | null = null;
   for (const sample of answer.samples) {
@@ -46,12 +48,13 @@ export async function healthProbe(
   condition: PrometheusCondition | null,
   stopSignal: AbortSignal,
   nowMs: () => number,
+  outbound?: OutboundFetch,
 ): Promise<ProbeResult> {
   const startedMs = nowMs();
   const started = performance.now();
   const [http, prom] = await Promise.all([
-    s.healthUrl ? probe(s.healthUrl, s, stopSignal, nowMs) : null,
-    condition ? checkCondition(condition, s, stopSignal, nowMs) : null,
+    s.healthUrl ? probe(s.healthUrl, s, stopSignal, nowMs, outbound) : null,
+    condition ? checkCondition(condition, s, stopSignal, nowMs, outbound) : null,
   ]);
   if (!prom) return http!;
   const errors = [http?.error, prom.error].filter((e): e is string => Boolean(e));

@@ -18,6 +18,7 @@ import { retryDelayMs } from "../outboundPost.js";
 import { retryBusy } from "../retryBusy.js";
 import { TickLoop, workerOwnerId } from "../tickLoop.js";
 import { deliverEvent } from "./deliverEvent.js";
+import { type OutboundFetch, defaultOutboundFetch } from "../outboundFetch.js";
 
 export interface HookWorkerOptions {
   ownerId?: string;
@@ -36,6 +37,8 @@ export interface HookWorkerOptions {
   /** Delivered events are forgotten after this many seconds (default 7 days). */
   retentionSeconds?: number;
   now?: () => number;
+  /** How deliveries reach the network, under the outbound policy (default: the built-in policy). */
+  outbound?: OutboundFetch;
 }
 
 export class HookWorker {
@@ -62,6 +65,7 @@ export class HookWorker {
       burst: 100,
       retentionSeconds: 7 * 86_400,
       now: Date.now,
+      outbound: defaultOutboundFetch(),
       ...Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k !== "ownerId")),
     };
     this.#loop = new TickLoop("hooks", this.#o.tickMs, () => this.#tick(), log);
@@ -114,7 +118,7 @@ export class HookWorker {
       const event = await retryBusy(() => nextHookEvent(this.db, initial.id));
       if (!event) return;
       const attempt = attempts + 1;
-      const result = await deliverEvent(initial, event, { timeoutMs: this.#o.timeoutMs, stopSignal: this.#abort.signal });
+      const result = await deliverEvent(initial, event, { timeoutMs: this.#o.timeoutMs, stopSignal: this.#abort.signal, fetch: this.#o.outbound });
       const nowMs = this.#o.now();
       const outcome = result.delivered ? "delivered" : attempt >= this.#o.maxAttempts ? "gave_up" : "failed";
       const backoff = retryDelayMs(attempt, this.#o.retryBaseMs, this.#o.retryMaxMs);

@@ -3,8 +3,8 @@ import type { ExtensionFactory } from "../startServer.js";
 import { HookWorker, type HookWorkerOptions } from "./hookWorker.js";
 
 export function hooksExtension(options: HookWorkerOptions = {}): ExtensionFactory {
-  return ({ db, log }) => {
-    const worker = new HookWorker(db, log, options);
+  return ({ db, log, outbound }) => {
+    const worker = new HookWorker(db, log, { outbound, ...options });
     worker.start();
     return {
       name: "hooks",

@@ -3,12 +3,15 @@
 import { PROMETHEUS_TIMEOUT_MS, type PromSample, samplesOf } from "@cuitty/core";
 import type { PrometheusSettings } from "@cuitty/db";
 import { describeFetchError } from "../health/probe.js";
+import { type OutboundFetch, defaultOutboundFetch } from "../outboundFetch.js";
 
 export type PromAnswer = { ok: true; samples: PromSample[] } | { ok: false; reason: string };
 
 export interface PromQueryOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Under the outbound policy like every other outbound request (default: the built-in policy). */
+  fetch?: OutboundFetch;
 }
 
 function authorization(s: Pick<PrometheusSettings, "bearerToken" | "basicAuth">): Record<string, string> {
@@ -30,7 +33,7 @@ export async function promQuery(
   url.searchParams.set("time", String(time));
   const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
   try {
-    const res = await fetch(url, {
+    const res = await (options.fetch ?? defaultOutboundFetch())(url, {
       signal: AbortSignal.any(signals),
       redirect: "manual",
       headers: { accept: "application/json", "user-agent": "cuitty-deploys/1", ...authorization(settings) },

@@ -2,6 +2,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { environmentUpdateSchema } from "@cuitty/core";
 import { listEnvironments, updateEnvironment } from "@cuitty/db";
+import { assertOutboundUrls } from "../outboundUrls.js";
 import { protectedProcedure } from "../trpc.js";
 
 export const environmentsRouter = {
@@ -9,7 +10,12 @@ export const environmentsRouter = {
 
   update: protectedProcedure("admin")
     .input(environmentUpdateSchema)
-    .mutation(({ ctx, input: { environment, ...settings } }) =>
-      updateEnvironment(ctx.db, ctx.principal.projectId, environment, settings),
-    ),
+    .mutation(({ ctx, input: { environment, ...settings } }) => {
+      assertOutboundUrls(ctx, {
+        healthUrl: settings.healthUrl,
+        rollbackWebhookUrl: settings.rollbackWebhookUrl,
+        prometheusUrl: settings.prometheusUrl,
+      });
+      return updateEnvironment(ctx.db, ctx.principal.projectId, environment, settings);
+    }),
 } satisfies TRPCRouterRecord;

@@ -2,15 +2,17 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { hookAddSchema, hookDeliveriesSchema, hookIdSchema } from "@cuitty/core";
 import { addHookSubscription, listHookDeliveries, listHookSubscriptions, removeHookSubscription } from "@cuitty/db";
+import { assertOutboundUrls } from "../outboundUrls.js";
 import { protectedProcedure } from "../trpc.js";
 
 export const hooksRouter = {
   /** Subscribes a URL; answers the secret deliveries are signed with (shown only here). */
   add: protectedProcedure("admin")
     .input(hookAddSchema)
-    .mutation(({ ctx, input }) =>
-      addHookSubscription(ctx.db, ctx.principal.projectId, { ...input, createdBy: `key:${ctx.principal.keyId}` }),
-    ),
+    .mutation(({ ctx, input }) => {
+      assertOutboundUrls(ctx, { url: input.url });
+      return addHookSubscription(ctx.db, ctx.principal.projectId, { ...input, createdBy: `key:${ctx.principal.keyId}` });
+    }),
 
   list: protectedProcedure("admin").query(({ ctx }) => listHookSubscriptions(ctx.db, ctx.principal.projectId)),
 

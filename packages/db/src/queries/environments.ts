@@ -41,6 +41,16 @@ function withOneAuth(settings: EnvironmentSettings): EnvironmentSettings {
   return settings;
 }
 
+/** Prometheus credentials are stored like every other secret (sealed when a master key is set). */
+function sealed(db: Database, settings: EnvironmentSettings): EnvironmentSettings {
+  const seal = (v: string | null | undefined) => (v ? db.secrets.seal(v) : v);
+  return {
+    ...settings,
+    ...("prometheusBearerToken" in settings ? { prometheusBearerToken: seal(settings.prometheusBearerToken) } : {}),
+    ...("prometheusBasicAuth" in settings ? { prometheusBasicAuth: seal(settings.prometheusBasicAuth) } : {}),
+  };
+}
+
 /** Updates settings of an environment, creating it if it does not exist yet (settings may come first). */
 export async function updateEnvironment(
   db: Database,
@@ -48,7 +58,7 @@ export async function updateEnvironment(
   name: string,
   given: EnvironmentSettings,
 ): Promise<EnvironmentView> {
-  const settings = withOneAuth(given);
+  const settings = sealed(db, withOneAuth(given));
   return db.deploys.transaction(async (tx) => {
     const found = await tx.query.environments.findFirst({
       where: and(eq(environments.projectId, projectId), eq(environments.name, name)),

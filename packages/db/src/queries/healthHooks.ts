@@ -30,9 +30,9 @@ export async function rollbackHookSecret(
          ON CONFLICT (env_id) DO UPDATE SET secret = excluded.secret, created_at = unixepoch() RETURNING secret`
       : `INSERT INTO rollback_hook_secrets (env_id, project_id, secret) VALUES (?1, ?2, ?3)
          ON CONFLICT (env_id) DO UPDATE SET secret = secret RETURNING secret`,
-    args: [Number(envId), projectId, fresh],
+    args: [Number(envId), projectId, db.secrets.seal(fresh)],
   });
-  return String(rows[0]!.secret);
+  return db.secrets.open(String(rows[0]!.secret));
 }
 
 /** The JSON body of a rollback webhook (the GitHub dispatch carries the same facts as workflow inputs). */
@@ -157,7 +157,7 @@ export async function claimDueHooks(db: Database, owner: string, nowMs: number, 
       url: String(r.url),
       body: String(r.body),
       attempts: Number(r.attempts),
-      secret: r.secret === null ? null : String(r.secret),
+      secret: r.secret === null ? null : db.secrets.open(String(r.secret)),
     }),
   );
 }

@@ -30,7 +30,7 @@ export interface HookSubscriptionView {
 const FILTER = `(s.events IS NULL OR o.type IN (SELECT value FROM json_each(s.events)))
   AND (s.environments IS NULL OR o.environment IN (SELECT value FROM json_each(s.environments)))`;
 
-const VIEW_SELECT = `SELECT s.id, s.url, s.events, s.environments, s.format, substr(s.secret, 1, 10) AS "secretHint",
+const VIEW_SELECT = `SELECT s.id, s.url, s.events, s.environments, s.format, s.secret AS "secretHint",
     s.created_by AS "createdBy", s.created_at AS "createdAt", s.attempts, s.next_attempt_ms AS "nextAttemptMs",
     s.last_status AS "lastStatus", s.last_error AS "lastError", s.last_delivered_at AS "lastDeliveredAt",
     (SELECT count(*) FROM hook_outbox o WHERE o.project_id = s.project_id AND o.id > s.cursor AND ${FILTER}) AS pending
@@ -38,13 +38,13 @@ const VIEW_SELECT = `SELECT s.id, s.url, s.events, s.environments, s.format, sub
 
 type RawView = Omit<HookSubscriptionView, "events" | "environments"> & { events: string | null; environments: string | null };
 
-function toView(r: RawView): HookSubscriptionView {
+function toView(db: Database, r: RawView): HookSubscriptionView {
   return {
     ...r,
     id: Number(r.id),
     events: r.events === null ? null : (JSON.parse(r.events) as HookEventType[]),
     environments: r.environments === null ? null : (JSON.parse(r.environments) as string[]),
-    secretHint: `${r.secretHint}…`,
+    secretHint: `${db.secrets.open(r.secretHint).slice(0, 10)}…`, // the column holds the whole (maybe sealed) secret
     createdAt: Number(r.createdAt),
     pending: Number(r.pending),
     attempts: Number(r.attempts),
@@ -56,14 +56,14 @@ function toView(r: RawView): HookSubscriptionView {
 
 export async function listHookSubscriptions(db: Database, projectId: string): Promise<HookSubscriptionView[]> {
   const result = await db.clients.hooks.execute({ sql: `${VIEW_SELECT} WHERE s.project_id = ? ORDER BY s.id`, args: [projectId] });
-  return rowsOf<RawView>(result).map(toView);
+  return rowsOf<RawView>(result).map((r) => toView(db, r));
 }
 
 export async function getHookSubscription(db: Database, projectId: string, id: number): Promise<HookSubscriptionView> {
   const result = await db.clients.hooks.execute({ sql: `${VIEW_SELECT} WHERE s.project_id = ? AND s.id = ?`, args: [projectId, id] });
   const row = rowsOf<RawView>(result)[0];
   if (!row) throw new CuittyError("NOT_FOUND", `hook #${id} does not exist in this project`);
-  return toView(row);
+  return toView(db, row);
 }
 
 /**
@@ -83,7 +83,7 @@ export async function addHookSubscription(
     args: [
       projectId,
       input.url,
-      secret,
+      db.secrets.seal(secret),
       input.events ? JSON.stringify([...new Set(input.events)]) : null,
       input.environments ? JSON.stringify([...new Set(input.environments)]) : null,
       input.format,
@@ -129,10 +129,11 @@ export async function claimHookSubscriptions(db: Database, owner: string, nowMs:
           WHERE lease_owner IS NULL OR lease_owner = ?1 OR lease_expires_ms < ?3`,
     args: [owner, nowMs + leaseMs, nowMs],
   });
-  return db.hooks.query.hookSubscriptions.findMany({
+  const rows = await db.hooks.query.hookSubscriptions.findMany({
     where: (s, { eq }) => eq(s.leaseOwner, owner),
     orderBy: (s, { asc }) => asc(s.id),
   });
+  return rows.map((s) => ({ ...s, secret: db.secrets.open(s.secret) }));
 }
 
 export async function releaseHookSubscriptions(db: Database, owner: string): Promise<void> {

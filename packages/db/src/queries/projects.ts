@@ -13,12 +13,20 @@ export async function createProject(db: Database, name: string) {
   return project!;
 }
 
+type ProjectRow = typeof projects.$inferSelect;
+const openProject = (db: Database, p: ProjectRow): ProjectRow => ({
+  ...p,
+  githubWebhookSecret: p.githubWebhookSecret === null ? null : db.secrets.open(p.githubWebhookSecret),
+});
+
 export async function getProject(db: Database, projectId: string) {
-  return db.deploys.query.projects.findFirst({ where: eq(projects.id, projectId) });
+  const project = await db.deploys.query.projects.findFirst({ where: eq(projects.id, projectId) });
+  return project && openProject(db, project);
 }
 
 export async function listProjects(db: Database) {
-  return db.deploys.select().from(projects).orderBy(asc(projects.createdAt), asc(projects.id));
+  const rows = await db.deploys.select().from(projects).orderBy(asc(projects.createdAt), asc(projects.id));
+  return rows.map((p) => openProject(db, p));
 }
 
 /** Issues a key; the returned `apiKey` is the only time the secret is shown. */
@@ -26,7 +34,7 @@ export async function createApiKey(db: Database, projectId: string, scope: ApiKe
   if (!(await getProject(db, projectId))) throw new CuittyError("NOT_FOUND", `project ${projectId} does not exist`);
   const keyId = id("key", 6);
   const apiKey = `cdk_${scope}_${randomBytes(24).toString("base64url")}`;
-  await db.deploys.insert(apiKeys).values({ projectId, keyId, secret: apiKey, scope, label });
+  await db.deploys.insert(apiKeys).values({ projectId, keyId, secret: db.secrets.seal(apiKey), scope, label });
   return { keyId, apiKey, scope, projectId };
 }
 
@@ -44,7 +52,7 @@ export async function listApiKeys(db: Database, projectId: string) {
     .where(eq(apiKeys.projectId, projectId))
     .orderBy(asc(apiKeys.id));
   // Only a short prefix identifies the key to a person; the rest never leaves the database.
-  return rows.map(({ secret, ...r }) => ({ ...r, prefix: `${secret.slice(0, 14)}…` }));
+  return rows.map(({ secret, ...r }) => ({ ...r, prefix: `${db.secrets.open(secret).slice(0, 14)}…` }));
 }
 
 export async function revokeApiKey(db: Database, keyId: string, now = Math.floor(Date.now() / 1000)) {
@@ -70,14 +78,17 @@ export async function findActiveKeys(db: Database, projectId: string) {
     }),
   );
   if (rows.length === 0) return { projectExists: false, keys: [] };
-  const keys = rows.flatMap((r) => (r.keyId && r.secret && r.scope ? [{ keyId: r.keyId, secret: r.secret, scope: r.scope }] : []));
+  // Sealed keys are opened here (SecretBox caches them: this runs on every request).
+  const keys = rows.flatMap((r) =>
+    r.keyId && r.secret && r.scope ? [{ keyId: r.keyId, secret: db.secrets.open(r.secret), scope: r.scope }] : [],
+  );
   return { projectExists: true, keys };
 }
 
 export async function setGithubWebhookSecret(db: Database, projectId: string, secret: string | null) {
   const [row] = await db.deploys
     .update(projects)
-    .set({ githubWebhookSecret: secret })
+    .set({ githubWebhookSecret: secret === null ? null : db.secrets.seal(secret) })
     .where(eq(projects.id, projectId))
     .returning({ id: projects.id });
   if (!row) throw new CuittyError("NOT_FOUND", `project ${projectId} does not exist`);

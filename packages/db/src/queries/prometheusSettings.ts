@@ -31,5 +31,7 @@ export async function prometheusSettings(db: Database, projectId: string, envId:
     .select(columns)
     .from(environments)
     .where(and(eq(environments.projectId, projectId), eq(environments.id, envId)));
-  return row?.url ? { ...row, url: row.url } : null;
+  if (!row?.url) return null;
+  const open = (v: string | null) => (v === null ? null : db.secrets.open(v));
+  return { ...row, url: row.url, bearerToken: open(row.bearerToken), basicAuth: open(row.basicAuth) };
 }

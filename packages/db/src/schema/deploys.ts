@@ -24,7 +24,7 @@ export const apiKeys = sqliteTable(
       .references(() => projects.id, { onDelete: "cascade" }),
     /** Public identifier shown in listings and used to revoke; the secret is never shown again. */
     keyId: text("key_id").notNull().unique(),
-    /** The key itself: HMAC needs the shared secret, so it is stored as issued (see README, Security). */
+    /** The key itself: HMAC needs the shared secret, so it is stored as issued, or sealed under the master key (README, Encryption at rest). */
     secret: text("secret").notNull(),
     scope: text("scope", { enum: API_KEY_SCOPES }).notNull(),
     label: text("label"),
