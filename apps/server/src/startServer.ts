@@ -63,6 +63,7 @@ export async function startServer(
     log,
     hooks,
     rateLimit: config.rateLimit,
+    addressRateLimit: config.addressRateLimit,
     dashboardDir: resolveDashboardDir(config.dashboardDir),
     routes: Object.assign({}, ...extensions.map((e) => e.routes ?? {})),
   });
