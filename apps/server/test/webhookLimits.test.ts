@@ -30,7 +30,7 @@ function headersOnly(query: string, headers: Record<string, string>, from = ATTA
 describe("POST /webhooks/github before the body", () => {
   it("refuses a missing project, a missing signature and an oversized body, and ignores unmapped events, from the headers alone", async () => {
     const p = `?project=${server.projectId}`;
-    const cases = [
+    const cases: { query: string; headers: Record<string, string>; status: number; code: string | undefined }[] = [
       { query: "", headers: { "x-github-event": "workflow_run", "x-hub-signature-256": aSignature }, status: 400, code: "VALIDATION_FAILED" },
       { query: p, headers: { "x-github-event": "workflow_run" }, status: 401, code: "BAD_SIGNATURE" },
       { query: p, headers: { "x-github-event": "workflow_run", "x-hub-signature-256": "sha256=nothex" }, status: 401, code: "BAD_SIGNATURE" },
