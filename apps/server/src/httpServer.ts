@@ -172,6 +172,10 @@ export function createHttpServer(opts: HttpServerOptions) {
       if (error instanceof CuittyError) {
         sendRefusal(res, url, error.code, error.message);
         status = error.httpStatus;
+      } else if ((error as NodeJS.ErrnoException).code === "ECONNRESET") {
+        // The client went away mid-body: nobody is left to answer, and it is not our failure.
+        res.destroy();
+        status = 499;
       } else {
         opts.log.error("request failed", { path: url?.pathname, error: String(error) });
         sendRefusal(res, undefined, "INTERNAL", "internal error");

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_CALLS_PER_REQUEST, MAX_JSON_DEPTH, signedHeaders } from "@cuitty/core";
 import { type TestServer, startTestServer } from "../src/testing.js";
@@ -62,6 +63,27 @@ describe("request targets", () => {
     const path = "/trpc/deploys.current";
     const res = await rawRequest(server.port, httpMessage("GET", `http://127.0.0.1:${server.port}${path}`, await signed("GET", path)));
     expect(res.status).toBe(200);
+  });
+});
+
+describe("connections", () => {
+  it("keeps serving after clients hang up halfway through a body", async () => {
+    const before = await rowCounts(server);
+    const hangUps = Array.from({ length: 10 }, (_, i) =>
+      new Promise<void>((resolve) => {
+        const path = i % 2 ? "/trpc/deploys.emit" : "/webhooks/github?project=x";
+        const socket = connect({ host: "127.0.0.1", port: server.port }, () => {
+          socket.write(`POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"type":`);
+          setTimeout(() => socket.destroy(), 20);
+        });
+        socket.on("error", () => {});
+        socket.on("close", () => resolve());
+      }),
+    );
+    await Promise.all(hangUps);
+    expect(await healthy()).toBe(200);
+    expect((await server.request("deploys.current", { key: server.keys.read })).status).toBe(200);
+    expect(await rowCounts(server)).toEqual(before);
   });
 });
 
