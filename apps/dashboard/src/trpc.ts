@@ -3,7 +3,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@cuitty/api";
-import { createSigningFetch } from "@cuitty/core";
+import { MAX_CALLS_PER_REQUEST, createSigningFetch } from "@cuitty/core";
 import type { Session } from "./session.js";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -26,6 +26,8 @@ export function createClient(session: Session) {
       httpBatchLink({
         url: `${url}/trpc`,
         maxURLLength: 4000,
+        // The server refuses larger batches (BATCH_TOO_LARGE); the link splits before that.
+        maxItems: MAX_CALLS_PER_REQUEST,
         fetch: createSigningFetch({ portalUrl: url, projectId: session.projectId, apiKey: session.apiKey }),
       }),
     ],

@@ -24,6 +24,7 @@ const envSchema = z.object({
   CUITTY_PUBLIC_URL: z.string().url().optional(),
   CUITTY_DASHBOARD_DIR: z.string().optional(),
   CUITTY_RATE_LIMIT: z.coerce.number().int().min(0).default(2000),
+  CUITTY_ADDRESS_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
   CUITTY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   CUITTY_HEALTH_WORKER: z.enum(["on", "off"]).default("on"),
   CUITTY_GITHUB_TOKEN: z.string().min(1).optional(),
@@ -60,8 +61,10 @@ export interface ServerConfig {
   /** The URL people and clients use (printed, written to credentials.json). */
   publicUrl?: string;
   dashboardDir?: string;
-  /** Requests per second per project (burst: twice that); 0 turns the limit off. */
+  /** Calls per second per project, charged once a signature verifies (burst: twice that); 0 turns the limit off. */
   rateLimit: number;
+  /** Unauthenticated or failing requests per second per client address (burst: twice that); 0 turns it off. */
+  addressRateLimit: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   healthWorker: boolean;
   /** For rollback hooks that dispatch a GitHub workflow (needs actions:write on the repository). */
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: e.CUITTY_PUBLIC_URL,
     dashboardDir: e.CUITTY_DASHBOARD_DIR,
     rateLimit: e.CUITTY_RATE_LIMIT,
+    addressRateLimit: e.CUITTY_ADDRESS_RATE_LIMIT,
     logLevel: e.CUITTY_LOG_LEVEL,
     healthWorker: e.CUITTY_HEALTH_WORKER === "on",
     githubToken: e.CUITTY_GITHUB_TOKEN,

@@ -80,6 +80,7 @@ export async function startServer(
     hooks,
     rateLimit: config.rateLimit,
     outboundPolicy: config.outboundPolicy,
+    addressRateLimit: config.addressRateLimit,
     dashboardDir: resolveDashboardDir(config.dashboardDir),
     routes: Object.assign({}, ...extensions.map((e) => e.routes ?? {})),
   });

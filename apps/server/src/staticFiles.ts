@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { ServerResponse } from "node:http";
+import { CuittyError } from "@cuitty/core";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 
 const TYPES: Record<string, string> = {
@@ -33,6 +34,15 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Cuitty Deploys</t
 <h1>Cuitty Deploys is running</h1><p>The dashboard is not built. Run <code>pnpm build</code> (or the README's start command), then reload.</p>
 <p>The API is at <code>/trpc</code>; health at <code>/healthz</code>.</p></body>`;
 
+/** Bad escapes (`%zz`) and overlong UTF-8 (`%c0%ae`, a disguised `.`) are the client's error, not ours. */
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    throw new CuittyError("VALIDATION_FAILED", "the path has an invalid percent-encoding");
+  }
+}
+
 export async function serveStatic(configuredDir: string | undefined, pathname: string, res: ServerResponse): Promise<void> {
   // Resolved so a configured folder with a trailing slash still passes the containment check.
   const dir = configuredDir && resolve(configuredDir);
@@ -41,7 +51,7 @@ export async function serveStatic(configuredDir: string | undefined, pathname: s
     res.end(NOT_BUILT);
     return;
   }
-  const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, "");
+  const rel = normalize(decodePath(pathname)).replace(/^([/\\])+/, "");
   let file = join(dir, rel);
   if (!file.startsWith(dir + sep) || !existsSync(file) || !extname(file)) file = join(dir, "index.html");
   const body = await readFile(file);

@@ -68,6 +68,11 @@ export async function authenticate(ctx: Context, required: ApiKeyScope): Promise
   const signed = signingBytes({ timestamp, method: ctx.req.method, pathAndQuery: ctx.req.pathAndQuery, body: ctx.req.body });
   for (const key of keys) {
     if (!given || !macMatches(key.secret, signed, given)) continue;
+    // Charged only now, so nobody who merely knows a project id can spend its budget.
+    const wait = ctx.limits?.chargeProject(projectId) ?? 0;
+    if (wait > 0) {
+      throw new CuittyError("RATE_LIMITED", `too many requests for project ${projectId}; retry in ${wait} s`, { retryAfterSeconds: wait });
+    }
     if (!GRANTS[required].includes(key.scope)) {
       throw new CuittyError("FORBIDDEN_SCOPE", `this call needs a key with ${required} scope; this key has ${key.scope}`);
     }

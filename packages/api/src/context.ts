@@ -4,7 +4,7 @@ import type { Database, DeployView, RegressionResult } from "@cuitty/db";
 
 export interface RawRequest {
   method: string;
-  /** Path relative to the portal URL, query string included (what the client signed). */
+  /** Path relative to the portal URL, query string included, byte for byte as received (what the client signed). */
   pathAndQuery: string;
   body: Uint8Array;
   headers: Headers;
@@ -33,9 +33,17 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/** The host's rate limit, charged only once a request's signature has verified (see README, Limits). */
+export interface RateLimits {
+  /** Charges one call to the project's budget; answers the seconds to wait, 0 when the call may go ahead. */
+  chargeProject(projectId: string): number;
+}
+
 export interface Context {
   db: Database;
   req: RawRequest;
+  /** Absent where no limit applies (in-process callers). */
+  limits?: RateLimits;
   /** Unix seconds; injectable for tests. */
   now(): number;
   hooks: ApiHooks;

@@ -3,6 +3,7 @@ export * from "./status.js";
 export * from "./lifecycle.js";
 export * from "./errors.js";
 export * from "./limits.js";
+export * from "./jsonDepth.js";
 export * from "./schemas.js";
 export * from "./signature.js";
 export * from "./signingFetch.js";

@@ -14,3 +14,17 @@ export function bodyLimitForPath(pathname: string): number {
     ? MAX_BATCH_BODY_BYTES
     : MAX_BODY_BYTES;
 }
+
+/**
+ * Procedures one HTTP request may call through tRPC batching (`/trpc/a,b,c?batch=1`). The dashboard's
+ * busiest page batches fewer; each call is charged to the rate limit on its own.
+ */
+export const MAX_CALLS_PER_REQUEST = 10;
+
+/** How deep objects and arrays may nest in a request's JSON, counting the outermost; tRPC's batch wrapper is one level. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The number of procedures a request path names (`/trpc/a,b` → 2). */
+export function callsInPath(pathname: string): number {
+  return pathname.replace(/^.*?\/trpc\//, "").split(",").length;
+}

@@ -63,7 +63,8 @@ export function registerHooks(program: Command): void {
       client.hooks.add.mutate({ url, secret: flags.secret, events: flags.events, environments: flags.env, format: flags.format }),
     );
     if (flags.json) return printJson(r);
-    info(`hook #${r.subscription.id} sends ${r.subscription.events?.join(", ") ?? "every event"} to ${url}`);
+    const what = `${r.subscription.events?.join(", ") ?? "every event"} to ${url}`;
+    info(r.created ? `hook #${r.subscription.id} sends ${what}` : `hook #${r.subscription.id} already sends ${what}; nothing added`);
     if (!flags.secret) {
       info(`secret (shown once; receivers verify x-cuitty-signature with it):`);
       process.stdout.write(`${r.secret}\n`);

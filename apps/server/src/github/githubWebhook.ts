@@ -14,10 +14,16 @@ import {
   githubRunToEvents,
 } from "@cuitty/core";
 import { type Database, applyDeployEvent, getProject } from "@cuitty/db";
-import type { ApiHooks, Logger } from "@cuitty/api";
+import type { ApiHooks, Logger, RateLimits } from "@cuitty/api";
 import { BodyTooLargeError, readBody } from "../readBody.js";
 
-const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+/**
+ * GitHub caps payloads at 25 MB for the sake of push events with many commits; workflow_run and deployment_status
+ * deliveries are 9 to 20 KB (@octokit/webhooks-examples), so 1 MiB leaves 50 times that for long commit messages.
+ */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+/** What is read at all; any other event is acknowledged (202) from its headers, body unread. */
+const HANDLED_EVENTS = new Set(["workflow_run", "deployment_status", "ping"]);
 const REMEMBERED_DELIVERIES = 5_000;
 
 /** True when `header` is `sha256=<hex>` of HMAC-SHA256(secret, body); constant-time. */
@@ -28,14 +34,17 @@ export function verifyGithubSignature(secret: string, body: Uint8Array, header: 
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function refuse(res: ServerResponse, code: CuittyCode, message: string): void {
+function refuse(res: ServerResponse, code: CuittyCode, message: string, headers: Record<string, string> = {}): void {
   const httpStatus = HTTP_STATUS_BY_CODE[code];
-  res.writeHead(httpStatus, { "content-type": "application/json" });
+  res.writeHead(httpStatus, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify({ error: { message, data: { cuittyCode: code, httpStatus } } }));
 }
 
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
+/** Closing the connection leaves an unread body unread instead of draining it. */
+const UNREAD = { connection: "close" };
+
+function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }
 
@@ -56,32 +65,42 @@ export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; hooks
   const delivered = new Set<string>();
   const now = ctx.now ?? (() => Math.floor(Date.now() / 1000));
 
-  return async function githubWebhook(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  return async function githubWebhook(req: IncomingMessage, res: ServerResponse, url: URL, limits: RateLimits): Promise<void> {
+    // Everything the headers can settle is settled before a byte of the body is read.
     if (req.method !== "POST") {
-      res.setHeader("allow", "POST");
-      return refuse(res, "VALIDATION_FAILED", "POST a GitHub webhook delivery here");
+      return refuse(res, "METHOD_NOT_ALLOWED", "POST a GitHub webhook delivery here", { allow: "POST", ...UNREAD });
+    }
+    const projectId = url.searchParams.get("project") ?? (req.headers[HEADER_PROJECT] as string | undefined);
+    if (!projectId) return refuse(res, "VALIDATION_FAILED", "name the project: /webhooks/github?project=<projectId>", UNREAD);
+    const signature = req.headers["x-hub-signature-256"];
+    if (typeof signature !== "string" || !/^sha256=[0-9a-f]{64}$/.test(signature)) {
+      return refuse(res, "BAD_SIGNATURE", "X-Hub-Signature-256 is missing or malformed; set a secret on the GitHub webhook", UNREAD);
+    }
+    const name = String(req.headers["x-github-event"] ?? "");
+    if (!HANDLED_EVENTS.has(name)) return answer(res, 202, { ok: true, results: [], ignored: `${name || "an unnamed event"} is not mapped` }, UNREAD);
+    const environment = url.searchParams.get("environment") ?? "production";
+    if (!environmentName.safeParse(environment).success) return refuse(res, "VALIDATION_FAILED", `environment "${environment}" is not a valid name`, UNREAD);
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > MAX_WEBHOOK_BYTES) {
+      return refuse(res, "PAYLOAD_TOO_LARGE", `webhook body exceeds ${MAX_WEBHOOK_BYTES} bytes`, UNREAD);
+    }
+    const project = await getProject(ctx.db, projectId);
+    if (!project) return refuse(res, "UNKNOWN_PROJECT", `unknown project ${projectId}`, UNREAD);
+    if (!project.githubWebhookSecret) {
+      return refuse(res, "BAD_SIGNATURE", `project ${projectId} has no GitHub webhook secret; run \`cuitty github webhook-secret set --project ${projectId}\``, UNREAD);
     }
     let body: Buffer;
     try {
       body = await readBody(req, MAX_WEBHOOK_BYTES);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return refuse(res, "PAYLOAD_TOO_LARGE", `webhook body exceeds ${MAX_WEBHOOK_BYTES} bytes`);
+      if (error instanceof BodyTooLargeError) return refuse(res, "PAYLOAD_TOO_LARGE", `webhook body exceeds ${MAX_WEBHOOK_BYTES} bytes`, UNREAD);
       throw error;
     }
-    const projectId = url.searchParams.get("project") ?? (req.headers[HEADER_PROJECT] as string | undefined);
-    if (!projectId) return refuse(res, "VALIDATION_FAILED", "name the project: /webhooks/github?project=<projectId>");
-    const environment = url.searchParams.get("environment") ?? "production";
-    if (!environmentName.safeParse(environment).success) return refuse(res, "VALIDATION_FAILED", `environment "${environment}" is not a valid name`);
-    const project = await getProject(ctx.db, projectId);
-    if (!project) return refuse(res, "UNKNOWN_PROJECT", `unknown project ${projectId}`);
-    if (!project.githubWebhookSecret) {
-      return refuse(res, "BAD_SIGNATURE", `project ${projectId} has no GitHub webhook secret; run \`cuitty github webhook-secret set --project ${projectId}\``);
-    }
-    const signature = req.headers["x-hub-signature-256"];
-    if (!verifyGithubSignature(project.githubWebhookSecret, body, typeof signature === "string" ? signature : undefined)) {
+    if (!verifyGithubSignature(project.githubWebhookSecret, body, signature)) {
       return refuse(res, "BAD_SIGNATURE", "X-Hub-Signature-256 is missing or does not match the project's webhook secret");
     }
-    const name = String(req.headers["x-github-event"] ?? "");
+    const wait = limits.chargeProject(projectId);
+    if (wait > 0) return refuse(res, "RATE_LIMITED", `too many requests for project ${projectId}; retry in ${wait} s`, { "retry-after": String(wait) });
     const delivery = String(req.headers["x-github-delivery"] ?? "");
     if (name === "ping") return answer(res, 200, { ok: true, pong: true });
     const deliveryKey = `${projectId}:${environment}:${delivery}`;

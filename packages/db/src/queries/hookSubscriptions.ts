@@ -66,31 +66,74 @@ export async function getHookSubscription(db: Database, projectId: string, id: n
   return toView(db, row);
 }
 
+/** The same members, in any order (null: no filter). */
+function sameSet(stored: string | null, given: readonly string[] | null): boolean {
+  if (stored === null || given === null) return stored === given;
+  const a = new Set(JSON.parse(stored) as string[]);
+  return a.size === new Set(given).size && given.every((x) => a.has(x));
+}
+
 /**
  * Adds a subscription that receives every event queued from now on. Pending transitions are queued first, so
  * the new cursor sits after everything that happened before the subscription existed.
+ *
+ * Idempotent, so a replayed or retried call cannot double every delivery: the same URL, events, environments
+ * and format answer the existing subscription (`created: false`) with its secret. Asking for that subscription
+ * with a different secret is refused, since answering it would leave the caller signing with the wrong one.
  */
 export async function addHookSubscription(
   db: Database,
   projectId: string,
   input: { url: string; secret?: string; events?: HookEventType[]; environments?: string[]; format: HookFormat; createdBy: string },
-): Promise<{ subscription: HookSubscriptionView; secret: string }> {
+): Promise<{ subscription: HookSubscriptionView; secret: string; created: boolean }> {
   await feedOutbox(db);
-  const secret = input.secret ?? `whsec_${randomBytes(24).toString("base64url")}`;
-  const { rows } = await db.clients.hooks.execute({
-    sql: `INSERT INTO hook_subscriptions (project_id, url, secret, events, environments, format, created_by, cursor)
-          VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM hook_outbox)) RETURNING id`,
-    args: [
-      projectId,
-      input.url,
-      db.secrets.seal(secret),
-      input.events ? JSON.stringify([...new Set(input.events)]) : null,
-      input.environments ? JSON.stringify([...new Set(input.environments)]) : null,
-      input.format,
-      input.createdBy,
-    ],
-  });
-  return { subscription: await getHookSubscription(db, projectId, Number(rows[0]!.id)), secret };
+  const events = input.events ? [...new Set(input.events)] : null;
+  const environments = input.environments ? [...new Set(input.environments)] : null;
+  // A write transaction from the start, so two identical calls at once cannot both insert.
+  const tx = await db.clients.hooks.transaction("write");
+  let id: number;
+  let secret: string;
+  let created = false;
+  try {
+    const existing = rowsOf<{ id: number; secret: string; events: string | null; environments: string | null }>(
+      await tx.execute({
+        sql: "SELECT id, secret, events, environments FROM hook_subscriptions WHERE project_id = ? AND url = ? AND format = ? ORDER BY id",
+        args: [projectId, input.url, input.format],
+      }),
+    ).find((r) => sameSet(r.events, events) && sameSet(r.environments, environments));
+    if (existing) {
+      if (input.secret !== undefined && input.secret !== db.secrets.open(existing.secret)) {
+        throw new CuittyError(
+          "VALIDATION_FAILED",
+          `hook #${existing.id} already sends these events to this URL with another secret; remove it first (cuitty hooks remove ${existing.id}) to change the secret`,
+          { fields: ["secret"] },
+        );
+      }
+      id = Number(existing.id);
+      secret = db.secrets.open(existing.secret);
+    } else {
+      secret = input.secret ?? `whsec_${randomBytes(24).toString("base64url")}`;
+      const { rows } = await tx.execute({
+        sql: `INSERT INTO hook_subscriptions (project_id, url, secret, events, environments, format, created_by, cursor)
+              VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM hook_outbox)) RETURNING id`,
+        args: [
+          projectId,
+          input.url,
+          db.secrets.seal(secret),
+          events ? JSON.stringify(events) : null,
+          environments ? JSON.stringify(environments) : null,
+          input.format,
+          input.createdBy,
+        ],
+      });
+      id = Number(rows[0]!.id);
+      created = true;
+    }
+    await tx.commit();
+  } finally {
+    tx.close();
+  }
+  return { subscription: await getHookSubscription(db, projectId, id), secret, created };
 }
 
 /** Removes a subscription and its delivery log; events it has not received are not sent. */
