@@ -4,7 +4,7 @@ import { CuittyError, environmentUpdateSchema } from "@cuitty/core";
 import { call } from "../apiErrors.js";
 import { type ApiClient, createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
-import { withDatabase } from "../dataDir.js";
+import { PROJECT_HELP, defaultProject, withDatabase } from "../dataDir.js";
 import { fields } from "../deployFormat.js";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson, table } from "../output.js";
@@ -154,7 +154,7 @@ export function registerEnv(program: Command): void {
     .description("print the secret an environment's rollback webhook is signed with (local data directory, no server needed)")
     .argument("<name>", "the environment, e.g. production", parseEnvironment)
     .option("--rotate", "replace the secret with a new one; the old one stops working at once")
-    .option("--project <id>", "project (default: the only project)")
+    .option("--project <id>", PROJECT_HELP)
     .option("-d, --data <dir>", "data directory (env CUITTY_DATA_DIR, default ./.cuitty)")
     .option("--json", "print JSON")
     .addHelpText(
@@ -168,22 +168,9 @@ The receiver checks x-cuitty-signature with verify() of @cuitty/core and this se
 (the same signing as the wire protocol; see apps/server/src/health/README.md).`,
     )
     .action((name: string, opts: { rotate?: boolean; project?: string; data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db) => {
-        // Loaded here, not at the top, so commands that only talk to a server never load the database code.
-        const { listProjects, rollbackHookSecret } = await import("@cuitty/db");
-        let projectId = opts.project;
-        if (!projectId) {
-          const projects = await listProjects(db);
-          if (projects.length !== 1) {
-            throw new CLIError(
-              projects.length === 0 ? "there is no project yet" : "there are several projects; say which",
-              "E_USAGE",
-              projects.length === 0 ? "run `cuitty serve` once, or `cuitty projects create NAME`" : "pass --project ID (see `cuitty projects list`)",
-            );
-          }
-          projectId = projects[0]!.id;
-        }
-        const secret = await rollbackHookSecret(db, projectId, name, { rotate: opts.rotate }).catch((error) => {
+      withDatabase(opts, async (db, q, dir) => {
+        const projectId = await defaultProject(db, q, opts.project, dir);
+        const secret = await q.rollbackHookSecret(db, projectId, name, { rotate: opts.rotate }).catch((error) => {
           if (error instanceof CuittyError && error.code === "NOT_FOUND") {
             throw new CLIError(`${error.message} in project ${projectId}`, "E_NOT_FOUND", `create it with \`cuitty env set ${name} --rollback-webhook URL\`, or report a deploy to it`);
           }
