@@ -11,3 +11,4 @@ export * from "./metrics.js";
 export * from "./hooks.js";
 export * from "./hookEvents.js";
 export * from "./doraBands.js";
+export * from "./deployTitle.js";

@@ -86,6 +86,8 @@ export const environmentUpdateSchema = z.strictObject({
   rollbackGithubRepo: z.string().regex(/^[\w.-]+\/[\w.-]+$/).nullish(),
   rollbackGithubWorkflow: shortText(255).nullish(),
   rollbackGithubRef: shortText(255).nullish(),
+  /** Where the environment is listed, ascending; null: the default (production, staging, then the rest by name). */
+  sortOrder: z.number().int().min(-1_000_000).max(1_000_000).nullish(),
 });
 export type EnvironmentUpdateInput = z.input<typeof environmentUpdateSchema>;
 

@@ -57,6 +57,8 @@ export const environments = sqliteTable(
     rollbackGithubRepo: text("rollback_github_repo"),
     rollbackGithubWorkflow: text("rollback_github_workflow"),
     rollbackGithubRef: text("rollback_github_ref"),
+    /** Where the environment is listed (ascending); unset: production 1, staging 2, the rest after, by name. */
+    sortOrder: integer("sort_order"),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [uniqueIndex("environments_project_name_uq").on(t.projectId, t.name)],
