@@ -1,6 +1,6 @@
 // `cuitty deploy <status> --env NAME`: one line in a CI step reports where the deploy stands.
 import { Argument, type Command } from "commander";
-import type { DeployStatus } from "@cuitty/core";
+import { type DeployStatus, deployTitle } from "@cuitty/core";
 import { readEnv, resolveConnection } from "../config.js";
 import { type BuiltEvent, type EventFlags, buildDeployEvent } from "../deployEvent.js";
 import { statusLabel } from "../deployFormat.js";
@@ -19,7 +19,8 @@ export function announce(result: ReportResult, status: string, environment: stri
   if (!result.reported) return; // the reporter already warned
   const { deploy, changed } = result.answer;
   const what = changed ? `is now ${statusLabel(status)}` : `was already ${statusLabel(deploy.status)} (nothing changed)`;
-  info(`${environment}: deploy #${deploy.id} ${what}  [${deploy.externalKey}]`);
+  const title = deployTitle(deploy);
+  info(`${environment}: deploy #${deploy.id} ${title} ${what}${title === deploy.externalKey ? "" : `  [${deploy.externalKey}]`}`);
 }
 
 /** A key nobody typed is said out loud, so the next step (or a second deploy of the commit) can use it. */

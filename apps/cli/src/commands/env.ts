@@ -9,7 +9,7 @@ import { fields } from "../deployFormat.js";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson, table } from "../output.js";
 import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
-import { parsePositiveInt } from "./parse.js";
+import { parseInteger, parsePositiveInt } from "./parse.js";
 import { validateAll } from "./recordBatch.js";
 
 type EnvironmentView = Awaited<ReturnType<ApiClient["environments"]["list"]["query"]>>[number];
@@ -28,6 +28,7 @@ interface SetFlags extends CommonFlags {
   rollbackGithubWorkflow?: string;
   rollbackGithubRef?: string;
   rollbackGithub?: boolean;
+  order?: number | false;
 }
 
 /** Setting → the flag that sets it, for messages. */
@@ -44,6 +45,7 @@ const FLAGS: Record<string, string> = {
   rollbackGithubRepo: "--rollback-github-repo",
   rollbackGithubWorkflow: "--rollback-github-workflow",
   rollbackGithubRef: "--rollback-github-ref",
+  sortOrder: "--order",
 };
 
 const cleared = <T>(v: T | false | undefined) => (v === false ? null : v);
@@ -62,6 +64,7 @@ function settingsFromFlags(environment: string, f: SetFlags) {
     rollbackGithubRepo: f.rollbackGithubRepo,
     rollbackGithubWorkflow: f.rollbackGithubWorkflow,
     rollbackGithubRef: f.rollbackGithubRef,
+    sortOrder: cleared(f.order),
     ...github,
   };
   return { environment, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
@@ -82,6 +85,7 @@ function hooks(e: EnvironmentView): string[] {
 function render(e: EnvironmentView): string {
   return fields([
     ["environment", e.name],
+    ["order", e.sortOrder === null ? "default (production, staging, then by name)" : String(e.sortOrder)],
     ["current deploy", e.currentDeployId === null ? "none live yet" : `#${e.currentDeployId}`],
     ["health checks", policy(e)],
     ["auto-rollback", e.autoRollback ? paint("green", "on") : "off"],
@@ -90,11 +94,11 @@ function render(e: EnvironmentView): string {
 }
 
 export function registerEnv(program: Command): void {
-  const env = program.command("env").description("environments: health-check policy, auto-rollback and rollback hooks");
+  const env = program.command("env").description("environments: health-check policy, auto-rollback, rollback hooks and the order they are listed in");
 
   const set = env
     .command("set")
-    .description("set an environment's health-check policy and rollback hook; unset options keep their value (needs an admin key)")
+    .description("set an environment's health-check policy, rollback hook and order; unset options keep their value (needs an admin key)")
     .argument("<name>", "the environment, e.g. production (created if it does not exist yet)", parseEnvironment)
     .option("--health-url <url>", "GET this URL after each go-live; no URL = no checks")
     .option("--no-health-url", "stop health checks")
@@ -110,13 +114,16 @@ export function registerEnv(program: Command): void {
     .option("--rollback-github-repo <owner/repo>", "dispatch a GitHub workflow in this repository on every rollback")
     .option("--rollback-github-workflow <file>", "the workflow to dispatch, e.g. rollback.yml")
     .option("--rollback-github-ref <ref>", "the ref to run it on (default: the target's branch, then main)")
-    .option("--no-rollback-github", "remove the GitHub dispatch");
+    .option("--no-rollback-github", "remove the GitHub dispatch")
+    .option("--order <n>", "where the environment is listed (dashboard, status, env list): ascending; production is 1 and staging 2 unless set", parseInteger)
+    .option("--no-order", "back to the default order (production, staging, then the rest by name)");
   addConnectionOptions(set);
   withConnectionHelp(set, [
     "cuitty env set production --health-url https://api.example.com/healthz --interval 15 --checks 20 --failures 3 --auto-rollback",
     "cuitty env set production --rollback-webhook https://ops.example.com/hooks/cuitty",
     "cuitty env set production --rollback-github-repo acme/api --rollback-github-workflow rollback.yml --rollback-github-ref main",
     "cuitty env set staging --no-health-url --no-auto-rollback",
+    "cuitty env set preview-pr-412 --order 10",
   ]);
   set.action(async (name: string, flags: SetFlags) => {
     const input = settingsFromFlags(name, flags);
