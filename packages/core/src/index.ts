@@ -12,3 +12,4 @@ export * from "./hooks.js";
 export * from "./hookEvents.js";
 export * from "./doraBands.js";
 export * from "./deployTitle.js";
+export * from "./changeFailure.js";

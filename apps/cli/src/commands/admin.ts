@@ -26,7 +26,7 @@ export function registerAdmin(program: Command): void {
     .action((name: string, opts: { data?: string; json?: boolean }) =>
       withDatabase(opts, async (db, q) => {
         const project = await q.createProject(db, name);
-        const key = await q.createApiKey(db, project.id, "admin", "created with the project");
+        const key = await q.createApiKey(db, project.id, "admin", "first admin key");
         if (opts.json) return printJson({ projectId: project.id, name: project.name, keyId: key.keyId, apiKey: key.apiKey });
         info(`Created project ${paint("bold", name)}: ${project.id}`);
         info(`Admin key ${key.keyId} (shown once, keep it secret):`);
