@@ -44,7 +44,8 @@ export function credentialsFile(env: Env, cwd = process.cwd()): string {
   return resolve(cwd, join(envSchema.parse(env).CUITTY_DATA_DIR ?? ".cuitty", "credentials.json"));
 }
 
-function readCredentialsFile(file: string): z.infer<typeof fileSchema> {
+/** What a credentials file holds; nothing when there is no file. */
+export function readCredentialsFile(file: string): z.infer<typeof fileSchema> {
   let raw: string;
   try {
     raw = readFileSync(file, "utf8");
@@ -90,6 +91,15 @@ export function resolveConnection(flags: ConnectionFlags, env: Env = readEnv()):
     throw new CLIError(`the portal URL "${portalUrl}" is not an http(s) URL`, "E_CONFIG", "set CUITTY_PORTAL_URL (or --portal-url) to e.g. https://deploys.example.com");
   }
   return { portalUrl: portalUrl.replace(/\/+$/, ""), projectId: values.projectId!, apiKey: values.apiKey! };
+}
+
+/**
+ * The portal URL people and GitHub reach the server at, for messages of local commands (the webhook's payload URL):
+ * the flag, then CUITTY_PORTAL_URL, then the data directory's credentials.json, then the server's own default.
+ */
+export function localPortalUrl(flag: string | undefined, stored: string | undefined, serverDefault: string, env: Env = readEnv()): string {
+  const url = flag ?? envSchema.parse(env).CUITTY_PORTAL_URL ?? stored ?? serverDefault;
+  return url.replace(/\/+$/, "");
 }
 
 /** Help text shared by every command that talks to the server. */

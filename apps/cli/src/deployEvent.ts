@@ -1,10 +1,10 @@
 // Builds the deploy event a report sends: CI variables first, each overridden by its flag, checked locally.
 import { createHash } from "node:crypto";
-import { hostname } from "node:os";
 import { type DeployEventInput, type DeployStatus, deployEventSchema } from "@cuitty/core";
 import { detectCI } from "./ci.js";
 import type { Env } from "./config.js";
 import { CLIError } from "./errors.js";
+import { type GitCheckout, readGitCheckout } from "./git.js";
 
 export interface EventFlags {
   env?: string;
@@ -43,23 +43,30 @@ function fit(id: string): string {
 export interface BuiltEvent {
   event: DeployEventInput;
   provider: string;
+  /** Where the deploy key came from; `git` keys are printed, since nobody typed them. */
+  keyFrom: "flag" | "ci" | "git";
 }
 
 export interface BuildOptions {
-  /** For `deploy run` off CI: a fresh key is fine, since one process reports both events. */
-  allowGeneratedKey?: boolean;
+  /** The checkout outside CI; default: the one containing the working directory. */
+  git?: () => GitCheckout | undefined;
 }
+
+/** Outside CI, in a git checkout: one key per commit and environment, the same for every step run there. */
+export const gitDeployKey = (checkout: GitCheckout, environment: string) => `git:${checkout.shortSha}:${environment}`;
 
 export function buildDeployEvent(status: DeployStatus, flags: EventFlags, env: Env, opts: BuildOptions = {}): BuiltEvent {
   if (!flags.env) throw new CLIError("missing --env: which environment is this deploy going to?", "E_USAGE", "pass --env NAME, e.g. --env production");
   const ci = detectCI(env, flags.env);
-  let deploy = flags.deploy ?? flags.key ?? ci?.deployKey;
-  if (!deploy && opts.allowGeneratedKey) deploy = `local:${hostname()}:${Date.now()}:${flags.env}`;
+  const given = flags.deploy ?? flags.key;
+  // Off CI the checkout names the deploy and fills commit and branch; each flag still wins.
+  const checkout = ci || (given && flags.commit) ? undefined : (opts.git ?? readGitCheckout)();
+  let deploy = given ?? ci?.deployKey ?? (checkout && gitDeployKey(checkout, flags.env));
   if (!deploy) {
     throw new CLIError(
-      "no deploy key: this is not a CI job I recognise (GitHub Actions, GitLab CI, CircleCI, Buildkite)",
+      "no deploy key: this is neither a CI job I recognise (GitHub Actions, GitLab CI, CircleCI, Buildkite) nor a git checkout",
       "E_USAGE",
-      "pass --deploy KEY, the same in every step of this deploy (e.g. --deploy release-$(git rev-parse --short HEAD))",
+      "pass --deploy KEY, the same in every step of this deploy (e.g. --deploy release-42), or run it in the git checkout being deployed",
     );
   }
   deploy = fit(deploy);
@@ -70,8 +77,8 @@ export function buildDeployEvent(status: DeployStatus, flags: EventFlags, env: E
     deploy,
     status,
     environment: flags.env,
-    commitSha: flags.commit ?? ci?.commitSha,
-    branch: flags.branch ?? ci?.branch,
+    commitSha: flags.commit ?? ci?.commitSha ?? checkout?.sha,
+    branch: flags.branch ?? ci?.branch ?? checkout?.branch,
     version: flags.version ?? ci?.tag,
     buildLogsUrl: flags.logsUrl ?? ci?.buildLogsUrl,
     triggeredBy: flags.actor ?? ci?.triggeredBy,
@@ -89,5 +96,5 @@ export function buildDeployEvent(status: DeployStatus, flags: EventFlags, env: E
   }
   // Send what was checked, minus the fields left empty, so the wire stays small and readable.
   const event = Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)) as DeployEventInput;
-  return { event, provider: candidate.provider };
+  return { event, provider: candidate.provider, keyFrom: given ? "flag" : ci ? "ci" : "git" };
 }

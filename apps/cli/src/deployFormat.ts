@@ -1,4 +1,5 @@
 // How deploys read for people: coloured statuses, short SHAs, durations, one table shape everywhere.
+import { deployTitle } from "@cuitty/core";
 import type { ApiClient } from "./client.js";
 import { paint, relativeTime } from "./output.js";
 
@@ -33,14 +34,15 @@ export function duration(seconds: number | null | undefined): string {
   return `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
-export const DEPLOY_HEADERS = ["ID", "ENV", "STATUS", "VERSION", "COMMIT", "BRANCH", "BY", "STARTED", "DURATION"];
+/** TITLE is the deploy's title: its version, else its short SHA, else its key (deployTitle of @cuitty/core). */
+export const DEPLOY_HEADERS = ["ID", "ENV", "STATUS", "TITLE", "COMMIT", "BRANCH", "BY", "STARTED", "DURATION"];
 
 export function deployRow(d: DeployListItem): string[] {
   return [
     `#${d.id}`,
     d.environment,
     statusLabel(d.status),
-    d.version ?? "-",
+    deployTitle(d),
     shortSha(d.commitSha),
     d.branch ?? "-",
     d.triggeredBy ?? "-",

@@ -26,7 +26,7 @@ describe("cuitty deploys", () => {
     const result = await runCli(["deploys"], { env: read() });
     expect(result.code).toBe(0);
     const [header, ...rows] = result.stdout.trim().split("\n");
-    expect(header).toMatch(/^ID\s+ENV\s+STATUS\s+VERSION/);
+    expect(header).toMatch(/^ID\s+ENV\s+STATUS\s+TITLE/);
     expect(rows).toHaveLength(3);
     expect(result.stdout).toMatch(/ago/);
     expect(result.stdout).not.toContain("\x1b["); // no colour without a TTY

@@ -15,14 +15,26 @@ import { type Session, clearSession, loadSession, saveSession } from "./session.
 import { TRPCProvider, createClient, useTRPC } from "./trpc.js";
 
 
+/**
+ * A refused key and any other 4xx (NOT_FOUND, VALIDATION_FAILED…) will answer the same again: shown at once.
+ * A network failure, a 5xx or a 429 gets two more tries.
+ */
+export function shouldRetry(count: number, error: unknown): boolean {
+  const problem = describeError(error);
+  if (problem.auth) return false;
+  if (problem.httpStatus !== undefined && problem.httpStatus >= 400 && problem.httpStatus < 500 && problem.httpStatus !== 429) return false;
+  return count < 2;
+}
+
 function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
       queries: {
         staleTime: 1_000,
         refetchOnWindowFocus: true,
-        // A refused key will not start working on a retry; anything else gets two more tries.
-        retry: (count, error) => !describeError(error).auth && count < 2,
+        retry: (count, error) => shouldRetry(count, error),
+        // Short, so an outage is shown within a few seconds rather than after a long silent retry.
+        retryDelay: (attempt) => Math.min(250 * 2 ** attempt, 1_000),
       },
     },
   });
@@ -86,9 +98,15 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut(message?: s
       <Header projectId={session.projectId} scope={scope} onSignOut={() => onSignOut()} />
       <main className="page">
         {whoami.error ? <ErrorNotice error={whoami.error} projectId={session.projectId} what="Checking your key" /> : null}
-        {route.page === "overview" && <OverviewPage />}
+        {route.page === "overview" && <OverviewPage projectId={session.projectId} />}
         {route.page === "timeline" && (
-          <TimelinePage environment={route.environment} status={route.status} branch={route.branch} admin={scope === "admin"} />
+          <TimelinePage
+            environment={route.environment}
+            status={route.status}
+            branch={route.branch}
+            admin={scope === "admin"}
+            projectId={session.projectId}
+          />
         )}
         {route.page === "deploy" && <DeployPage id={route.id} admin={scope === "admin"} />}
         {route.page === "metrics" && (

@@ -6,9 +6,17 @@ export interface Problem {
   message: string;
   /** The session's key itself is refused: sign in again. */
   auth: boolean;
+  /** The server's HTTP status, when it answered. */
+  httpStatus?: number;
 }
 
 export function describeError(error: unknown, projectId?: string): Problem {
+  const problem = describe(error, projectId);
+  const httpStatus = error instanceof TRPCClientError ? (error.data as { httpStatus?: number } | undefined)?.httpStatus : undefined;
+  return httpStatus === undefined ? problem : { ...problem, httpStatus };
+}
+
+function describe(error: unknown, projectId?: string): Problem {
   if (error instanceof TRPCClientError) {
     const data = (error.data ?? {}) as { cuittyCode?: string; httpStatus?: number };
     const code = data.cuittyCode ?? "UNKNOWN";

@@ -203,7 +203,8 @@ describe("the dashboard", () => {
     const current = row(page, ids["rel-120"]!);
     await current.getByTestId("rollback-button").click();
     const confirm = current.getByTestId("rollback-confirm");
-    await expect(confirm.getByTestId("rollback-target").innerText()).resolves.toBe(`v1.0.0 (#${ids["rel-100"]}, 0001abc)`);
+    // Named as a person would: title, id, when it went live, commit (was "v1.0.0 (#1, 0001abc)").
+    await expect(confirm.getByTestId("rollback-target").innerText()).resolves.toMatch(new RegExp(`^v1\\.0\\.0, #${ids["rel-100"]}, live \\d+ min ago, 0001abc$`));
     await screenshot(page, "06-rollback-confirm");
     await confirm.locator("input").fill("error rate up");
     await confirm.getByTestId("rollback-confirm-button").click();

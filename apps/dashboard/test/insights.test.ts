@@ -159,6 +159,13 @@ describe("health, correlations and settings (issue 6)", () => {
     expect(await panel.getByTestId("p99-chart").count()).toBe(3);
     expect(await metric("GET /checkout").locator("circle").count()).toBe(6);
     expect(await metric("GET /checkout").locator("line.chart-golive").count()).toBe(1);
+    // The caption names the go-live and shows its time, formatted as the page formats times.
+    await expect(panel.locator("p.small").first().innerText()).resolves.toMatch(/^p99 in the hour before go-live at /);
+    const goLive = await page.evaluate(
+      (at) => new Date(at * 1000).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }),
+      t,
+    );
+    await expect(panel.getByTestId("go-live-time").innerText()).resolves.toBe(goLive);
     const audit = panel.getByTestId("audit-entry");
     expect(await audit.count()).toBe(2);
     await expect(audit.nth(0).innerText()).resolves.toMatch(/alice[\s\S]*config\.change[\s\S]*names this deploy/);
@@ -324,7 +331,8 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
     await page.getByTestId("mark-bad-confirm").click();
     const notice = page.getByTestId("marked-bad");
     await expect(notice.getByTestId("marked-bad-reason").innerText()).resolves.toBe("corrupts invoices");
-    await expect(notice.innerText()).resolves.toMatch(/Marked bad by key:\S+/);
+    // The key's label, not its id: the first-start admin key is labelled "first admin key".
+    await expect(notice.innerText()).resolves.toMatch(/Marked bad by first admin key at/);
     await page.getByTestId("mark-history").filter({ hasText: "marked it bad: corrupts invoices" }).waitFor();
     const detail = await call("deploys.get", { id }, server.keys.read);
     expect(detail).toMatchObject({ markedBadReason: "corrupts invoices", status: "live" });
@@ -334,7 +342,7 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
     await page.goto(`${server.url}/#/env/marks`);
     const row = page.locator(`[data-testid=timeline-row][data-deploy-id="${id}"]`);
     await row.getByTestId("marked-bad-badge").waitFor();
-    await expect(row.getByTestId("marked-bad-reason").innerText()).resolves.toMatch(/^Marked bad by key:\S+: corrupts invoices$/);
+    await expect(row.getByTestId("marked-bad-reason").innerText()).resolves.toBe("Marked bad by first admin key: corrupts invoices");
     await screenshot(page, "28-timeline-marked-bad");
 
     await page.goto(`${server.url}/#/deploys/${id}`);

@@ -38,7 +38,7 @@ export async function ensureFirstProject(db: Database, dataDir: string, portalUr
   }
   if ((await listProjects(db)).length > 0) return { created: false as const, credentials: undefined, file: undefined };
   const project = await createProject(db, "default");
-  const key = await createApiKey(db, project.id, "admin", "created on first start");
+  const key = await createApiKey(db, project.id, "admin", "first admin key");
   const credentials = { portalUrl, projectId: project.id, apiKey: key.apiKey };
   const file = writeCredentials(dataDir, credentials);
   return { created: true as const, credentials, file };

@@ -14,3 +14,5 @@ export * from "./hookEvents.js";
 export * from "./doraBands.js";
 export * from "./prometheus.js";
 export * from "./outboundPolicy.js";
+export * from "./deployTitle.js";
+export * from "./changeFailure.js";

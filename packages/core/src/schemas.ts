@@ -114,6 +114,8 @@ export const environmentUpdateSchema = z.strictObject({
   prometheusErrorQuery: freeText(4000).nullish(),
   /** The highest error ratio that passes (default 0.05). */
   prometheusErrorMax: z.number().min(0).max(1_000_000).optional(),
+  /** Where the environment is listed, ascending; null: the default (production, staging, then the rest by name). */
+  sortOrder: z.number().int().min(-1_000_000).max(1_000_000).nullish(),
 });
 export type EnvironmentUpdateInput = z.input<typeof environmentUpdateSchema>;
 

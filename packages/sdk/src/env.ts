@@ -3,6 +3,8 @@ export interface CuittyEnv {
   portalUrl?: string;
   projectId?: string;
   apiKey?: string;
+  /** GitHub's API root for the github provider (GHES, or a local fake in tests); GitHub Actions sets GITHUB_API_URL. */
+  githubApiUrl?: string;
 }
 
 export function readEnv(): CuittyEnv {
@@ -11,5 +13,6 @@ export function readEnv(): CuittyEnv {
     portalUrl: env.CUITTY_PORTAL_URL || undefined,
     projectId: env.CUITTY_PROJECT_ID || undefined,
     apiKey: env.CUITTY_API_KEY || undefined,
+    githubApiUrl: env.CUITTY_GITHUB_API_URL || env.GITHUB_API_URL || undefined,
   };
 }

@@ -1,7 +1,7 @@
 // Local administration on the data directory, no server needed: projects, keys, backup.
 import type { Command } from "commander";
 import { CuittyError } from "@cuitty/core";
-import { defaultProject, withDatabase } from "../dataDir.js";
+import { PROJECT_HELP, defaultProject, withDatabase } from "../dataDir.js";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
 import { parseScope } from "./parse.js";
@@ -26,7 +26,7 @@ export function registerAdmin(program: Command): void {
     .action((name: string, opts: { data?: string; json?: boolean }) =>
       withDatabase(opts, async (db, q) => {
         const project = await q.createProject(db, name);
-        const key = await q.createApiKey(db, project.id, "admin", "created with the project");
+        const key = await q.createApiKey(db, project.id, "admin", "first admin key");
         if (opts.json) return printJson({ projectId: project.id, name: project.name, keyId: key.keyId, apiKey: key.apiKey });
         info(`Created project ${paint("bold", name)}: ${project.id}`);
         info(`Admin key ${key.keyId} (shown once, keep it secret):`);
@@ -51,15 +51,15 @@ export function registerAdmin(program: Command): void {
   keys
     .command("create")
     .description("issue a key; it is printed once and never shown again")
-    .option("--project <id>", "project (default: the only project)")
+    .option("--project <id>", PROJECT_HELP)
     .option("--scope <scope>", "ingest (emit events), read (queries) or admin (everything)", parseScope, "ingest")
     .option("--label <text>", "what the key is for, e.g. 'github actions'")
     .option(...dataOption)
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  cuitty keys create --scope ingest --label ci\n  cuitty keys create --project prj_1a2b3c --scope read --json")
     .action((opts: { project?: string; scope: "ingest" | "read" | "admin"; label?: string; data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db, q) => {
-        const projectId = await defaultProject(db, q, opts.project);
+      withDatabase(opts, async (db, q, dir) => {
+        const projectId = await defaultProject(db, q, opts.project, dir);
         const key = await notFound(q.createApiKey(db, projectId, opts.scope, opts.label));
         if (opts.json) return printJson(key);
         info(`Issued ${opts.scope} key ${key.keyId} for ${projectId} (shown once, keep it secret):`);
@@ -69,12 +69,12 @@ export function registerAdmin(program: Command): void {
   keys
     .command("list")
     .description("list keys (never their secrets)")
-    .option("--project <id>", "project (default: the only project)")
+    .option("--project <id>", PROJECT_HELP)
     .option(...dataOption)
     .option("--json", "print JSON")
     .action((opts: { project?: string; data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db, q) => {
-        const rows = await q.listApiKeys(db, await defaultProject(db, q, opts.project));
+      withDatabase(opts, async (db, q, dir) => {
+        const rows = await q.listApiKeys(db, await defaultProject(db, q, opts.project, dir));
         if (opts.json) return printJson(rows);
         process.stdout.write(
           `${table(

@@ -1,5 +1,6 @@
 // `cuitty status`: what is running in each environment right now.
 import type { Command } from "commander";
+import { deployTitle } from "@cuitty/core";
 import { call } from "../apiErrors.js";
 import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
@@ -20,10 +21,10 @@ export function registerDeployCurrent(program: Command): void {
     const health = (h: string) => (h === "passing" ? paint("green", h) : h === "failing" ? paint("red", h) : h);
     process.stdout.write(
       `${table(
-        ["ENV", "DEPLOY", "STATUS", "VERSION", "COMMIT", "BRANCH", "SINCE", "HEALTH"],
+        ["ENV", "DEPLOY", "STATUS", "TITLE", "COMMIT", "BRANCH", "SINCE", "HEALTH"],
         rows.map(({ environment, deploy: d }) =>
           d
-            ? [environment, `#${d.id}`, statusLabel(d.status), d.version ?? "-", shortSha(d.commitSha), d.branch ?? "-", relativeTime(d.completedAt ?? d.startedAt), health(d.healthStatus)]
+            ? [environment, `#${d.id}`, statusLabel(d.status), deployTitle(d), shortSha(d.commitSha), d.branch ?? "-", relativeTime(d.completedAt ?? d.startedAt), health(d.healthStatus)]
             : [environment, paint("gray", "none live yet"), "-", "-", "-", "-", "-", "-"],
         ),
       )}\n`,

@@ -45,7 +45,7 @@ export function addEventOptions(cmd: Command, opts: { timeAndReason: boolean }):
   cmd
     // Checked in the action, not with requiredOption: commander checks it for every subcommand of `deploy` too.
     .option("-e, --env <name>", "environment the deploy goes to, e.g. production (required)", parseEnvironment)
-    .option("--deploy <key>", "the deploy's key, the same in every step (default in CI: from the run, new on a re-run)")
+    .option("--deploy <key>", "the deploy's key, the same in every step (default in CI: from the run, new on a re-run; in a git checkout: git:<short sha>:<env>)")
     .option("--key <key>", "same as --deploy")
     .option("--commit <sha>", "commit SHA (default in CI: the built commit)")
     .option("--branch <name>", "branch (default in CI: the built branch)")
@@ -71,7 +71,9 @@ CI detection (each value is used only when its flag is absent):
   CircleCI        CIRCLE_SHA1, CIRCLE_BRANCH, CIRCLE_USERNAME, CIRCLE_BUILD_URL,
                   key circleci:{org}/{repo}:workflow:{workflow id}:{env}
   Buildkite       BUILDKITE_COMMIT, BUILDKITE_BRANCH, BUILDKITE_BUILD_CREATOR, BUILDKITE_BUILD_URL#job,
-                  key buildkite:{org}/{pipeline}:build:{number}:{retry count}:{env}`;
+                  key buildkite:{org}/{pipeline}:build:{number}:{retry count}:{env}
+  Outside CI      in a git checkout: key git:{short sha}:{env} (printed), commit and branch from HEAD;
+                  elsewhere pass --deploy KEY`;
 
 export function withConnectionHelp(cmd: Command, examples: string[]): Command {
   return cmd.addHelpText("after", `\nExample${examples.length > 1 ? "s" : ""}:\n${examples.map((e) => `  ${e}`).join("\n")}\n${CONNECTION_HELP}`);

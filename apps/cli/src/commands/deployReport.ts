@@ -1,8 +1,8 @@
 // `cuitty deploy <status> --env NAME`: one line in a CI step reports where the deploy stands.
 import { Argument, type Command } from "commander";
-import type { DeployStatus } from "@cuitty/core";
+import { type DeployStatus, deployTitle } from "@cuitty/core";
 import { readEnv, resolveConnection } from "../config.js";
-import { type EventFlags, buildDeployEvent } from "../deployEvent.js";
+import { type BuiltEvent, type EventFlags, buildDeployEvent } from "../deployEvent.js";
 import { statusLabel } from "../deployFormat.js";
 import { info, printJson } from "../output.js";
 import { type Reporter, type ReportResult, createReporter } from "../reporter.js";
@@ -19,11 +19,20 @@ export function announce(result: ReportResult, status: string, environment: stri
   if (!result.reported) return; // the reporter already warned
   const { deploy, changed } = result.answer;
   const what = changed ? `is now ${statusLabel(status)}` : `was already ${statusLabel(deploy.status)} (nothing changed)`;
-  info(`${environment}: deploy #${deploy.id} ${what}  [${deploy.externalKey}]`);
+  const title = deployTitle(deploy);
+  info(`${environment}: deploy #${deploy.id} ${title} ${what}${title === deploy.externalKey ? "" : `  [${deploy.externalKey}]`}`);
+}
+
+/** A key nobody typed is said out loud, so the next step (or a second deploy of the commit) can use it. */
+export function sayKey(built: BuiltEvent): void {
+  if (built.keyFrom !== "git") return;
+  info(`deploy key ${built.event.deploy} (this git checkout's HEAD and --env; pass --deploy KEY to name the deploy yourself)`);
 }
 
 export async function reportStatus(reporter: Reporter, status: DeployStatus, flags: ReportFlags): Promise<ReportResult> {
-  const { event } = buildDeployEvent(status, flags, readEnv());
+  const built = buildDeployEvent(status, flags, readEnv());
+  sayKey(built);
+  const { event } = built;
   const result = await reporter.report(event);
   announce(result, status, event.environment, flags.json);
   return result;
@@ -40,6 +49,7 @@ export function configureDeployReport(deploy: Command): Command {
     "cuitty deploy building --env production",
     "cuitty deploy live --env production --version v1.4.2",
     "cuitty deploy failed --env staging --reason 'smoke tests failed'",
+    "cuitty deploy live --env production   # outside CI, in a git checkout: key git:<short sha>:production",
     "cuitty deploy live --env production --deploy release-42 --commit 0a1b2c3 --branch main   # outside CI",
   ]);
   deploy.addHelpText("after", `${CI_HELP}\n\nA server outage only warns (exit 0) so the deploy goes on; --strict makes it fail.`);

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { call } from "../apiErrors.js";
 import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
-import { shortSha } from "../deployFormat.js";
+import { deployTitle } from "@cuitty/core";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson } from "../output.js";
 import { type CommonFlags, addConnectionOptions, parseDeployId, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
@@ -40,7 +40,8 @@ export function registerDeployRollback(program: Command): void {
     const rolled = await call(conn, () => client.deploys.rollback.mutate({ deployId: from.id, targetId: flags.to, reason: flags.reason }));
     if (flags.json) return printJson(rolled);
     const target = rolled.rollbackTargetId;
-    const label = from.version ?? (from.commitSha ? shortSha(from.commitSha) : undefined);
-    info(`${flags.env}: rolled back #${from.id}${label ? ` (${label})` : ""}; ${paint("bold", `#${target}`)} is current again.`);
+    const back = target === null ? undefined : await call(conn, () => client.deploys.get.query({ id: target }));
+    const name = back ? `${deployTitle(back)} (#${back.id})` : `#${target}`;
+    info(`${flags.env}: rolled back ${deployTitle(from)} (#${from.id}); ${paint("bold", name)} is current again.`);
   });
 }

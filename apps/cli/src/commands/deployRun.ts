@@ -6,7 +6,7 @@ import { CLIError } from "../errors.js";
 import { paint, warn } from "../output.js";
 import { createReporter } from "../reporter.js";
 import { describeOutcome, exitCodeOf, watchSignals } from "../runChild.js";
-import { announce, type ReportFlags } from "./deployReport.js";
+import { announce, type ReportFlags, sayKey } from "./deployReport.js";
 import { CI_HELP, addEventOptions, withConnectionHelp } from "./deployOptions.js";
 
 export function registerDeployRun(deploy: Command): void {
@@ -32,7 +32,9 @@ export function registerDeployRun(deploy: Command): void {
       const env = readEnv();
       const conn = resolveConnection(flags);
       const reporter = createReporter(conn, { strict: Boolean(flags.strict) });
-      const { event: deploying } = buildDeployEvent("deploying", flags, env, { allowGeneratedKey: true });
+      const built = buildDeployEvent("deploying", flags, env);
+      sayKey(built);
+      const { event: deploying } = built;
       // With --json one summary line is printed at the end; the command's own output shares stdout.
       const first = await reporter.report(deploying);
       if (!flags.json) announce(first, "deploying", deploying.environment, false);
@@ -41,7 +43,7 @@ export function registerDeployRun(deploy: Command): void {
       const status = outcome.kind === "exited" && outcome.code === 0 ? "live" : "failed";
       const code = exitCodeOf(outcome);
       if (status === "failed") warn(`${argv.join(" ")}: ${describeOutcome(outcome)}`);
-      // The same key as `deploying`, even when it was generated off CI.
+      // The same key as `deploying`, whatever named it.
       const { event: final } = buildDeployEvent(status, { ...flags, deploy: deploying.deploy, reason: status === "failed" ? describeOutcome(outcome) : undefined }, env);
       try {
         const last = await reporter.report(final);

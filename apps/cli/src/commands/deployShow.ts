@@ -1,5 +1,6 @@
 // `cuitty deploy show ID`: one deploy with its timeline of transitions, health checks and rollback links.
 import type { Command } from "commander";
+import { deployTitle } from "@cuitty/core";
 import { call } from "../apiErrors.js";
 import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
@@ -9,7 +10,7 @@ import { type CommonFlags, addConnectionOptions, parseDeployId, withConnectionHe
 
 function render(d: DeployDetail): string {
   const head = fields([
-    ["deploy", `#${d.id}${d.current ? ` ${paint("green", "(current)")}` : ""}`],
+    ["deploy", `${deployTitle(d)} (#${d.id})${d.current ? ` ${paint("green", "(current)")}` : ""}`],
     ["key", d.externalKey],
     ["environment", d.environment],
     ["status", statusLabel(d.status)],
@@ -22,12 +23,13 @@ function render(d: DeployDetail): string {
     ["logs", d.buildLogsUrl],
     ["started", d.startedAt ? `${relativeTime(d.startedAt)} (${new Date(d.startedAt * 1000).toISOString()})` : null],
     ["duration", d.durationSeconds === null ? null : duration(d.durationSeconds)],
-    ["rolled back to", d.rollbackTarget ? `#${d.rollbackTarget.id} ${d.rollbackTarget.version ?? shortSha(d.rollbackTarget.commitSha)}` : null],
-    ["rolled back from", d.rolledBackFrom.length ? d.rolledBackFrom.map((r) => `#${r.id}`).join(", ") : null],
+    ["marked bad", d.markedBadAt === null ? null : `by ${d.markedBadByName ?? "-"}${d.markedBadReason ? `: ${d.markedBadReason}` : ""}`],
+    ["rolled back to", d.rollbackTarget ? `${deployTitle(d.rollbackTarget)} (#${d.rollbackTarget.id})` : null],
+    ["rolled back from", d.rolledBackFrom.length ? d.rolledBackFrom.map((r) => `${deployTitle(r)} (#${r.id})`).join(", ") : null],
   ]);
   const events = table(
     ["WHEN", "FROM", "TO", "BY", "REASON"],
-    d.events.map((e) => [relativeTime(e.occurredAt), e.fromStatus ?? "-", statusLabel(e.toStatus), e.actor ?? "-", e.reason ?? ""]),
+    d.events.map((e) => [relativeTime(e.occurredAt), e.fromStatus ?? "-", statusLabel(e.toStatus), e.actorName ?? "-", e.reason ?? ""]),
   );
   const checks = d.healthChecks.length
     ? `\n\n${paint("bold", "Health checks")} (latest ${Math.min(d.healthChecks.length, 10)})\n${table(

@@ -4,12 +4,12 @@ import { CuittyError, environmentUpdateSchema } from "@cuitty/core";
 import { call } from "../apiErrors.js";
 import { type ApiClient, createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
-import { withDatabase } from "../dataDir.js";
+import { PROJECT_HELP, defaultProject, withDatabase } from "../dataDir.js";
 import { fields } from "../deployFormat.js";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson, table } from "../output.js";
 import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
-import { parsePositiveInt, parseRatio } from "./parse.js";
+import { parseInteger, parsePositiveInt, parseRatio } from "./parse.js";
 import { validateAll } from "./recordBatch.js";
 
 type EnvironmentView = Awaited<ReturnType<ApiClient["environments"]["list"]["query"]>>[number];
@@ -36,6 +36,7 @@ interface SetFlags extends CommonFlags {
   prometheusAuth?: boolean;
   prometheusErrorQuery?: string | false;
   prometheusErrorMax?: number;
+  order?: number | false;
 }
 
 /** Setting → the flag that sets it, for messages. */
@@ -59,6 +60,7 @@ const FLAGS: Record<string, string> = {
   prometheusBasicAuth: "--prometheus-basic-auth",
   prometheusErrorQuery: "--prometheus-error-query",
   prometheusErrorMax: "--prometheus-error-max",
+  sortOrder: "--order",
 };
 
 const cleared = <T>(v: T | false | undefined) => (v === false ? null : v);
@@ -78,6 +80,7 @@ function settingsFromFlags(environment: string, f: SetFlags) {
     rollbackGithubRepo: f.rollbackGithubRepo,
     rollbackGithubWorkflow: f.rollbackGithubWorkflow,
     rollbackGithubRef: f.rollbackGithubRef,
+    sortOrder: cleared(f.order),
     ...github,
     prometheusUrl: cleared(f.prometheusUrl),
     prometheusLatencyQuery: cleared(f.prometheusLatencyQuery),
@@ -114,6 +117,7 @@ function prometheus(e: EnvironmentView): string {
 function render(e: EnvironmentView): string {
   return fields([
     ["environment", e.name],
+    ["order", e.sortOrder === null ? "default (production, staging, then by name)" : String(e.sortOrder)],
     ["current deploy", e.currentDeployId === null ? "none live yet" : `#${e.currentDeployId}`],
     ["health checks", policy(e)],
     ["auto-rollback", e.autoRollback ? paint("green", "on") : "off"],
@@ -123,11 +127,11 @@ function render(e: EnvironmentView): string {
 }
 
 export function registerEnv(program: Command): void {
-  const env = program.command("env").description("environments: health-check policy, auto-rollback and rollback hooks");
+  const env = program.command("env").description("environments: health-check policy, auto-rollback, rollback hooks and the order they are listed in");
 
   const set = env
     .command("set")
-    .description("set an environment's health-check policy and rollback hook; unset options keep their value (needs an admin key)")
+    .description("set an environment's health-check policy, rollback hook and order; unset options keep their value (needs an admin key)")
     .argument("<name>", "the environment, e.g. production (created if it does not exist yet)", parseEnvironment)
     .option("--health-url <url>", "GET this URL after each go-live; no URL = no checks")
     .option("--no-health-url", "stop health checks")
@@ -155,7 +159,9 @@ export function registerEnv(program: Command): void {
     .option("--no-prometheus-auth", "send no credentials to Prometheus")
     .option("--prometheus-error-query <promql>", "health condition: an error ratio, evaluated at each probe ($window = the probe interval)")
     .option("--no-prometheus-error-query", "remove the Prometheus health condition")
-    .option("--prometheus-error-max <ratio>", "highest error ratio that passes (default 0.05)", parseRatio);
+    .option("--prometheus-error-max <ratio>", "highest error ratio that passes (default 0.05)", parseRatio)
+    .option("--order <n>", "where the environment is listed (dashboard, status, env list): ascending; production is 1 and staging 2 unless set", parseInteger)
+    .option("--no-order", "back to the default order (production, staging, then the rest by name)");
   addConnectionOptions(set);
   withConnectionHelp(set, [
     "cuitty env set production --health-url https://api.example.com/healthz --interval 15 --checks 20 --failures 3 --auto-rollback",
@@ -164,6 +170,7 @@ export function registerEnv(program: Command): void {
     "cuitty env set staging --no-health-url --no-auto-rollback",
     "cuitty env set production --prometheus-url http://prometheus:9090 --prometheus-bearer-token \"$PROM_TOKEN\"",
     `cuitty env set production --prometheus-error-query 'sum(rate(http_server_request_duration_seconds_count{deployment_environment="$environment",http_response_status_code=~"5.."}[1m])) / sum(rate(http_server_request_duration_seconds_count{deployment_environment="$environment"}[1m]))' --prometheus-error-max 0.05 --auto-rollback`,
+    "cuitty env set preview-pr-412 --order 10",
   ]);
   set.action(async (name: string, flags: SetFlags) => {
     const input = settingsFromFlags(name, flags);
@@ -201,7 +208,7 @@ export function registerEnv(program: Command): void {
     .description("print the secret an environment's rollback webhook is signed with (local data directory, no server needed)")
     .argument("<name>", "the environment, e.g. production", parseEnvironment)
     .option("--rotate", "replace the secret with a new one; the old one stops working at once")
-    .option("--project <id>", "project (default: the only project)")
+    .option("--project <id>", PROJECT_HELP)
     .option("-d, --data <dir>", "data directory (env CUITTY_DATA_DIR, default ./.cuitty)")
     .option("--json", "print JSON")
     .addHelpText(
@@ -215,22 +222,9 @@ The receiver checks x-cuitty-signature with verify() of @cuitty/core and this se
 (the same signing as the wire protocol; see apps/server/src/health/README.md).`,
     )
     .action((name: string, opts: { rotate?: boolean; project?: string; data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db) => {
-        // Loaded here, not at the top, so commands that only talk to a server never load the database code.
-        const { listProjects, rollbackHookSecret } = await import("@cuitty/db");
-        let projectId = opts.project;
-        if (!projectId) {
-          const projects = await listProjects(db);
-          if (projects.length !== 1) {
-            throw new CLIError(
-              projects.length === 0 ? "there is no project yet" : "there are several projects; say which",
-              "E_USAGE",
-              projects.length === 0 ? "run `cuitty serve` once, or `cuitty projects create NAME`" : "pass --project ID (see `cuitty projects list`)",
-            );
-          }
-          projectId = projects[0]!.id;
-        }
-        const secret = await rollbackHookSecret(db, projectId, name, { rotate: opts.rotate }).catch((error) => {
+      withDatabase(opts, async (db, q, dir) => {
+        const projectId = await defaultProject(db, q, opts.project, dir);
+        const secret = await q.rollbackHookSecret(db, projectId, name, { rotate: opts.rotate }).catch((error) => {
           if (error instanceof CuittyError && error.code === "NOT_FOUND") {
             throw new CLIError(`${error.message} in project ${projectId}`, "E_NOT_FOUND", `create it with \`cuitty env set ${name} --rollback-webhook URL\`, or report a deploy to it`);
           }

@@ -19,6 +19,12 @@ export function parseRatio(value: string): number {
   return n;
 }
 
+export function parseInteger(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n)) throw new InvalidArgumentError("expected a whole number, e.g. 3");
+  return n;
+}
+
 export function parseScope(value: string): "ingest" | "read" | "admin" {
   if (value === "ingest" || value === "read" || value === "admin") return value;
   throw new InvalidArgumentError("scope is one of ingest, read, admin");

@@ -63,8 +63,10 @@ export function CorrelationsPanel({ deployId }: { deployId: number }) {
       ) : (
         <>
           <p className="small muted">
-            p99 in the hour before go-live ({formatTime(r.windows.before.from)}) vs the hour after (to {formatTime(r.windows.after.to)}),
-            {r.source === "prometheus" ? "from the environment's Prometheus" : "sample-weighted"}; a change of {r.threshold}% or more is a verdict, fewer than 100 samples a side is too few.
+            p99 in the hour before go-live at <span data-testid="go-live-time">{formatTime(r.windows.after.from)}</span> (from{" "}
+            {formatTime(r.windows.before.from)}) vs the hour after (to {formatTime(r.windows.after.to)}),{" "}
+            {r.source === "prometheus" ? "from the environment's Prometheus" : "sample-weighted"}; a change of {r.threshold}% or more
+            is a verdict, fewer than 100 samples a side is too few.
           </p>
           <ul className="metrics-list">
             {r.metrics.map((m) => (

@@ -1,4 +1,5 @@
 // One environment at a glance: the current deploy, its health, the last failure and the last rollback.
+import { deployTitle, isFailedChange } from "@cuitty/core";
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { formatAgo, formatTime } from "../format.js";
 import { POLL_MS } from "../poll.js";
@@ -6,6 +7,8 @@ import { href } from "../route.js";
 import { type Deploy, useTRPC } from "../trpc.js";
 import { CommitLink } from "./CommitLink.js";
 import { HealthBadge, StatusBadge } from "./StatusBadge.js";
+
+const FAILURES_SCANNED = 20;
 
 export function EnvironmentCard({
   environment,
@@ -19,9 +22,10 @@ export function EnvironmentCard({
 }) {
   const trpc = useTRPC();
   const opts = { refetchInterval: POLL_MS };
-  const lastFailure = useQuery(trpc.deploys.list.queryOptions({ environment, status: "failed", limit: 1 }, opts));
+  // Enough failed runs to look past a few cancelled or skipped ones, which are not failures of a change.
+  const lastFailure = useQuery(trpc.deploys.list.queryOptions({ environment, status: "failed", limit: FAILURES_SCANNED }, opts));
   const lastRollback = useQuery(trpc.deploys.list.queryOptions({ environment, status: "rolled_back", limit: 1 }, opts));
-  const failure = lastFailure.data?.items[0];
+  const failure = lastFailure.data?.items.find(isFailedChange);
   const rollback = lastRollback.data?.items[0];
   const rollbackDetail = useQuery(trpc.deploys.get.queryOptions(rollback ? { id: rollback.id } : skipToken));
   const target = rollbackDetail.data?.rollbackTarget;
@@ -43,7 +47,10 @@ export function EnvironmentCard({
       {deploy ? (
         <div className="current" data-testid="current-deploy">
           <div className="current-version">
-            <a href={href.deploy(deploy.id)}>{deploy.version ?? `#${deploy.id}`}</a> <StatusBadge status={deploy.status} />
+            <a href={href.deploy(deploy.id)} data-testid="deploy-title">
+              {deployTitle(deploy)}
+            </a>{" "}
+            <StatusBadge status={deploy.status} />
             {deploy.markedBadAt != null ? <span className="badge bad-badge">✕ marked bad</span> : null}
           </div>
           <dl className="facts">
@@ -67,7 +74,7 @@ export function EnvironmentCard({
           <span className="label">Last failure</span>
           {failure ? (
             <a href={href.deploy(failure.id)} className="failure">
-              {failure.version ?? `#${failure.id}`} · {formatAgo(failure.completedAt ?? failure.startedAt)}
+              {deployTitle(failure)} · {formatAgo(failure.completedAt ?? failure.startedAt)}
               {failure.reason ? ` · ${failure.reason}` : ""}
             </a>
           ) : (
@@ -78,7 +85,7 @@ export function EnvironmentCard({
           <span className="label">Last rollback</span>
           {rollback ? (
             <a href={href.deploy(rollback.id)} className="rollback">
-              {rollback.version ?? `#${rollback.id}`} → {target?.version ?? `#${rollback.rollbackTargetId}`} ·{" "}
+              {deployTitle(rollback)} → {target ? deployTitle(target) : `#${rollback.rollbackTargetId}`} ·{" "}
               {formatAgo(rollback.updatedAt)}
             </a>
           ) : (

@@ -5,11 +5,11 @@ import { describeError } from "../errors.js";
 import { formatTime } from "../format.js";
 import { type DeployDetail, useTRPC } from "../trpc.js";
 
-export function MarkedBadNotice({ deploy }: { deploy: Pick<DeployDetail, "markedBadAt" | "markedBadReason" | "markedBadBy"> }) {
+export function MarkedBadNotice({ deploy }: { deploy: Pick<DeployDetail, "markedBadAt" | "markedBadReason" | "markedBadByName"> }) {
   if (deploy.markedBadAt == null) return null;
   return (
     <p className="notice notice-error" data-testid="marked-bad">
-      <strong>Marked bad</strong> by <span className="mono">{deploy.markedBadBy ?? "unknown"}</span> at {formatTime(deploy.markedBadAt)}
+      <strong>Marked bad</strong> by <span data-testid="marked-bad-by">{deploy.markedBadByName ?? "unknown"}</span> at {formatTime(deploy.markedBadAt)}
       {deploy.markedBadReason ? (
         <>
           : <span data-testid="marked-bad-reason">{deploy.markedBadReason}</span>
@@ -89,7 +89,7 @@ export function MarkHistory({ deployId }: { deployId: number }) {
     <ul className="mark-history small" data-testid="mark-history">
       {marks.data.map((m) => (
         <li key={m.id}>
-          {formatTime(m.at)} · <span className="mono">{m.actor}</span> marked it {m.action}
+          {formatTime(m.at)} · <span title={m.actor}>{m.actorName}</span> marked it {m.action}
           {m.reason ? `: ${m.reason}` : ""}
         </li>
       ))}

@@ -41,13 +41,15 @@ export function PhaseTable({ events, status }: { events: readonly Event[]; statu
                     <StatusBadge status={e.toStatus} />
                     {e.fromStatus ? <span className="muted small"> from {e.fromStatus.replace("_", " ")}</span> : null}
                   </td>
-                  <td>{formatTime(e.occurredAt)}</td>
-                  <td>
+                  <td data-label="At">{formatTime(e.occurredAt)}</td>
+                  <td data-label="Time in phase">
                     {durations[i] == null ? <span className="muted">final</span> : formatDuration(durations[i])}
                     {i === events.length - 1 && durations[i] != null ? <span className="muted small"> (so far)</span> : null}
                   </td>
-                  <td>{e.actor ?? "—"}</td>
-                  <td>
+                  <td data-label="By" data-testid="transition-actor" title={e.actor ?? undefined}>
+                    {e.actorName ?? "—"}
+                  </td>
+                  <td data-label="Reason" data-testid="transition-reason">
                     {e.reason ?? ""}
                     {e.rollbackTargetId != null ? ` → #${e.rollbackTargetId}` : ""}
                   </td>

@@ -3,8 +3,18 @@
 import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { describeError } from "../errors.js";
-import { formatAgo, shortSha } from "../format.js";
+import { deployTitle, shortCommit } from "@cuitty/core";
+import { formatAgo } from "../format.js";
 import { type Deploy, useTRPC } from "../trpc.js";
+
+/** The target as a person names it: "v1.26.0, #45, live 2 d ago, abc1234" (the SHA only when the title is not it). */
+export function rollbackTargetName(target: Deploy, now = Date.now() / 1000): string {
+  const title = deployTitle(target);
+  const sha = shortCommit(target.commitSha);
+  const parts = [title, `#${target.id}`, target.liveAt != null ? `live ${formatAgo(target.liveAt, now)}` : undefined];
+  if (sha && sha !== title) parts.push(sha);
+  return parts.filter(Boolean).join(", ");
+}
 
 export function RollbackButton({ deploy }: { deploy: Deploy }) {
   const trpc = useTRPC();
@@ -24,7 +34,7 @@ export function RollbackButton({ deploy }: { deploy: Deploy }) {
   // Not offered for a deploy a later one superseded, nor with nothing earlier to go back to.
   if (!eligible || !detail.data?.rollbackable) return null;
   const target = detail.data.defaultRollbackTarget ?? undefined;
-  const targetName = target ? `${target.version ?? `#${target.id}`} (#${target.id}, ${shortSha(target.commitSha)})` : "";
+  const targetName = target ? rollbackTargetName(target) : "";
 
   if (!confirming) {
     return (
@@ -43,8 +53,8 @@ export function RollbackButton({ deploy }: { deploy: Deploy }) {
   return (
     <div className="confirm" role="dialog" aria-labelledby={`rollback-title-${deploy.id}`} data-testid="rollback-confirm">
       <p id={`rollback-title-${deploy.id}`}>
-        Roll back <strong>{deploy.environment}</strong> from <strong>{deploy.version ?? `#${deploy.id}`}</strong> to{" "}
-        <strong data-testid="rollback-target">{targetName}</strong>, live {formatAgo(target?.liveAt)}?
+        Roll back <strong>{deploy.environment}</strong> from <strong>{deployTitle(deploy)}</strong> (#{deploy.id}) to{" "}
+        <strong data-testid="rollback-target">{targetName}</strong>?
       </p>
       <label>
         Reason (optional)
@@ -63,7 +73,7 @@ export function RollbackButton({ deploy }: { deploy: Deploy }) {
           disabled={rollback.isPending || !target}
           onClick={() => target && rollback.mutate({ deployId: deploy.id, targetId: target.id, reason: reason.trim() || undefined })}
         >
-          {rollback.isPending ? "Rolling back…" : `Roll back to ${target?.version ?? `#${target?.id}`}`}
+          {rollback.isPending ? "Rolling back…" : target ? `Roll back to ${deployTitle(target)}` : "Roll back"}
         </button>
         <button type="button" onClick={() => setConfirming(false)} disabled={rollback.isPending}>
           Cancel

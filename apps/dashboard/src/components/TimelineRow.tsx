@@ -1,4 +1,5 @@
 // One deploy in a timeline: status, version, commit, branch, actor, times, logs, and its rollback arrow.
+import { deployTitle } from "@cuitty/core";
 import { memo } from "react";
 import { formatAgo, formatDuration, formatTime, safeUrl } from "../format.js";
 import { href } from "../route.js";
@@ -34,8 +35,8 @@ export const TimelineRow = memo(function TimelineRow({ deploy: d, segments, targ
       <div className="row-main">
         <div className="row-title">
           <StatusBadge status={d.status} />
-          <a className="version" href={href.deploy(d.id)}>
-            {d.version ?? d.externalKey}
+          <a className="version" href={href.deploy(d.id)} data-testid="deploy-title">
+            {deployTitle(d)}
           </a>
           <span className="muted small">#{d.id}</span>
           {d.current ? <span className="badge current-badge">current</span> : null}
@@ -45,37 +46,58 @@ export const TimelineRow = memo(function TimelineRow({ deploy: d, segments, targ
             </span>
           ) : null}
         </div>
-        <div className="row-facts">
-          <CommitLink commitSha={d.commitSha} buildLogsUrl={d.buildLogsUrl} />
-          <span title="Branch">{d.branch ?? "—"}</span>
-          <span title="Triggered by">{d.triggeredBy ?? "—"}</span>
-          <span title={formatTime(d.startedAt)}>{formatAgo(d.startedAt)}</span>
-          <span title="Duration">{formatDuration(d.durationSeconds)}</span>
+        <dl className="row-facts" data-testid="row-facts">
+          <div>
+            <dt>commit</dt>
+            <dd>
+              <CommitLink commitSha={d.commitSha} buildLogsUrl={d.buildLogsUrl} />
+            </dd>
+          </div>
+          <div>
+            <dt>branch</dt>
+            <dd>{d.branch ?? "—"}</dd>
+          </div>
+          <div>
+            <dt>by</dt>
+            <dd>{d.triggeredBy ?? "—"}</dd>
+          </div>
+          <div>
+            <dt>started</dt>
+            <dd title={formatTime(d.startedAt)}>{formatAgo(d.startedAt)}</dd>
+          </div>
+          <div>
+            <dt>took</dt>
+            <dd>{formatDuration(d.durationSeconds)}</dd>
+          </div>
           {logs ? (
-            <a href={logs} target="_blank" rel="noreferrer">
-              logs
-            </a>
+            <div>
+              <dd>
+                <a href={logs} target="_blank" rel="noreferrer">
+                  build logs
+                </a>
+              </dd>
+            </div>
           ) : null}
-        </div>
+        </dl>
         {d.status === "failed" && d.reason ? <p className="row-reason failure">Failed: {d.reason}</p> : null}
         {d.status === "rolled_back" && d.rollbackTargetId != null ? (
           <p className="row-reason rollback">
             ↩ Rolled back to{" "}
             <a href={href.deploy(d.rollbackTargetId)} data-testid="rollback-link" data-target-id={d.rollbackTargetId}>
-              {target ? `${target.version ?? target.externalKey} (#${target.id})` : `#${d.rollbackTargetId}`}
+              {target ? `${deployTitle(target)} (#${target.id})` : `#${d.rollbackTargetId}`}
             </a>
             {d.reason ? ` — ${d.reason}` : ""}
           </p>
         ) : null}
         {d.markedBadAt != null ? (
           <p className="row-reason failure" data-testid="marked-bad-reason">
-            Marked bad{d.markedBadBy ? ` by ${d.markedBadBy}` : ""}
+            Marked bad{d.markedBadByName ? ` by ${d.markedBadByName}` : ""}
             {d.markedBadReason ? `: ${d.markedBadReason}` : ""}
           </p>
         ) : null}
         {rolledBackBy.length > 0 ? (
           <p className="row-reason muted small">
-            Rollback target of {rolledBackBy.map((r) => `${r.version ?? r.externalKey} (#${r.id})`).join(", ")}
+            Rollback target of {rolledBackBy.map((r) => `${deployTitle(r)} (#${r.id})`).join(", ")}
           </p>
         ) : null}
         {admin && d.current ? <RollbackButton deploy={d} /> : null}

@@ -1,6 +1,6 @@
 // Deploy detail: facts, marked bad, each transition with the time spent in each phase, phases, rollback links,
 // health probes and correlations (perf before/after with the verdict, audit entries).
-import { TERMINAL_STATUSES } from "@cuitty/core";
+import { TERMINAL_STATUSES, deployTitle } from "@cuitty/core";
 import { useQuery } from "@tanstack/react-query";
 import { CommitLink } from "../components/CommitLink.js";
 import { CorrelationsPanel } from "../components/CorrelationsPanel.js";
@@ -12,6 +12,7 @@ import { LiveIndicator } from "../components/LiveIndicator.js";
 import { RollbackButton } from "../components/RollbackButton.js";
 import { StatusBadge } from "../components/StatusBadge.js";
 import { PhaseTable } from "../components/PhaseTable.js";
+import { describeError } from "../errors.js";
 import { formatDuration, formatTime, safeUrl } from "../format.js";
 import { POLL_MS } from "../poll.js";
 import { href } from "../route.js";
@@ -19,9 +20,17 @@ import { useTRPC } from "../trpc.js";
 
 export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
   const trpc = useTRPC();
-  const query = useQuery(trpc.deploys.get.queryOptions({ id }, { refetchInterval: POLL_MS }));
-  if (query.isPending) return <p className="muted">Loading deploy #{id}…</p>;
-  if (!query.data) return <ErrorNotice error={query.error} what={`Loading deploy #${id}`} onRetry={() => void query.refetch()} />;
+  const query = useQuery(
+    trpc.deploys.get.queryOptions(
+      { id },
+      // A deploy that does not exist will not appear by asking again; an outage is retried on the poll.
+      { refetchInterval: (q) => (q.state.error && describeError(q.state.error).code === "NOT_FOUND" ? false : POLL_MS) },
+    ),
+  );
+  if (!query.data) {
+    if (query.isError) return <DeployUnavailable id={id} error={query.error} onRetry={() => void query.refetch()} />;
+    return <p className="muted">Loading deploy #{id}…</p>;
+  }
   const d = query.data;
   const logs = safeUrl(d.buildLogsUrl);
   const terminal = TERMINAL_STATUSES.includes(d.status);
@@ -33,7 +42,7 @@ export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
       </nav>
       <div className="page-head">
         <h1>
-          {d.version ?? d.externalKey} <StatusBadge status={d.status} />
+          <span data-testid="deploy-title">{deployTitle(d)}</span> <StatusBadge status={d.status} />
           {d.current ? <span className="badge current-badge">current</span> : null}
           {d.markedBadAt != null ? <span className="badge bad-badge">✕ marked bad</span> : null}
         </h1>
@@ -81,7 +90,7 @@ export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
             <p className="rollback">
               ↩ Rolled back to{" "}
               <a href={href.deploy(d.rollbackTarget.id)} data-testid="rollback-target-link">
-                {d.rollbackTarget.version ?? d.rollbackTarget.externalKey} (#{d.rollbackTarget.id})
+                {deployTitle(d.rollbackTarget)} (#{d.rollbackTarget.id})
               </a>
             </p>
           ) : null}
@@ -91,7 +100,7 @@ export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
               {d.rolledBackFrom.map((r, i) => (
                 <span key={r.id}>
                   {i > 0 ? ", " : ""}
-                  <a href={href.deploy(r.id)}>{r.version ?? r.externalKey} (#{r.id})</a>
+                  <a href={href.deploy(r.id)}>{deployTitle(r)} (#{r.id})</a>
                 </span>
               ))}
             </p>
@@ -104,6 +113,32 @@ export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
         <DeployPhases deployId={d.id} terminal={terminal} />
       </div>
       <CorrelationsPanel deployId={d.id} />
+    </>
+  );
+}
+
+/** No such deploy (say so, and where to look), or the server cannot be reached (say so; polling retries). */
+function DeployUnavailable({ id, error, onRetry }: { id: number; error: unknown; onRetry(): void }) {
+  const problem = describeError(error);
+  return (
+    <>
+      <nav className="crumbs">
+        <a href={href.overview()}>Environments</a> / <span>#{id}</span>
+      </nav>
+      {problem.code === "NOT_FOUND" ? (
+        <section className="panel" data-testid="deploy-not-found">
+          <h1>No deploy #{id}</h1>
+          <p>
+            There is no deploy #{id} in this project: the link may be from another project or mistyped. Find the deploy on its
+            environment's timeline from the <a href={href.overview()}>overview</a>.
+          </p>
+        </section>
+      ) : (
+        <div data-testid="deploy-unavailable">
+          <ErrorNotice error={error} what={`Loading deploy #${id}`} onRetry={onRetry} />
+          <p className="muted small">The page keeps trying every few seconds and shows the deploy once the server answers.</p>
+        </div>
+      )}
     </>
   );
 }

@@ -7,9 +7,8 @@ import { ErrorNotice } from "../components/ErrorNotice.js";
 import { LiveIndicator } from "../components/LiveIndicator.js";
 import { useTRPC } from "../trpc.js";
 
-export function OverviewPage() {
+export function OverviewPage({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
-  const whoami = useQuery(trpc.auth.whoami.queryOptions());
   const current = useQuery(trpc.deploys.current.queryOptions(undefined, { refetchInterval: POLL_MS }));
   const settings = useQuery(trpc.environments.list.queryOptions(undefined, { staleTime: 30_000 }));
   const checked = new Map(settings.data?.map((e) => [e.name, e.healthUrl != null]));
@@ -27,7 +26,7 @@ export function OverviewPage() {
       </div>
       {current.isError ? <ErrorNotice error={current.error} what="Refreshing" /> : null}
       {environments.length === 0 ? (
-        <EmptyState projectId={whoami.data?.projectId ?? "<project id>"} />
+        <EmptyState projectId={projectId} />
       ) : (
         <div className="cards">
           {environments.map((row) => (

@@ -17,7 +17,7 @@ const NONE: TimelineDeploy[] = [];
 /** Past this many pages, polling would re-read all of them every few seconds: live updates pause instead. */
 const LIVE_PAGES = 4;
 
-export function TimelinePage(props: { environment: string; status?: string; branch?: string; admin: boolean }) {
+export function TimelinePage(props: { environment: string; status?: string; branch?: string; admin: boolean; projectId: string }) {
   const { environment, admin } = props;
   const status = (STATUSES as readonly string[]).includes(props.status ?? "") ? (props.status as (typeof STATUSES)[number]) : undefined;
   const branch = props.branch?.trim() || undefined;
@@ -60,7 +60,7 @@ export function TimelinePage(props: { environment: string; status?: string; bran
       {timeline.isPending ? <p className="muted">Loading the timeline…</p> : null}
       {timeline.isError ? (
         describeError(timeline.error).code === "NOT_FOUND" && !filtered ? (
-          <EnvironmentMissing environment={environment} />
+          <EnvironmentMissing environment={environment} projectId={props.projectId} />
         ) : (
           <ErrorNotice error={timeline.error} what="Loading the timeline" onRetry={() => void timeline.refetch()} />
         )
@@ -148,13 +148,14 @@ function Filters({ environment, status, branch }: { environment: string; status?
   );
 }
 
-function EnvironmentMissing({ environment }: { environment: string }) {
+function EnvironmentMissing({ environment, projectId }: { environment: string; projectId: string }) {
   return (
     <>
-      <p className="notice">
-        There is no environment named <strong>{environment}</strong> in this project yet; it appears with its first deploy.
+      <p className="notice" data-testid="environment-not-found">
+        There is no environment named <strong>{environment}</strong> in this project yet; it appears with its first deploy.{" "}
+        <a href={href.overview()}>See the environments there are</a>.
       </p>
-      <EmptyState projectId="<project id>" />
+      <EmptyState projectId={projectId} environment={environment} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { CuittyError, type HookEvent } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { type DeployFields, eventDeploy, feedOutbox } from "./hookOutbox.js";
 import { deployViewById, rowsOf } from "./sqlViews.js";
+import { actorNames } from "./actorNames.js";
 import type { DeployView } from "./views.js";
 
 export interface DeployMarkView {
@@ -13,6 +14,8 @@ export interface DeployMarkView {
   action: "bad" | "good";
   reason: string | null;
   actor: string;
+  /** The actor as people read it: the key's label, or what was recorded. */
+  actorName: string;
   at: number;
 }
 
@@ -120,5 +123,7 @@ export async function listDeployMarks(db: Database, projectId: string, deployId:
           WHERE deploy_id = ? AND project_id = ? ORDER BY id DESC`,
     args: [deployId, projectId],
   });
-  return rowsOf<DeployMarkView>(result).map((m) => ({ ...m, id: Number(m.id), deployId: Number(m.deployId), at: Number(m.at) }));
+  const marks = rowsOf<Omit<DeployMarkView, "actorName">>(result);
+  const nameOf = await actorNames(db, projectId, marks.map((m) => m.actor));
+  return marks.map((m) => ({ ...m, id: Number(m.id), deployId: Number(m.deployId), at: Number(m.at), actorName: nameOf(m.actor) ?? m.actor }));
 }

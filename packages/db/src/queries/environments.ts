@@ -1,5 +1,5 @@
 // Environments: their settings (health policy, rollback hook) and current deploy.
-import { and, asc, eq } from "drizzle-orm";
+import { type SQL, and, asc, eq, sql } from "drizzle-orm";
 import { CuittyError } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { type Environment, environments } from "../schema/deploys.js";
@@ -15,12 +15,26 @@ function toView({ projectId: _, prometheusBearerToken, prometheusBasicAuth, ...e
   return { ...env, prometheusAuth: prometheusBearerToken ? "bearer" : prometheusBasicAuth ? "basic" : null };
 }
 
+/** Production first, then staging, unless an order is set; what sorts first is listed first. */
+export const DEFAULT_ENVIRONMENT_ORDER: Readonly<Record<string, number>> = { production: 1, staging: 2 };
+
+const effectiveOrder = sql`coalesce(${environments.sortOrder}, CASE ${environments.name} ${sql.join(
+  Object.entries(DEFAULT_ENVIRONMENT_ORDER).map(([name, n]) => sql`WHEN ${name} THEN ${sql.raw(String(n))}`),
+  sql` `,
+)} END)`;
+
+/**
+ * The order environments are listed in everywhere (overview, deploys.current, environments.list): by their order
+ * number (set with environments.update; unset: production 1, staging 2), those without one after, by name.
+ */
+export const environmentOrder: SQL[] = [sql`${effectiveOrder} IS NULL`, asc(effectiveOrder), asc(environments.name)];
+
 export async function listEnvironments(db: Database, projectId: string): Promise<EnvironmentView[]> {
   const rows = await db.deploys
     .select()
     .from(environments)
     .where(eq(environments.projectId, projectId))
-    .orderBy(asc(environments.name));
+    .orderBy(...environmentOrder);
   return rows.map(toView);
 }
 

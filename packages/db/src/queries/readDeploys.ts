@@ -3,6 +3,8 @@ import { type SQL, and, asc, desc, eq, gte, lt, lte, or } from "drizzle-orm";
 import { CuittyError, type DeployStatus } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { deployEvents, deploys, environments, healthChecks } from "../schema/deploys.js";
+import { actorNames } from "./actorNames.js";
+import { environmentOrder } from "./environments.js";
 import { type DeployView, deployViewColumns, selectDeployViews } from "./views.js";
 import { rollbackRefusal, rollbackStanding } from "./rollbackRule.js";
 
@@ -68,10 +70,11 @@ export async function timeline(db: Database, projectId: string, filter: DeployFi
   const env = await findEnvironment(db, projectId, filter.environment);
   if (!env) throw new CuittyError("NOT_FOUND", `environment "${filter.environment}" has no deploys yet`);
   const page = await listDeploys(db, projectId, filter);
+  const nameOf = await actorNames(db, projectId, page.items.map((d) => d.markedBadBy));
   return {
     environment: env.name,
     currentDeployId: env.currentDeployId,
-    items: page.items.map((d) => ({ ...d, current: d.id === env.currentDeployId })),
+    items: page.items.map((d) => ({ ...d, current: d.id === env.currentDeployId, markedBadByName: nameOf(d.markedBadBy) })),
     nextCursor: page.nextCursor,
   };
 }
@@ -116,6 +119,7 @@ export async function getDeploy(db: Database, projectId: string, id: number) {
       .limit(50),
     findEnvironment(db, projectId, deploy.environment),
   ]);
+  const nameOf = await actorNames(db, projectId, [deploy.markedBadBy, ...events.map((e) => e.actor)]);
   const standing = await rollbackStanding(db.clients.deploys, projectId, id);
   const rollbackable = standing !== undefined && rollbackRefusal(standing) === null && standing.defaultTargetId !== null;
   const defaultRollbackTarget =
@@ -129,7 +133,10 @@ export async function getDeploy(db: Database, projectId: string, id: number) {
     rollbackable,
     /** Where that rollback would go. */
     defaultRollbackTarget,
-    events,
+    /** Who marked it bad, as people read it (a key's label); markedBadBy keeps what was recorded. */
+    markedBadByName: nameOf(deploy.markedBadBy),
+    /** Each transition; actorName is the actor as people read it (a key's label, or the person). */
+    events: events.map((e) => ({ ...e, actorName: nameOf(e.actor) })),
     healthChecks: checks,
     rollbackTarget,
     rolledBackFrom,
@@ -143,6 +150,6 @@ export async function currentDeploys(db: Database, projectId: string) {
     .from(environments)
     .leftJoin(deploys, eq(deploys.id, environments.currentDeployId))
     .where(eq(environments.projectId, projectId))
-    .orderBy(asc(environments.name));
+    .orderBy(...environmentOrder);
   return rows.map((r) => ({ environment: r.environment, deploy: r.deploy.id === null ? null : (r.deploy as DeployView) }));
 }

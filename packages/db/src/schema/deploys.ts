@@ -66,6 +66,8 @@ export const environments = sqliteTable(
     prometheusBasicAuth: text("prometheus_basic_auth"),
     prometheusErrorQuery: text("prometheus_error_query"),
     prometheusErrorMax: real("prometheus_error_max").notNull().default(0.05),
+    /** Where the environment is listed (ascending); unset: production 1, staging 2, the rest after, by name. */
+    sortOrder: integer("sort_order"),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [uniqueIndex("environments_project_name_uq").on(t.projectId, t.name)],

@@ -1,7 +1,7 @@
-// deploysPlugin: how deploys reach the portal, by provider: `manual` (client.emit from CI or the app) or
-// `github` (polls GitHub Actions runs and maps them to the lifecycle).
+// deploysPlugin: how deploys reach the portal, by provider: `manual` (client.emit from CI or the app; the default)
+// or `github` (polls GitHub Actions runs and maps them to the lifecycle).
 import type { CuittyClient, CuittyPlugin } from "../client.js";
-import { type GithubPoller, type GithubPollerOptions, createGithubPoller } from "./github/githubPoller.js";
+import { DEFAULT_GITHUB_ENVIRONMENT, type GithubPoller, type GithubPollerOptions, createGithubPoller } from "./github/githubPoller.js";
 
 export type DeploysPluginOptions = { provider: "manual" } | ({ provider: "github" } & GithubPollerOptions);
 
@@ -10,14 +10,15 @@ export interface DeploysPlugin extends CuittyPlugin {
   poll(): Promise<void>;
 }
 
-export function deploysPlugin(options: DeploysPluginOptions): DeploysPlugin {
+/** `deploysPlugin()` is the manual provider; `deploysPlugin({ provider: "github", repo, token })` reports to production. */
+export function deploysPlugin(options: DeploysPluginOptions = { provider: "manual" }): DeploysPlugin {
   if (options.provider === "manual") {
     return { name: "deploys:manual", poll: async () => {} };
   }
   if (options.provider !== "github") {
     throw new Error(`deploysPlugin: unknown provider "${(options as { provider?: string }).provider}" (manual or github)`);
   }
-  const name = `deploys:github:${options.repo}:${options.environment}`;
+  const name = `deploys:github:${options.repo}:${options.environment ?? DEFAULT_GITHUB_ENVIRONMENT}`;
   let poller: GithubPoller | undefined;
   return {
     name,

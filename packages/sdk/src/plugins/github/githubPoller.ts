@@ -9,6 +9,7 @@ import {
   githubRunToEvents,
   STATUSES,
 } from "@cuitty/core";
+import { readEnv } from "../../env.js";
 import { CuittyClientError } from "../../errors.js";
 import { type GithubClient, createGithubClient } from "./githubOctokit.js";
 
@@ -16,7 +17,8 @@ export interface GithubPollerOptions {
   /** `owner/name`. */
   repo: string;
   token: string;
-  environment: string;
+  /** The environment the runs deploy to. Default: production. */
+  environment?: string;
   /** Emit only live/failed of completed runs (no jobs are read). */
   onlyCompleted?: boolean;
   /** Only runs of this workflow: file name (`deploy.yml`) or id. */
@@ -28,7 +30,7 @@ export interface GithubPollerOptions {
   interval?: number;
   /** Job names that mark the deploy phase of an in-progress run. Default /deploy/i. */
   deployJobPattern?: RegExp | string;
-  /** GitHub API root (GHES: https://host/api/v3; tests: a local fake). Default https://api.github.com. */
+  /** GitHub API root (GHES: https://host/api/v3; tests: a local fake). Default: env CUITTY_GITHUB_API_URL, else GITHUB_API_URL, else https://api.github.com. */
   baseUrl?: string;
   /** Runs per page. Default 30. */
   perPage?: number;
@@ -38,6 +40,9 @@ export interface GithubPollerOptions {
   /** Milliseconds per second of GitHub's waits; only tests change it. */
   secondMs?: number;
 }
+
+/** The environment a github provider reports to when none is given. */
+export const DEFAULT_GITHUB_ENVIRONMENT = "production";
 
 type Emit = (event: DeployEventInput) => Promise<void>;
 type Report = (error: CuittyClientError) => void;
@@ -67,7 +72,7 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
 
   const github: GithubClient = createGithubClient({
     token: options.token,
-    baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+    baseUrl: (options.baseUrl ?? readEnv().githubApiUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     timeoutMs: options.requestTimeoutMs ?? 15_000,
     secondMs,
     maxWaitSeconds: Math.max(60, Math.ceil(interval / 1000)),
@@ -119,7 +124,7 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
         const last = seen.get(key);
         const needJobs = run.status === "in_progress" && !options.onlyCompleted && last !== "deploying";
         const jobs = needJobs ? await jobsOf(run) : undefined;
-        const [event] = githubRunToEvents(run, { repo: options.repo, environment: options.environment, onlyCompleted: options.onlyCompleted, deployJobPattern: pattern, jobs });
+        const [event] = githubRunToEvents(run, { repo: options.repo, environment: options.environment ?? DEFAULT_GITHUB_ENVIRONMENT, onlyCompleted: options.onlyCompleted, deployJobPattern: pattern, jobs });
         if (!event || event.status === last) continue;
         // Never step back (a job list read late can look "earlier"): the server would refuse it anyway.
         if (last !== undefined && rank(event.status) < rank(last)) continue;
