@@ -1,6 +1,6 @@
 // zod schemas of every wire input (DESIGN §4, §5). Types are derived from these, never written twice.
 import { z } from "zod";
-import { MAX_BATCH_ITEMS } from "./limits.js";
+import { MAX_BATCH_ITEMS, MAX_EVENT_COMMITS } from "./limits.js";
 import { STATUSES } from "./status.js";
 
 export const unixSeconds = z.number().int().min(0).max(4_102_444_800); // up to 2100-01-01
@@ -10,6 +10,11 @@ export const environmentName = z
 export const deployStatus = z.enum(STATUSES);
 const shortText = (max: number) => z.string().min(1).max(max);
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined).optional();
+const commitSha = z.string().regex(/^[0-9a-fA-F]{4,64}$/, "hexadecimal commit SHA");
+
+/** One commit a deploy ships: lead time is measured from `committedAt` to the deploy's go-live. */
+export const shippedCommitSchema = z.strictObject({ sha: commitSha, committedAt: unixSeconds });
+export type ShippedCommit = z.infer<typeof shippedCommitSchema>;
 
 export const deployEventSchema = z
   .strictObject({
@@ -18,13 +23,15 @@ export const deployEventSchema = z
     deploy: shortText(200),
     status: deployStatus,
     environment: environmentName,
-    commitSha: optional(z.string().regex(/^[0-9a-fA-F]{4,64}$/, "hexadecimal commit SHA")),
+    commitSha: optional(commitSha),
     branch: optional(shortText(255)),
     version: optional(shortText(128)),
     buildLogsUrl: optional(z.url({ protocol: /^https?$/ }).max(2048)),
     triggeredBy: optional(shortText(255)),
     occurredAt: optional(unixSeconds),
     committedAt: optional(unixSeconds),
+    /** The commits the deploy ships since the environment's previous live deploy, oldest first. */
+    commits: optional(z.array(shippedCommitSchema).max(MAX_EVENT_COMMITS)),
     reason: optional(shortText(1000)),
     rollbackTargetId: optional(z.number().int().positive()),
     provider: optional(z.string().regex(/^[a-z0-9_-]{1,32}$/)),

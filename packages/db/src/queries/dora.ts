@@ -1,5 +1,5 @@
 // The four DORA metrics of one environment over a range, each as a figure and a series per UTC bucket, in SQL
-// over the deploys indexes (env_id, live_at) and (env_id, started_at, id).
+// over the deploys indexes (env_id, live_at) and (env_id, started_at, id). The definitions: README, "DORA metrics".
 import {
   BUCKET_SECONDS,
   CuittyError,
@@ -95,12 +95,22 @@ export async function doraMetrics(
   const args = [r.envId, r.from, r.to];
   const bLive = bucketSql("d.live_at", r.bucket);
 
-  // Deployment frequency and lead time: deploys that reached live in the range (index env_id, live_at).
+  // Lead time for changes, per commit (Four Keys): each commit a deploy that went live in the range ships, from
+  // its commit time to that go-live, unless an earlier go-live in the environment already shipped it (a rolled
+  // back change ships again with the next deploy). A deploy that listed no commits stands for its head commit.
   const live = await sampleStats(
     db,
-    `samples AS (SELECT ${bLive} AS b, max(0, d.live_at - d.committed_at) AS v FROM deploys d
-       WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3 AND d.committed_at IS NOT NULL)`,
-    args,
+    `shipped AS (
+        SELECT d.live_at, c.committed_at, c.sha FROM deploys d JOIN deploy_commits c ON c.deploy_id = d.id
+          WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3
+        UNION ALL
+        SELECT d.live_at, d.committed_at, NULL FROM deploys d
+          WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3 AND d.committed_at IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM deploy_commits c WHERE c.deploy_id = d.id)),
+      samples AS (SELECT ${bucketSql("s.live_at", r.bucket)} AS b, max(0, s.live_at - s.committed_at) AS v FROM shipped s
+        WHERE s.sha IS NULL OR NOT EXISTS (SELECT 1 FROM deploy_commits c JOIN deploys e ON e.id = c.deploy_id
+          WHERE c.project_id = ?4 AND c.sha = s.sha AND e.env_id = ?1 AND e.live_at < s.live_at))`,
+    [...args, projectId],
   );
   const freq = rowsOf<{ b: number; n: number }>(
     await db.clients.deploys.execute({
