@@ -154,3 +154,41 @@ describe("change failure rate", () => {
     expect(m.changeFailureRate.series).toEqual([{ start: T0, rate: 2 / 3, failures: 2, total: 3, failedRuns: 1 }]);
   });
 });
+
+describe("lead time over commits", () => {
+  const c = (n: number, h: number, m = 0) => ({ sha: `c0ffee${n}`, committedAt: at(h, m) });
+
+  it("is the median over every commit a deploy ships, each counted at its first go-live in the environment", async () => {
+    const a = await deploy("lt", "A", [["live", at(10), { commits: [c(1, 2), c(2, 4), c(3, 5), c(4, 9)] }]]);
+    await deploy("lt", "B", [["live", at(12), { commits: [c(5, 11, 30)] }], ["rolled_back", at(12, 10), { rollbackTargetId: a }]]);
+    const cId = await deploy("lt", "C", [["live", at(14), { commits: [c(5, 11, 30), c(6, 13)] }]]);
+    const m = await dora("lt");
+    // A: 8h, 6h, 5h, 1h; B: c5 30 min (live at 12:00, then rolled back); C ships c5 again (not counted twice) and
+    // c6: 1h. Sorted 0.5h, 1h, 1h, 5h, 6h, 8h: median (1h + 5h) / 2 = 3h; p90 is the 6th of 6: 8h.
+    expect(m.leadTime).toMatchObject({ samples: 6, medianSeconds: 3 * H, p90Seconds: 8 * H });
+    const detail = await call("deploys.get", { id: cId });
+    expect(detail.commits).toEqual([c(5, 11, 30), c(6, 13)]);
+    const tl = await call("deploys.timeline", { environment: "lt" });
+    expect(tl.items.map((d: any) => [d.externalKey, d.commitCount])).toEqual([
+      ["lt:C", 2],
+      ["lt:B", 1],
+      ["lt:A", 4],
+    ]);
+  });
+
+  it("falls back to the head commit of a deploy that lists none", async () => {
+    await deploy("lt2", "A", [["live", at(10), { commitSha: "abc1234", committedAt: at(9, 30) }]]);
+    const m = await dora("lt2");
+    expect(m.leadTime).toMatchObject({ samples: 1, medianSeconds: 30 * M });
+  });
+
+  it("refuses an event listing more than 250 commits, naming the field", async () => {
+    const commits = Array.from({ length: 251 }, (_, i) => ({ sha: `aa${i.toString(16).padStart(6, "0")}`, committedAt: at(1) }));
+    const res = await server.request("deploys.emit", {
+      input: { type: "deploy", deploy: "too-many", environment: "lt3", status: "live", occurredAt: at(10), commits },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.data.cuittyCode).toBe("VALIDATION_FAILED");
+    expect(res.body.error.data.fields).toContain("commits");
+  });
+});

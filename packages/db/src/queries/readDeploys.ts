@@ -1,8 +1,8 @@
 // Reads of the deploys module: cursor pages newest first, one deploy in full, current deploy per environment.
-import { type SQL, and, asc, desc, eq, gte, lt, lte, or } from "drizzle-orm";
+import { type SQL, and, asc, count, desc, eq, gte, inArray, lt, lte, or } from "drizzle-orm";
 import { CuittyError, type DeployStatus } from "@cuitty/core";
 import type { Database } from "../connection.js";
-import { deployEvents, deploys, environments, healthChecks } from "../schema/deploys.js";
+import { deployCommits, deployEvents, deploys, environments, healthChecks } from "../schema/deploys.js";
 import { type DeployView, deployViewColumns, selectDeployViews } from "./views.js";
 
 export interface DeployFilter {
@@ -67,10 +67,21 @@ export async function timeline(db: Database, projectId: string, filter: DeployFi
   const env = await findEnvironment(db, projectId, filter.environment);
   if (!env) throw new CuittyError("NOT_FOUND", `environment "${filter.environment}" has no deploys yet`);
   const page = await listDeploys(db, projectId, filter);
+  const ids = page.items.map((d) => d.id);
+  const counts =
+    ids.length === 0
+      ? []
+      : await db.deploys
+          .select({ deployId: deployCommits.deployId, n: count() })
+          .from(deployCommits)
+          .where(inArray(deployCommits.deployId, ids))
+          .groupBy(deployCommits.deployId);
+  const commitCount = new Map(counts.map((c) => [c.deployId, c.n]));
   return {
     environment: env.name,
     currentDeployId: env.currentDeployId,
-    items: page.items.map((d) => ({ ...d, current: d.id === env.currentDeployId })),
+    // commitCount: the commits the deploy ships, as its event listed them (0: it listed none).
+    items: page.items.map((d) => ({ ...d, current: d.id === env.currentDeployId, commitCount: commitCount.get(d.id) ?? 0 })),
     nextCursor: page.nextCursor,
   };
 }
@@ -78,7 +89,7 @@ export async function timeline(db: Database, projectId: string, filter: DeployFi
 export async function getDeploy(db: Database, projectId: string, id: number) {
   const [deploy] = await selectDeployViews(db.deploys).where(and(eq(deploys.id, id), eq(deploys.projectId, projectId)));
   if (!deploy) throw new CuittyError("NOT_FOUND", `deploy #${id} does not exist in this project`);
-  const [events, checks, rollbackTarget, rolledBackFrom, env] = await Promise.all([
+  const [events, checks, rollbackTarget, rolledBackFrom, env, commits] = await Promise.all([
     db.deploys
       .select({
         id: deployEvents.id,
@@ -114,10 +125,17 @@ export async function getDeploy(db: Database, projectId: string, id: number) {
       .orderBy(desc(deploys.id))
       .limit(50),
     findEnvironment(db, projectId, deploy.environment),
+    // What changed: the commits the deploy ships, oldest first.
+    db.deploys
+      .select({ sha: deployCommits.sha, committedAt: deployCommits.committedAt })
+      .from(deployCommits)
+      .where(eq(deployCommits.deployId, id))
+      .orderBy(asc(deployCommits.committedAt), asc(deployCommits.id)),
   ]);
   return {
     ...deploy,
     current: env?.currentDeployId === deploy.id,
+    commits,
     events,
     healthChecks: checks,
     rollbackTarget,
