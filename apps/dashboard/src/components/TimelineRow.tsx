@@ -47,6 +47,11 @@ export const TimelineRow = memo(function TimelineRow({ deploy: d, segments, targ
         </div>
         <div className="row-facts">
           <CommitLink commitSha={d.commitSha} buildLogsUrl={d.buildLogsUrl} />
+          {d.commitCount > 0 ? (
+            <span title="Commits shipped" data-testid="commit-count">
+              {d.commitCount} commit{d.commitCount === 1 ? "" : "s"}
+            </span>
+          ) : null}
           <span title="Branch">{d.branch ?? "—"}</span>
           <span title="Triggered by">{d.triggeredBy ?? "—"}</span>
           <span title={formatTime(d.startedAt)}>{formatAgo(d.startedAt)}</span>
