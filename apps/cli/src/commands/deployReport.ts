@@ -4,6 +4,7 @@ import type { DeployStatus } from "@cuitty/core";
 import { readEnv, resolveConnection } from "../config.js";
 import { type EventFlags, buildDeployEvent } from "../deployEvent.js";
 import { statusLabel } from "../deployFormat.js";
+import { withShippedCommits } from "../shippedCommits.js";
 import { info, printJson } from "../output.js";
 import { type Reporter, type ReportResult, createReporter } from "../reporter.js";
 import { CI_HELP, type CommonFlags, addEventOptions, withConnectionHelp } from "./deployOptions.js";
@@ -23,7 +24,7 @@ export function announce(result: ReportResult, status: string, environment: stri
 }
 
 export async function reportStatus(reporter: Reporter, status: DeployStatus, flags: ReportFlags): Promise<ReportResult> {
-  const { event } = buildDeployEvent(status, flags, readEnv());
+  const event = await withShippedCommits(buildDeployEvent(status, flags, readEnv()).event, reporter.client);
   const result = await reporter.report(event);
   announce(result, status, event.environment, flags.json);
   return result;

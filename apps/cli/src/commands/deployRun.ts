@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { readEnv, resolveConnection } from "../config.js";
 import { buildDeployEvent } from "../deployEvent.js";
+import { withShippedCommits } from "../shippedCommits.js";
 import { CLIError } from "../errors.js";
 import { paint, warn } from "../output.js";
 import { createReporter } from "../reporter.js";
@@ -32,7 +33,7 @@ export function registerDeployRun(deploy: Command): void {
       const env = readEnv();
       const conn = resolveConnection(flags);
       const reporter = createReporter(conn, { strict: Boolean(flags.strict) });
-      const { event: deploying } = buildDeployEvent("deploying", flags, env, { allowGeneratedKey: true });
+      const deploying = await withShippedCommits(buildDeployEvent("deploying", flags, env, { allowGeneratedKey: true }).event, reporter.client);
       // With --json one summary line is printed at the end; the command's own output shares stdout.
       const first = await reporter.report(deploying);
       if (!flags.json) announce(first, "deploying", deploying.environment, false);
@@ -42,6 +43,7 @@ export function registerDeployRun(deploy: Command): void {
       const code = exitCodeOf(outcome);
       if (status === "failed") warn(`${argv.join(" ")}: ${describeOutcome(outcome)}`);
       // The same key as `deploying`, even when it was generated off CI.
+      // The commits went with `deploying`; the final event carries the same details without them.
       const { event: final } = buildDeployEvent(status, { ...flags, deploy: deploying.deploy, reason: status === "failed" ? describeOutcome(outcome) : undefined }, env);
       try {
         const last = await reporter.report(final);
