@@ -62,6 +62,9 @@ describe("cuitty deploy in CI with the git history", () => {
     const second = await detail("2", "production");
     expect(second.commits.map((c: any) => c.sha)).toEqual([shas[3], shas[4], shas[5]]);
     expect(second.commits.map((c: any) => c.committedAt)).toEqual([T + 3 * 3600, T + 4 * 3600, T + 5 * 3600]);
+    const shown = await runCli(["deploy", "show", String(second.id)], { env: cleanEnv(connection(server, "read")) });
+    expect(shown.stdout).toContain("What changed (3 commits, oldest first)");
+    for (const n of [3, 4, 5]) expect(shown.stdout).toContain(shas[n]!.slice(0, 7));
   });
 
   it("falls back to the head commit in a shallow clone that lacks the current deploy's commit", async () => {

@@ -1,4 +1,5 @@
-// `cuitty deploy show ID`: one deploy with its timeline of transitions, health checks and rollback links.
+// `cuitty deploy show ID`: one deploy with the commits it shipped, its timeline of transitions, health checks
+// and rollback links.
 import type { Command } from "commander";
 import { call } from "../apiErrors.js";
 import { createApiClient } from "../client.js";
@@ -41,7 +42,13 @@ function render(d: DeployDetail): string {
         ]),
       )}`
     : "";
-  return `${head}\n\n${paint("bold", "Timeline")}\n${events}${checks}`;
+  const shipped = d.commits.length
+    ? `\n\n${paint("bold", "What changed")} (${d.commits.length} commit${d.commits.length === 1 ? "" : "s"}, oldest first)\n${table(
+        ["COMMIT", "COMMITTED", "LEAD TIME"],
+        d.commits.map((c) => [shortSha(c.sha), relativeTime(c.committedAt), d.liveAt === null ? "-" : duration(Math.max(0, d.liveAt - c.committedAt))]),
+      )}`
+    : "";
+  return `${head}${shipped}\n\n${paint("bold", "Timeline")}\n${events}${checks}`;
 }
 
 export function registerDeployShow(deploy: Command): void {
