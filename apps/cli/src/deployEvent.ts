@@ -55,6 +55,10 @@ export interface BuildOptions {
 /** Outside CI, in a git checkout: one key per commit and environment, the same for every step run there. */
 export const gitDeployKey = (checkout: GitCheckout, environment: string) => `git:${checkout.shortSha}:${environment}`;
 
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 export function buildDeployEvent(status: DeployStatus, flags: EventFlags, env: Env, opts: BuildOptions = {}): BuiltEvent {
   if (!flags.env) throw new CLIError("missing --env: which environment is this deploy going to?", "E_USAGE", "pass --env NAME, e.g. --env production");
   const ci = detectCI(env, flags.env);
@@ -95,6 +99,6 @@ export function buildDeployEvent(status: DeployStatus, flags: EventFlags, env: E
     throw new CLIError(`invalid deploy event: ${problems.join("; ")}`, "E_USAGE", "correct the option named above (run with --help)");
   }
   // Send what was checked, minus the fields left empty, so the wire stays small and readable.
-  const event = Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)) as DeployEventInput;
+  const event: DeployEventInput = compact(candidate);
   return { event, provider: candidate.provider, keyFrom: given ? "flag" : ci ? "ci" : "git" };
 }

@@ -15,6 +15,8 @@ export type ReportResult = { reported: true; answer: EmitAnswer } | { reported: 
 
 export interface Reporter {
   report(event: DeployEventInput): Promise<ReportResult>;
+  /** The same bounded client, for the reads a report needs first (the commits it ships). */
+  readonly client: ApiClient;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,6 +27,7 @@ export function createReporter(conn: Connection, opts: { strict: boolean }): Rep
   let outageSeen = false;
 
   return {
+    client,
     async report(event) {
       const delays = outageSeen ? [] : RETRY_DELAYS_MS;
       let lastError: unknown;

@@ -25,7 +25,10 @@ describe("cuitty dora", () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/deployment frequency\s+0\.29\/day\s+2/);
     expect(human.stdout).toMatch(/lead time \(median\)\s+1h 30m/);
-    expect(human.stdout).toMatch(/change failure rate\s+33\.3%\s+1\/3/);
+    // m3 failed before going live: a failed run beside the rate, not a change failure (0 of the 2 that went live).
+    expect(human.stdout).toMatch(/change failure rate\s+0\.0%\s+0\/2 live/);
+    expect(human.stdout).toMatch(/failed runs \(never live\)\s+1/);
+    expect(human.stdout).toMatch(/open outage\s+none\s+0/);
     const json = JSON.parse((await runCli(["dora", "--env", "production", "--since", "7d", "--json"], { env: admin() })).stdout);
     expect(json.deploymentFrequency.count).toBe(2);
     expect(json.deploymentFrequency.series.length).toBeGreaterThanOrEqual(7);
@@ -53,7 +56,11 @@ describe("cuitty deploy mark-bad and mark-good", () => {
     const shown = await deployByKey(server, "m2");
     expect(shown).toMatchObject({ markedBadReason: "checkout errors", markedBadBy: expect.stringMatching(/^key:/) });
     const dora = JSON.parse((await runCli(["dora", "--env", "production", "--since", "7d", "--json"], { env: admin() })).stdout);
-    expect(dora.changeFailureRate.failures).toBe(2);
+    expect(dora.changeFailureRate).toMatchObject({ failures: 1, total: 2, failedRuns: 1 });
+    // m2 is the current deploy: marked bad, it is an open outage since its go-live two days ago.
+    expect(dora.timeToRestore).toMatchObject({ unrestored: 1, openSince: now - 2 * 86_400 });
+    const human = await runCli(["dora", "--env", "production", "--since", "7d"], { env: admin() });
+    expect(human.stdout).toMatch(/open outage\s+began 2d ago\s+1/);
     const good = await runCli(["deploy", "mark-good", String(m2.id), "--json"], { env: admin() });
     expect(good.code).toBe(0);
     expect(JSON.parse(good.stdout)).toMatchObject({ changed: true, deploy: { markedBadAt: null } });

@@ -268,7 +268,11 @@ describe("health, correlations and settings (issue 6)", () => {
 
 describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () => {
   let seeded: Promise<number> | undefined;
-  /** Four go-lives (lead times 1 h, 2 h, 1 h, 1 h), one failure restored 30 min later: known answers. Once per run. */
+  /**
+   * Four go-lives (lead times 1 h, 2 h, 1 h, 1 h); one run failed before going live (a failed run, not a change
+   * failure); the last go-live rolled back after 30 min (the one change failure, restored by the rollback to a
+   * healthy deploy). Known answers. Once per run.
+   */
   function seedDora(): Promise<number> {
     seeded ??= seedDoraOnce();
     return seeded;
@@ -284,6 +288,7 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
     await emit({ deploy: "dora-3", environment: "dora", status: "failed", occurredAt: f, reason: "tests failed" });
     await emit({ deploy: "dora-4", environment: "dora", status: "live", occurredAt: f + 1800, committedAt: f - 1800 });
     await emit({ deploy: "dora-5", environment: "dora", status: "live", occurredAt: NOW - 2 * DAY, committedAt: NOW - 2 * DAY - 3600 });
+    await emit({ deploy: "dora-5", environment: "dora", status: "rolled_back", occurredAt: NOW - 2 * DAY + 1800, reason: "p99 doubled" });
     return first;
   }
 
@@ -299,10 +304,18 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
     await expect(figure("deploymentFrequency").getByTestId("dora-value").innerText()).resolves.toBe("4.0 a month");
     await expect(figure("deploymentFrequency").innerText()).resolves.toContain("4 deploys went live");
     await expect(figure("leadTime").getByTestId("dora-value").innerText()).resolves.toBe("1 h 0 min");
-    await expect(figure("changeFailureRate").getByTestId("dora-value").innerText()).resolves.toBe("20%");
-    await expect(figure("changeFailureRate").innerText()).resolves.toContain("1 of 5 finished deploys");
+    // The definitions changed with issue 11: 1 of 4 go-lives (was 1 of 5 "finished", counting the failed run).
+    await expect(figure("changeFailureRate").getByTestId("dora-value").innerText()).resolves.toBe("25%");
+    await expect(figure("changeFailureRate").innerText()).resolves.toContain("1 of 4 deploys that went live");
+    await expect(figure("changeFailureRate").getByTestId("failed-runs").innerText()).resolves.toContain("1 run failed before going live");
     await expect(figure("timeToRestore").getByTestId("dora-value").innerText()).resolves.toBe("30 min 0 s");
     for (const [m, band] of Object.entries(api.bands)) expect(await figure(m).getAttribute("data-band")).toBe(band);
+    // Each figure says what it counts, with DORA's words as its title.
+    const definition = (m: string) => figure(m).getByTestId("dora-definition");
+    await expect(definition("timeToRestore").innerText()).resolves.toContain("rollback to a healthy deploy");
+    await expect(definition("changeFailureRate").getAttribute("title")).resolves.toContain("degraded service");
+    await expect(definition("leadTime").innerText()).resolves.toContain("median over commits");
+    await expect(definition("deploymentFrequency").innerText()).resolves.toContain("went live");
     // A bar per day of the range, one per go-live day non-empty.
     const bars = figure("deploymentFrequency").locator("rect.chart-bar");
     expect(await bars.count()).toBe(api.deploymentFrequency.series.length);
@@ -317,6 +330,27 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
     const phases = page.getByTestId("deploy-phases");
     await expect(phases.locator("[data-phase=building]").innerText()).resolves.toContain("6 min 40 s");
     await expect(phases.locator("[data-phase=total]").innerText()).resolves.toContain("10 min 0 s");
+    await page.close();
+  });
+
+  it("lists the commits a deploy shipped on its page and counts them on the timeline", async () => {
+    const commits = [
+      { sha: "1111111aaaaaaa", committedAt: NOW - 3 * 3600 },
+      { sha: "2222222bbbbbbb", committedAt: NOW - 2 * 3600 },
+      { sha: "3333333ccccccc", committedAt: NOW - 3600 },
+    ];
+    const id = await emit({ deploy: "shipped-1", environment: "shipped", status: "live", version: "v7.0.0", occurredAt: NOW - 600, commits });
+    const page = await signIn(browser.context, server.url, server.projectId, server.keys.read);
+    await page.goto(`${server.url}/#/deploys/${id}`);
+    const list = page.getByTestId("shipped-commits");
+    await list.getByTestId("shipped-commit").first().waitFor();
+    expect(await list.getByTestId("shipped-commit").evaluateAll((els) => els.map((e) => e.getAttribute("data-sha")))).toEqual(
+      commits.map((c) => c.sha),
+    );
+    await expect(list.innerText()).resolves.toContain("3 commits shipped");
+    await page.goto(`${server.url}/#/env/shipped`);
+    const row = page.locator(`[data-testid=timeline-row][data-deploy-id="${id}"]`);
+    await expect(row.getByTestId("commit-count").innerText()).resolves.toBe("3 commits");
     await page.close();
   });
 

@@ -59,7 +59,20 @@ export async function startTestServer(
   options: { dataDir?: string; config?: Partial<ServerConfig>; extensions?: ExtensionFactory[] } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "cuitty-test-"));
-  const config = loadConfig({}, { port: 0, host: "127.0.0.1", dataDir, logLevel: "silent", rateLimit: 0, addressRateLimit: 0, ...options.config });
+  // GitHub's API defaults to a closed local port, so no test ever reaches the real GitHub.
+  const config = loadConfig(
+    {},
+    {
+      port: 0,
+      host: "127.0.0.1",
+      dataDir,
+      logLevel: "silent",
+      rateLimit: 0,
+      addressRateLimit: 0,
+      githubApiUrl: "http://127.0.0.1:9",
+      ...options.config,
+    },
+  );
   const server = await startServer(config, { extensions: options.extensions ?? [] });
   const url = `http://127.0.0.1:${server.port}`;
   const creds = server.firstStart.credentials!;

@@ -70,19 +70,21 @@ describe("metrics.dora", () => {
       { start: T0 + D, medianSeconds: 5700, samples: 2 },
       { start: T0 + 2 * D, medianSeconds: 3600, samples: 1 },
     ]);
-    // Failures: d2 rolled back, d3 failed, d6 marked bad, d9 failed; d5 was cancelled and does not count.
-    expect(m.changeFailureRate).toMatchObject({ failures: 4, total: 9 });
-    expect(m.changeFailureRate.rate).toBeCloseTo(4 / 9);
-    expect(m.changeFailureRate.series.map((s: any) => [s.failures, s.total])).toEqual([
-      [2, 4],
-      [1, 2],
-      [1, 3],
+    // Changes that went live: d1, d2, d4 (day 0), d6, d7 (day 1), d8, d10 (day 2). Failed changes: d2 (rolled
+    // back) and d6 (marked bad). d3 and d9 failed before going live: failed runs, not change failures; d5 was
+    // cancelled and counts as neither.
+    expect(m.changeFailureRate).toMatchObject({ failures: 2, total: 7, failedRuns: 2 });
+    expect(m.changeFailureRate.rate).toBeCloseTo(2 / 7);
+    expect(m.changeFailureRate.series.map((s: any) => [s.failures, s.total, s.failedRuns])).toEqual([
+      [1, 3, 1],
+      [1, 2, 0],
+      [0, 2, 1],
     ]);
-    // d2's rollback (7h) and d3's failure (9h) are one incident restored by d4 (11h): 4h. d6 (bad from its
-    // go-live) is restored by d7: 4h50m. d9 is not restored before the range ends.
-    expect(m.timeToRestore).toMatchObject({ medianSeconds: 15_900, p90Seconds: 17_400, samples: 2, unrestored: 1 });
+    // d2's outage: live 6h, rolled back to the healthy d1 at 7h: 1h. d6 (bad from its go-live at 1d 0h10m) is
+    // restored by d7 going live at 1d 5h: 4h50m. d3 and d9 never reached production, so nothing is open.
+    expect(m.timeToRestore).toMatchObject({ medianSeconds: 10_500, p90Seconds: 17_400, samples: 2, unrestored: 0, openSince: null });
     expect(m.timeToRestore.series).toEqual([
-      { start: T0, medianSeconds: 14_400, samples: 1 },
+      { start: T0, medianSeconds: 3600, samples: 1 },
       { start: T0 + D, medianSeconds: 17_400, samples: 1 },
       { start: T0 + 2 * D, medianSeconds: null, samples: 0 },
     ]);
@@ -92,17 +94,17 @@ describe("metrics.dora", () => {
   it("puts a whole week in one Monday-based bucket", async () => {
     const m = await call("metrics.dora", { environment: "production", from: T0, to: T0 + 3 * D, bucket: "week" });
     expect(m.deploymentFrequency.series).toEqual([{ start: T0, count: 7 }]);
-    expect(m.changeFailureRate.series[0]).toMatchObject({ failures: 4, total: 9 });
+    expect(m.changeFailureRate.series[0]).toMatchObject({ failures: 2, total: 7, failedRuns: 2 });
   });
 
   it("counts marking good again as no failure, and bad again as one", async () => {
     const d6 = (await call("deploys.list", { environment: "production", limit: 200 })).items.find((d: any) => d.externalKey === "d6");
     await call("deploys.markGood", { id: d6.id });
     const good = await call("metrics.dora", { environment: "production", from: T0, to: T0 + 3 * D });
-    expect(good.changeFailureRate.failures).toBe(3);
+    expect(good.changeFailureRate.failures).toBe(1);
     await call("deploys.markBad", { id: d6.id, reason: "checkout broken for EU users" });
     const bad = await call("metrics.dora", { environment: "production", from: T0, to: T0 + 3 * D });
-    expect(bad.changeFailureRate.failures).toBe(4);
+    expect(bad.changeFailureRate.failures).toBe(2);
   });
 
   it("refuses an unknown environment, a reversed range and too many buckets with their codes", async () => {
@@ -207,5 +209,27 @@ describe("metrics.phases and metrics.deployPhases", () => {
     const p4 = await call("metrics.deployPhases", { id: ids.p4 });
     expect(p4.phases.map((p: any) => p.state)).toEqual(["skipped", "skipped", "skipped"]);
     expect(p4.totalSeconds).toBeNull();
+  });
+});
+
+describe("metrics.phases with rollbacks", () => {
+  const E = "phases-rollback";
+  const t = T0 + 3600;
+  beforeAll(async () => {
+    await deploy(E, "q1", [["live", t]]); // straight to live, kept
+    await deploy(E, "q3", [["initiated", t + 250], ["live", t + 300]]); // one phase reported, kept
+    await deploy(E, "q2", [["live", t + 400], ["rolled_back", t + 450]]); // straight to live, rolled back
+    await deploy(E, "q4", [["initiated", t + 500], ["live", t + 600], ["rolled_back", t + 700]]); // one phase, rolled back
+  });
+
+  it("counts a deploy the same whether or not it was rolled back after going live", async () => {
+    const m = await call("metrics.phases", { environment: E, from: T0, to: T0 + 7 * D, bucket: "week" });
+    const by = Object.fromEntries(m.phases.map((p: any) => [p.phase, p]));
+    // q3 and q4 reported initiated and went live without building and deploying: 2 skips each of those.
+    // q1 and q2 reported no phase at all: no skips, no samples, both counted as straight to live.
+    expect([by.initiated.skipped, by.building.skipped, by.deploying.skipped]).toEqual([0, 2, 2]);
+    expect(m.straightToLive).toBe(2);
+    expect(by.initiated).toMatchObject({ samples: 2, medianSeconds: 75 });
+    expect(by.total).toMatchObject({ samples: 2, medianSeconds: 75 });
   });
 });

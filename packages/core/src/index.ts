@@ -8,6 +8,7 @@ export * from "./schemas.js";
 export * from "./signature.js";
 export * from "./signingFetch.js";
 export * from "./github.js";
+export * from "./githubCompare.js";
 export * from "./metrics.js";
 export * from "./hooks.js";
 export * from "./hookEvents.js";

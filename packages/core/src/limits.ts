@@ -4,6 +4,8 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_BATCH_BODY_BYTES = 1024 * 1024;
 export const MAX_BATCH_ITEMS = 500;
+/** Commits one deploy event may list (the newest of them when a deploy ships more). */
+export const MAX_EVENT_COMMITS = 250;
 
 export const BATCH_PROCEDURES: readonly string[] = ["deploys.emitBatch", "perf.record", "audit.record"];
 

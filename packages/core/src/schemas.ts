@@ -1,6 +1,6 @@
 // zod schemas of every wire input (DESIGN §4, §5). Types are derived from these, never written twice.
 import { z } from "zod";
-import { MAX_BATCH_ITEMS } from "./limits.js";
+import { MAX_BATCH_ITEMS, MAX_EVENT_COMMITS } from "./limits.js";
 import { STATUSES } from "./status.js";
 
 /** C0 controls and DEL: names, keys and refs never contain them (SQLite text stops reading at NUL). */
@@ -23,6 +23,11 @@ export const environmentName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/, "letters, digits, '.', '_', '-', '/'; at most 64 characters");
 export const deployStatus = z.enum(STATUSES);
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined).optional();
+const commitSha = z.string().regex(/^[0-9a-fA-F]{4,64}$/, "hexadecimal commit SHA");
+
+/** One commit a deploy ships: lead time is measured from `committedAt` to the deploy's go-live. */
+export const shippedCommitSchema = z.strictObject({ sha: commitSha, committedAt: unixSeconds });
+export type ShippedCommit = z.infer<typeof shippedCommitSchema>;
 
 export const deployEventSchema = z
   .strictObject({
@@ -31,13 +36,15 @@ export const deployEventSchema = z
     deploy: lineText(200),
     status: deployStatus,
     environment: environmentName,
-    commitSha: optional(z.string().regex(/^[0-9a-fA-F]{4,64}$/, "hexadecimal commit SHA")),
+    commitSha: optional(commitSha),
     branch: optional(lineText(255)),
     version: optional(lineText(128)),
     buildLogsUrl: optional(z.url({ protocol: /^https?$/ }).max(2048)),
     triggeredBy: optional(lineText(255)),
     occurredAt: optional(unixSeconds),
     committedAt: optional(unixSeconds),
+    /** The commits the deploy ships since the environment's previous live deploy, oldest first. */
+    commits: optional(z.array(shippedCommitSchema).max(MAX_EVENT_COMMITS)),
     reason: optional(freeText(1000)),
     rollbackTargetId: optional(z.number().int().positive()),
     provider: optional(z.string().regex(/^[a-z0-9_-]{1,32}$/)),

@@ -1,5 +1,6 @@
 // A fake GitHub REST API on 127.0.0.1 speaking GitHub's wire format: Link pagination, ETag/304,
-// x-ratelimit-* headers, 401 for a bad token, and scripted faults (5xx, hangs, primary and secondary limits).
+// x-ratelimit-* headers, 401 for a bad token, and scripted faults (5xx, hangs, primary and secondary limits);
+// runs, their jobs, and compare between two commits of a linear history.
 import { createHash } from "node:crypto";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -43,6 +44,56 @@ export function fakeRun(id: number, time: string, over: Partial<FakeRun> = {}): 
   };
 }
 
+/** A commit of the fake repository's linear history (oldest first in `FakeGithub.commits`). */
+export interface FakeCommit {
+  sha: string;
+  date: string;
+  message?: string;
+}
+
+/** GitHub's compare answer for `base...head` on a linear history (the shape of the real payload, trimmed of files). */
+function comparePayload(api: string, web: string, history: FakeCommit[], base: number, head: number) {
+  const commitJson = (c: FakeCommit, i: number) => {
+    const who = { name: "Octo Cat", email: "octocat@github.com", date: c.date };
+    return {
+      sha: c.sha,
+      node_id: `C_${c.sha.slice(0, 10)}`,
+      commit: {
+        author: who,
+        committer: who,
+        message: c.message ?? `change ${i}`,
+        tree: { sha: c.sha.split("").reverse().join(""), url: `${api}/git/trees/${c.sha}` },
+        url: `${api}/git/commits/${c.sha}`,
+        comment_count: 0,
+        verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
+      },
+      url: `${api}/commits/${c.sha}`,
+      html_url: `${web}/commit/${c.sha}`,
+      comments_url: `${api}/commits/${c.sha}/comments`,
+      author: { login: "octocat", id: 583231, type: "User" },
+      committer: { login: "octocat", id: 583231, type: "User" },
+      parents: i > 0 ? [{ sha: history[i - 1]!.sha, url: `${api}/commits/${history[i - 1]!.sha}`, html_url: `${web}/commit/${history[i - 1]!.sha}` }] : [],
+    };
+  };
+  const ahead = Math.max(0, head - base);
+  const behind = Math.max(0, base - head);
+  return {
+    url: `${api}/compare/${history[base]!.sha}...${history[head]!.sha}`,
+    html_url: `${web}/compare/${history[base]!.sha}...${history[head]!.sha}`,
+    permalink_url: `${web}/compare/octocat:${history[base]!.sha.slice(0, 7)}...octocat:${history[head]!.sha.slice(0, 7)}`,
+    diff_url: `${web}/compare/${history[base]!.sha}...${history[head]!.sha}.diff`,
+    patch_url: `${web}/compare/${history[base]!.sha}...${history[head]!.sha}.patch`,
+    base_commit: commitJson(history[base]!, base),
+    merge_base_commit: commitJson(history[Math.min(base, head)]!, Math.min(base, head)),
+    status: ahead > 0 ? "ahead" : behind > 0 ? "behind" : "identical",
+    ahead_by: ahead,
+    behind_by: behind,
+    total_commits: ahead,
+    commits: history.slice(base + 1, head + 1).map((c, k) => commitJson(c, base + 1 + k)),
+    files: [],
+  };
+}
+
 export interface FakeJob {
   name: string;
   status: string;
@@ -65,6 +116,8 @@ export interface FakeGithub {
   token: string;
   runs: Map<number, FakeRun>;
   jobs: Map<number, FakeJob[]>;
+  /** The repository's history, oldest first, for compare. */
+  commits: FakeCommit[];
   faults: Fault[];
   log: LoggedRequest[];
   rate: { limit: number; remaining: number; reset: number };
@@ -76,6 +129,7 @@ export interface FakeGithub {
 export async function startFakeGithub(token = "ghp_fake_token"): Promise<FakeGithub> {
   const runs = new Map<number, FakeRun>();
   const jobs = new Map<number, FakeJob[]>();
+  const commits: FakeCommit[] = [];
   const faults: Fault[] = [];
   const log: LoggedRequest[] = [];
   let taken = 0;
@@ -162,6 +216,16 @@ export async function startFakeGithub(token = "ghp_fake_token"): Promise<FakeGit
       const list = jobs.get(Number(m[3])) ?? [];
       return sendCacheable(req, res, path, { total_count: list.length, jobs: list.map((j, i) => ({ id: i + 1, run_id: Number(m![3]), ...j })) });
     }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/compare\/([0-9a-fA-F]+)\.\.\.([0-9a-fA-F]+)$/.exec(url.pathname);
+    if (m) {
+      const find = (ref: string) => commits.findIndex((c) => c.sha.startsWith(ref.toLowerCase()));
+      const [base, head] = [find(m[3]!), find(m[4]!)];
+      if (base >= 0 && head >= 0) {
+        const api = `http://${req.headers.host}/repos/${m[1]}/${m[2]}`;
+        return sendCacheable(req, res, path, comparePayload(api, `https://github.com/${m[1]}/${m[2]}`, commits, base, head));
+      }
+      return send(req, res, path, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/commits/commits#compare-two-commits", status: "404" });
+    }
     send(req, res, path, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -171,6 +235,7 @@ export async function startFakeGithub(token = "ghp_fake_token"): Promise<FakeGit
     token,
     runs,
     jobs,
+    commits,
     faults,
     log,
     rate,

@@ -128,6 +128,37 @@ describe("the GitHub provider", () => {
     expect(github.log.filter((r) => r.path.includes("/jobs"))).toEqual([]);
   });
 
+  it("lists the commits each go-live ships from GitHub's compare since the previous successful run, the head commit when none is known", async () => {
+    const sha = (n: number) => `${n}`.repeat(40).slice(0, 40);
+    for (let n = 1; n <= 5; n++) github.commits.push({ sha: sha(n), date: at(n) });
+    const done = (id: number, head: string, created: number) =>
+      run(id, { status: "completed", conclusion: "success", head_sha: head, created_at: at(created), updated_at: at(created + 5), head_commit: { timestamp: at(created) } });
+    const { client, plugin } = pollingClient({ onlyCompleted: true });
+    github.runs.set(201, done(201, sha(2), 10));
+    github.runs.set(202, done(202, sha(5), 20));
+    await plugin.poll();
+    // A force-pushed commit GitHub cannot compare (404): the head commit alone.
+    github.runs.set(203, done(203, "f".repeat(40), 30));
+    await plugin.poll();
+    await client.flush(5_000);
+    const commitsOf = async (runId: number) => {
+      const list = await server.request("deploys.list", { input: { limit: 10 } });
+      const d = list.body.result.data.items.find((x: any) => x.externalKey === `github:acme/api:run:${runId}:1`);
+      return (await server.request("deploys.get", { input: { id: d.id } })).body.result.data.commits.map((c: any) => [c.sha, c.committedAt]);
+    };
+    const unix = (n: number) => Date.parse(at(n)) / 1000;
+    // 201 is the first go-live seen: nothing to compare with, so its head commit (time from head_commit).
+    expect(await commitsOf(201)).toEqual([[sha(2), unix(10)]]);
+    // 202: compare 201's commit ... 202's: the three commits after it, oldest first, with their commit times.
+    expect(await commitsOf(202)).toEqual([[sha(3), unix(3)], [sha(4), unix(4)], [sha(5), unix(5)]]);
+    expect(await commitsOf(203)).toEqual([["f".repeat(40), unix(30)]]);
+    const compares = github.log.filter((r) => r.path.includes("/compare/"));
+    expect(compares.map((r) => `${r.status} ${r.path}`)).toEqual([
+      `200 /repos/acme/api/compare/${sha(2)}...${sha(5)}`,
+      `404 /repos/acme/api/compare/${sha(5)}...${"f".repeat(40)}`,
+    ]);
+  });
+
   it("follows Link pagination when a burst of runs arrives between polls, and stops at the first known run", async () => {
     const { client, plugin } = pollingClient({ perPage: 2, onlyCompleted: true });
     const done = (id: number) => run(id, { status: "completed", conclusion: "success", updated_at: at(id % 60) });

@@ -4,6 +4,7 @@ import { type DeployStatus, deployTitle } from "@cuitty/core";
 import { readEnv, resolveConnection } from "../config.js";
 import { type BuiltEvent, type EventFlags, buildDeployEvent } from "../deployEvent.js";
 import { statusLabel } from "../deployFormat.js";
+import { withShippedCommits } from "../shippedCommits.js";
 import { info, printJson } from "../output.js";
 import { type Reporter, type ReportResult, createReporter } from "../reporter.js";
 import { CI_HELP, type CommonFlags, addEventOptions, withConnectionHelp } from "./deployOptions.js";
@@ -32,7 +33,7 @@ export function sayKey(built: BuiltEvent): void {
 export async function reportStatus(reporter: Reporter, status: DeployStatus, flags: ReportFlags): Promise<ReportResult> {
   const built = buildDeployEvent(status, flags, readEnv());
   sayKey(built);
-  const { event } = built;
+  const event = await withShippedCommits(built.event, reporter.client);
   const result = await reporter.report(event);
   announce(result, status, event.environment, flags.json);
   return result;

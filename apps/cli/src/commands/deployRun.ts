@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { readEnv, resolveConnection } from "../config.js";
 import { buildDeployEvent } from "../deployEvent.js";
+import { withShippedCommits } from "../shippedCommits.js";
 import { CLIError } from "../errors.js";
 import { paint, warn } from "../output.js";
 import { createReporter } from "../reporter.js";
@@ -34,7 +35,7 @@ export function registerDeployRun(deploy: Command): void {
       const reporter = createReporter(conn, { strict: Boolean(flags.strict) });
       const built = buildDeployEvent("deploying", flags, env);
       sayKey(built);
-      const { event: deploying } = built;
+      const deploying = await withShippedCommits(built.event, reporter.client);
       // With --json one summary line is printed at the end; the command's own output shares stdout.
       const first = await reporter.report(deploying);
       if (!flags.json) announce(first, "deploying", deploying.environment, false);
@@ -44,6 +45,7 @@ export function registerDeployRun(deploy: Command): void {
       const code = exitCodeOf(outcome);
       if (status === "failed") warn(`${argv.join(" ")}: ${describeOutcome(outcome)}`);
       // The same key as `deploying`, whatever named it.
+      // The commits went with `deploying`; the final event carries the same details without them.
       const { event: final } = buildDeployEvent(status, { ...flags, deploy: deploying.deploy, reason: status === "failed" ? describeOutcome(outcome) : undefined }, env);
       try {
         const last = await reporter.report(final);

@@ -1,4 +1,5 @@
-// `cuitty deploy show ID`: one deploy with its timeline of transitions, health checks and rollback links.
+// `cuitty deploy show ID`: one deploy with the commits it shipped, its timeline of transitions, health checks
+// and rollback links.
 import type { Command } from "commander";
 import { deployTitle } from "@cuitty/core";
 import { call } from "../apiErrors.js";
@@ -43,7 +44,13 @@ function render(d: DeployDetail): string {
         ]),
       )}`
     : "";
-  return `${head}\n\n${paint("bold", "Timeline")}\n${events}${checks}`;
+  const shipped = d.commits.length
+    ? `\n\n${paint("bold", "What changed")} (${d.commits.length} commit${d.commits.length === 1 ? "" : "s"}, oldest first)\n${table(
+        ["COMMIT", "COMMITTED", "LEAD TIME"],
+        d.commits.map((c) => [shortSha(c.sha), relativeTime(c.committedAt), d.liveAt === null ? "-" : duration(Math.max(0, d.liveAt - c.committedAt))]),
+      )}`
+    : "";
+  return `${head}${shipped}\n\n${paint("bold", "Timeline")}\n${events}${checks}`;
 }
 
 export function registerDeployShow(deploy: Command): void {

@@ -6,7 +6,7 @@ import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
 import { duration } from "../deployFormat.js";
 import { CLIError } from "../errors.js";
-import { info, paint, printJson, table } from "../output.js";
+import { info, paint, printJson, relativeTime, table } from "../output.js";
 import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
 
 const UNIT_SECONDS: Record<string, number> = { h: 3600, d: 86_400, w: 604_800 };
@@ -53,18 +53,21 @@ export function registerDora(program: Command): void {
     const days = (m.to - m.from) / 86_400;
     const band = (b: string | null) => (b ? paint(b === "elite" || b === "high" ? "green" : b === "medium" ? "yellow" : "red", b) : "-");
     info(`${paint("bold", m.environment)}, last ${Math.round(days)} days`);
+    // The definitions behind each figure: README, "DORA metrics".
     process.stdout.write(
       `${table(
         ["METRIC", "VALUE", "SAMPLES", "BAND"],
         [
           ["deployment frequency", `${m.deploymentFrequency.perDay.toFixed(2)}/day`, String(m.deploymentFrequency.count), band(m.bands.deploymentFrequency)],
-          ["lead time (median)", secs(m.leadTime.medianSeconds), String(m.leadTime.samples), band(m.bands.leadTime)],
-          ["change failure rate", pct(m.changeFailureRate.rate), `${m.changeFailureRate.failures}/${m.changeFailureRate.total}`, band(m.bands.changeFailureRate)],
+          ["lead time (median)", secs(m.leadTime.medianSeconds), `${m.leadTime.samples} commits`, band(m.bands.leadTime)],
+          ["change failure rate", pct(m.changeFailureRate.rate), `${m.changeFailureRate.failures}/${m.changeFailureRate.total} live`, band(m.bands.changeFailureRate)],
+          ["failed runs (never live)", String(m.changeFailureRate.failedRuns), "-", "-"],
+          ["time to restore (median)", secs(m.timeToRestore.medianSeconds), `${m.timeToRestore.samples} restored`, band(m.bands.timeToRestore)],
           [
-            "time to restore (median)",
-            secs(m.timeToRestore.medianSeconds),
-            `${m.timeToRestore.samples}${m.timeToRestore.unrestored ? ` (+${m.timeToRestore.unrestored} open)` : ""}`,
-            band(m.bands.timeToRestore),
+            "open outage",
+            m.timeToRestore.openSince === null ? "none" : `began ${relativeTime(m.timeToRestore.openSince)}`,
+            String(m.timeToRestore.unrestored),
+            "-",
           ],
         ],
       )}\n`,

@@ -1,8 +1,8 @@
-// The four DORA metrics of an environment: each a figure, a small chart per bucket, and its performance band
-// with the bands' thresholds as context.
+// The four DORA metrics of an environment: each a figure, what it counts (the README's definition, DORA's
+// own words as its title), a small chart per bucket, and its performance band with the bands' thresholds.
 import type { ReactNode } from "react";
 import { DORA_BANDS as BANDS, DORA_BAND_THRESHOLDS as BAND_THRESHOLDS } from "@cuitty/core";
-import { formatDay, formatPercent, formatSpan } from "../format.js";
+import { formatDay, formatPercent, formatSpan, formatTime } from "../format.js";
 import type { Outputs } from "../trpc.js";
 import { type ChartPoint, MiniChart } from "./MiniChart.js";
 
@@ -31,6 +31,26 @@ export const BAND_CONTEXT: Record<BandKey, [string, string, string, string]> = {
   timeToRestore: [`< ${round(t.timeToRestoreSeconds[0])}`, `< ${round(t.timeToRestoreSeconds[1])}`, `< ${round(t.timeToRestoreSeconds[2])}`, "longer"],
 };
 
+/** What each figure counts (short; the README's DORA section has the full rules) and DORA's words for it. */
+export const DORA_DEFINITIONS: Record<BandKey, { counts: string; dora: string }> = {
+  deploymentFrequency: {
+    counts: "Deploys that went live in this environment in the range, per day.",
+    dora: "how often an organization successfully releases to production",
+  },
+  leadTime: {
+    counts: "Per commit shipped: commit time → its first go-live here; median over commits (the head commit when a deploy lists none).",
+    dora: "the amount of time it takes a commit to get into production",
+  },
+  changeFailureRate: {
+    counts: "Deploys that went live in the range and were later rolled back, marked bad or failed health checks ÷ deploys that went live. Runs that failed before going live are not counted.",
+    dora: "the percentage of changes to production or released to users that result in degraded service",
+  },
+  timeToRestore: {
+    counts: "An outage runs from a failed change going live (its first failing probe, for failed health checks) to a rollback to a healthy deploy or a healthy go-live, whichever is first. Overlaps are one; counted where they end; open ones whenever they began.",
+    dora: "how long it generally takes to restore service when a service incident or a defect that impacts users occurs",
+  },
+};
+
 function Figure({
   metric,
   title,
@@ -55,6 +75,9 @@ function Figure({
         {value}
       </div>
       <div className="small muted">{detail}</div>
+      <p className="small definition" data-testid="dora-definition" title={`DORA: “${DORA_DEFINITIONS[metric].dora}”`}>
+        {DORA_DEFINITIONS[metric].counts}
+      </p>
       {chart}
       <ol className="bands small" aria-label="Performance bands">
         {BANDS.map((b, i) => (
@@ -98,7 +121,11 @@ export function DoraFigures({ dora }: { dora: Dora }) {
         metric="leadTime"
         title="Lead time for changes"
         value={formatSpan(lt.medianSeconds)}
-        detail={lt.samples ? `median commit → live; p90 ${formatSpan(lt.p90Seconds)}; ${lt.samples} deploys with a commit time` : "no deploys with a commit time (committedAt)"}
+        detail={
+          lt.samples
+            ? `median commit → live; p90 ${formatSpan(lt.p90Seconds)}; ${lt.samples} commit${lt.samples === 1 ? "" : "s"}`
+            : "no commits with a commit time (commits or committedAt)"
+        }
         band={dora.bands.leadTime}
         chart={<MiniChart kind="dots" label={`Median lead time per ${dora.bucket}`} points={lt.series.map(span)} />}
       />
@@ -106,7 +133,14 @@ export function DoraFigures({ dora }: { dora: Dora }) {
         metric="changeFailureRate"
         title="Change failure rate"
         value={formatPercent(cfr.rate, cfr.rate != null && !Number.isInteger(Math.round(cfr.rate * 1000) / 10) ? 1 : 0)}
-        detail={`${cfr.failures} of ${cfr.total} finished deploys failed, were rolled back or marked bad`}
+        detail={
+          <>
+            {`${cfr.failures} of ${cfr.total} deploys that went live were rolled back, marked bad or failed health checks`}
+            <span data-testid="failed-runs">
+              {` · ${cfr.failedRuns} run${cfr.failedRuns === 1 ? "" : "s"} failed before going live (not counted)`}
+            </span>
+          </>
+        }
         band={dora.bands.changeFailureRate}
         chart={
           <MiniChart
@@ -117,7 +151,7 @@ export function DoraFigures({ dora }: { dora: Dora }) {
               x: s.start,
               y: s.rate,
               bad: s.failures > 0,
-              title: `${when(s.start)}: ${s.total ? `${s.failures} of ${s.total} (${formatPercent(s.rate)})` : "none finished"}`,
+              title: `${when(s.start)}: ${s.total ? `${s.failures} of ${s.total} (${formatPercent(s.rate)})` : "none went live"}${s.failedRuns ? `; ${s.failedRuns} failed runs` : ""}`,
             }))}
           />
         }
@@ -128,8 +162,13 @@ export function DoraFigures({ dora }: { dora: Dora }) {
         value={formatSpan(ttr.medianSeconds)}
         detail={
           <>
-            {ttr.samples ? `median failure → next healthy live; p90 ${formatSpan(ttr.p90Seconds)}; ${ttr.samples} restored` : "nothing to restore in this range"}
-            {ttr.unrestored ? <span className="failure"> · {ttr.unrestored} not restored yet</span> : null}
+            {ttr.samples ? `median outage; p90 ${formatSpan(ttr.p90Seconds)}; ${ttr.samples} restored` : "no outage ended in this range"}
+            {ttr.openSince !== null ? (
+              <span className="failure" data-testid="open-outage">
+                {" "}
+                · an outage is open since {formatTime(ttr.openSince)}
+              </span>
+            ) : null}
           </>
         }
         band={dora.bands.timeToRestore}

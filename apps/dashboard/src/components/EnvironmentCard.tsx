@@ -1,5 +1,5 @@
 // One environment at a glance: the current deploy, its health, the last failure and the last rollback.
-import { deployTitle, isFailedChange } from "@cuitty/core";
+import { deployTitle, isBrokenRun } from "@cuitty/core";
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { formatAgo, formatTime } from "../format.js";
 import { POLL_MS } from "../poll.js";
@@ -25,7 +25,7 @@ export function EnvironmentCard({
   // Enough failed runs to look past a few cancelled or skipped ones, which are not failures of a change.
   const lastFailure = useQuery(trpc.deploys.list.queryOptions({ environment, status: "failed", limit: FAILURES_SCANNED }, opts));
   const lastRollback = useQuery(trpc.deploys.list.queryOptions({ environment, status: "rolled_back", limit: 1 }, opts));
-  const failure = lastFailure.data?.items.find(isFailedChange);
+  const failure = lastFailure.data?.items.find(isBrokenRun);
   const rollback = lastRollback.data?.items[0];
   const rollbackDetail = useQuery(trpc.deploys.get.queryOptions(rollback ? { id: rollback.id } : skipToken));
   const target = rollbackDetail.data?.rollbackTarget;

@@ -69,6 +69,14 @@ export const TimelineRow = memo(function TimelineRow({ deploy: d, segments, targ
             <dt>took</dt>
             <dd>{formatDuration(d.durationSeconds)}</dd>
           </div>
+          {d.commitCount > 0 ? (
+            <div>
+              <dt>shipped</dt>
+              <dd title="Commits shipped" data-testid="commit-count">
+                {d.commitCount} commit{d.commitCount === 1 ? "" : "s"}
+              </dd>
+            </div>
+          ) : null}
           {logs ? (
             <div>
               <dd>

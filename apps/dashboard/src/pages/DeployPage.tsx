@@ -10,6 +10,7 @@ import { ErrorNotice } from "../components/ErrorNotice.js";
 import { HealthPanel } from "../components/HealthPanel.js";
 import { LiveIndicator } from "../components/LiveIndicator.js";
 import { RollbackButton } from "../components/RollbackButton.js";
+import { ShippedCommits } from "../components/ShippedCommits.js";
 import { StatusBadge } from "../components/StatusBadge.js";
 import { PhaseTable } from "../components/PhaseTable.js";
 import { describeError } from "../errors.js";
@@ -107,6 +108,7 @@ export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
           ) : null}
         </section>
       ) : null}
+      <ShippedCommits deploy={d} />
       <PhaseTable events={d.events} status={d.status} />
       <div className="panels">
         <HealthPanel deploy={d} />

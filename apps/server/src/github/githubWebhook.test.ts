@@ -1,5 +1,7 @@
 // The webhook receiver with real payloads from @octokit/webhooks-examples, against a real server.
 import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import examples from "@octokit/webhooks-examples";
 import { deployEvents, deploys, setGithubWebhookSecret } from "@cuitty/db";
@@ -117,5 +119,59 @@ describe("POST /webhooks/github", () => {
     const started = performance.now();
     await deliver("workflow_run", example("workflow_run", 0));
     expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it("lists the commits a go-live ships from GitHub's compare since the environment's current deploy, with a conditional repeat", async () => {
+    const A = "a".repeat(40);
+    const B = "b".repeat(40);
+    const X = "c".repeat(40);
+    const requests: { path: string; ifNoneMatch?: string; auth?: string }[] = [];
+    // GitHub's compare answer for A...B (trimmed to the fields of the real payload that matter), with an ETag.
+    const commit = (sha: string, date: string) => ({
+      sha,
+      node_id: `C_${sha.slice(0, 8)}`,
+      commit: { author: { name: "Octo", email: "o@example.com", date }, committer: { name: "Octo", email: "o@example.com", date }, message: "change" },
+      parents: [],
+    });
+    const fake = createServer((req, res) => {
+      requests.push({ path: req.url ?? "", ifNoneMatch: req.headers["if-none-match"] as string | undefined, auth: req.headers.authorization });
+      if (req.url !== `/repos/Codertocat/Hello-World/compare/${A}...${B}`) return void res.writeHead(404).end('{"message":"Not Found"}');
+      if (req.headers["if-none-match"] === 'W/"cmp1"') return void res.writeHead(304, { etag: 'W/"cmp1"' }).end();
+      res.writeHead(200, { "content-type": "application/json", etag: 'W/"cmp1"' });
+      res.end(JSON.stringify({ status: "ahead", ahead_by: 2, behind_by: 0, total_commits: 2, commits: [commit(X, "2025-11-28T10:00:00Z"), commit(B, "2025-11-28T11:00:00Z")], files: [] }));
+    });
+    await new Promise<void>((r) => fake.listen(0, "127.0.0.1", r));
+    try {
+      await server.stop();
+      const githubApiUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+      server = await startTestServer({ extensions: [githubExtension], config: { githubApiUrl, githubToken: "ghs_test" } });
+      await setGithubWebhookSecret(server.db, server.projectId, SECRET);
+      const runAt = (id: number, sha: string) => {
+        const p = example("workflow_run", 1);
+        p.repository.full_name = "Codertocat/Hello-World";
+        Object.assign(p.workflow_run, { id, head_sha: sha, head_commit: { ...p.workflow_run.head_commit, id: sha, timestamp: "2025-11-28T09:00:00Z" } });
+        return p;
+      };
+      const commitsOf = async (id: number) => {
+        const [row] = (await server.db.deploys.select().from(deploys)).filter((d) => d.externalKey.endsWith(`:run:${id}:1`));
+        const res = await server.request("deploys.get", { input: { id: row!.id } });
+        return res.body.result.data.commits.map((c: any) => c.sha);
+      };
+      for (const env of ["production", "staging"]) {
+        const base = env === "production" ? 11 : 21;
+        await deliver("workflow_run", runAt(base, A), { query: `${server.projectId}&environment=${env}` });
+        await deliver("workflow_run", runAt(base + 1, B), { query: `${server.projectId}&environment=${env}` });
+        // The first go-live has nothing to compare with: its head commit. The next: compare A...B.
+        expect(await commitsOf(base)).toEqual([A]);
+        expect(await commitsOf(base + 1)).toEqual([X, B]);
+      }
+      expect(requests.map((r) => [r.path.split("/compare/")[1], r.ifNoneMatch ?? null, r.auth])).toEqual([
+        [`${A}...${B}`, null, "Bearer ghs_test"],
+        [`${A}...${B}`, 'W/"cmp1"', "Bearer ghs_test"],
+      ]);
+    } finally {
+      fake.closeAllConnections();
+      await new Promise<void>((r) => fake.close(() => r()));
+    }
   });
 });

@@ -12,10 +12,12 @@ import {
   environmentName,
   githubDeploymentStatusToEvents,
   githubRunToEvents,
+  withCompareCommits,
 } from "@cuitty/core";
-import { type Database, applyDeployEvent, getProject } from "@cuitty/db";
+import { type Database, applyDeployEvent, currentDeploys, getProject } from "@cuitty/db";
 import type { ApiHooks, Logger, RateLimits } from "@cuitty/api";
 import { BodyTooLargeError, readBody } from "../readBody.js";
+import type { GithubCompareClient } from "./githubCompareClient.js";
 
 /**
  * GitHub caps payloads at 25 MB for the sake of push events with many commits; workflow_run and deployment_status
@@ -61,7 +63,26 @@ function eventsOf(name: string, payload: any, environment: string): DeployEventI
   return [];
 }
 
-export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; hooks?: ApiHooks; now?: () => number }) {
+/**
+ * What a go-live ships: compare from the environment's current deploy's commit (the previous live one) to this
+ * one; the head commit when there is none or GitHub cannot answer.
+ */
+async function withShippedCommits(
+  db: Database,
+  github: GithubCompareClient | undefined,
+  projectId: string,
+  repo: string,
+  event: DeployEventInput,
+): Promise<DeployEventInput> {
+  if (event.status !== "live" || !event.commitSha) return event;
+  const current = (await currentDeploys(db, projectId)).find((c) => c.environment === event.environment)?.deploy;
+  const base = current && current.externalKey !== event.deploy ? current.commitSha : null;
+  if (base && base === event.commitSha) return event;
+  const compare = base && github ? await github.compare(repo, base, event.commitSha) : undefined;
+  return withCompareCommits(event, compare);
+}
+
+export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; hooks?: ApiHooks; now?: () => number; github?: GithubCompareClient }) {
   const delivered = new Set<string>();
   const now = ctx.now ?? (() => Math.floor(Date.now() / 1000));
 
@@ -120,7 +141,9 @@ export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; hooks
       throw error;
     }
     const results: unknown[] = [];
-    for (const input of events) {
+    const repo = String((payload as { repository?: { full_name?: string } }).repository?.full_name);
+    for (const mapped of events) {
+      const input = await withShippedCommits(ctx.db, ctx.github, projectId, repo, mapped);
       const parsed = deployEventSchema.safeParse(input);
       if (!parsed.success) return refuse(res, "VALIDATION_FAILED", `the ${name} payload maps to an invalid event: ${parsed.error.issues[0]?.message}`);
       try {

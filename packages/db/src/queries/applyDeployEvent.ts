@@ -1,7 +1,7 @@
 // Writes of the lifecycle: an event or a rollback changes a deploy, records its event row and moves
 // the environment's current deploy, all in one write transaction (BEGIN IMMEDIATE: writers are
 // serialized, so two events can never both pass from the same state). Raw SQL: this is the hot path.
-import { CuittyError, type DeployEvent, type DeployStatus, decideTransition } from "@cuitty/core";
+import { CuittyError, type DeployEvent, type DeployStatus, type ShippedCommit, decideTransition } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { type SqlExecutor, deployViewById, deployViewColumnList, firstRow } from "./sqlViews.js";
 import type { DeployView } from "./views.js";
@@ -71,6 +71,8 @@ interface Transition {
   automatic?: boolean;
   /** The audit entry this transition owes (copied into audit.db after the commit, see auditOutbox). */
   audit?: (rolledBack: DeployView) => OwedAuditEntry;
+  /** The commits the deploy ships; added to those already known (one row per deploy and SHA). */
+  commits?: ShippedCommit[];
 }
 
 const DETAIL_COLUMNS = {
@@ -146,6 +148,15 @@ async function writeTransition(
       sql: `UPDATE environments SET current_deploy_id = ?1 WHERE id = ?2 AND (current_deploy_id IS NULL
             OR coalesce((SELECT live_at FROM deploys WHERE id = environments.current_deploy_id), 0) <= ?3)`,
       args: [id, envId, t.occurredAt],
+    });
+  }
+  if (t.commits?.length) {
+    // One statement for the whole list, so the hot path prepares it once.
+    await tx.execute({
+      sql: `INSERT INTO deploy_commits (project_id, deploy_id, sha, committed_at)
+            SELECT ?1, ?2, lower(json_extract(c.value, '$.sha')), json_extract(c.value, '$.committedAt') FROM json_each(?3) c
+            WHERE true ON CONFLICT (deploy_id, sha) DO NOTHING`,
+      args: [projectId, id, JSON.stringify(t.commits)],
     });
   }
   await tx.execute({
@@ -237,6 +248,7 @@ export async function applyDeployEventIn(tx: SqlExecutor, projectId: string, eve
       buildLogsUrl: event.buildLogsUrl,
       committedAt: event.committedAt,
     },
+    commits: event.commits,
   });
   return { deploy: view, changed: true, duplicate: false, from: existing?.status ?? null };
 }

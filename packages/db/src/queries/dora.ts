@@ -1,5 +1,5 @@
 // The four DORA metrics of one environment over a range, each as a figure and a series per UTC bucket, in SQL
-// over the deploys indexes (env_id, live_at) and (env_id, started_at, id).
+// over the deploys indexes (env_id, live_at) and (env_id, started_at, id). The definitions: README, "DORA metrics".
 import {
   BUCKET_SECONDS,
   CuittyError,
@@ -7,18 +7,19 @@ import {
   MAX_METRIC_BUCKETS,
   type MetricBucket,
   bucketStarts,
+  NOT_A_CHANGE_REASONS,
   doraBands,
 } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { RANGE_KEY, bucketSql, sampleStats } from "./metricStats.js";
 import { rowsOf } from "./sqlViews.js";
 
-/** How far before the range a failure may lie and still count for a restore inside it. */
-export const RESTORE_LOOKBACK_SECONDS = 90 * 86_400;
-
 /** Failed runs with these reasons were stopped, not broken (DESIGN §6): not change failures, not finished changes. */
-export const NOT_A_CHANGE_REASONS = ["cancelled", "skipped"] as const;
-const NOT_A_CHANGE = `(d.status = 'failed' AND d.marked_bad_at IS NULL AND coalesce(d.reason, '') IN ('cancelled', 'skipped'))`;
+const NOT_A_CHANGE = `(d.status = 'failed' AND d.marked_bad_at IS NULL AND coalesce(d.reason, '') IN (${NOT_A_CHANGE_REASONS.map((r) => `'${r}'`).join(", ")}))`;
+/** A deploy that went live and was later rolled back, marked bad, or failed its health checks. */
+const FAILED_CHANGE = (d: string) => `(${d}.status = 'rolled_back' OR ${d}.marked_bad_at IS NOT NULL OR ${d}.health_status = 'failing')`;
+/** Stands for "no end yet" inside min(); SQLite's min(a, b) is null when either is. */
+const NEVER = "9223372036854775807";
 
 export interface MetricRange {
   environment: string;
@@ -63,18 +64,22 @@ export interface DoraMetrics {
     samples: number;
     series: { start: number; medianSeconds: number | null; samples: number }[];
   };
+  /** Over deploys that went live in the range; `failedRuns`: runs that failed before going live, beside it. */
   changeFailureRate: {
     rate: number | null;
     failures: number;
     total: number;
-    series: { start: number; rate: number | null; failures: number; total: number }[];
+    failedRuns: number;
+    series: { start: number; rate: number | null; failures: number; total: number; failedRuns: number }[];
   };
   timeToRestore: {
     medianSeconds: number | null;
     p90Seconds: number | null;
     samples: number;
-    /** Failures in the range not yet followed by a healthy go-live (before `to`). */
+    /** Outages not ended before `to`, whenever they began: 0 or 1, since open failures overlap into one. */
     unrestored: number;
+    /** When the open outage began, if there is one. */
+    openSince: number | null;
     series: { start: number; medianSeconds: number | null; samples: number }[];
   };
   bands: Record<"deploymentFrequency" | "leadTime" | "changeFailureRate" | "timeToRestore", DoraBand | null>;
@@ -90,12 +95,22 @@ export async function doraMetrics(
   const args = [r.envId, r.from, r.to];
   const bLive = bucketSql("d.live_at", r.bucket);
 
-  // Deployment frequency and lead time: deploys that reached live in the range (index env_id, live_at).
+  // Lead time for changes, per commit (Four Keys): each commit a deploy that went live in the range ships, from
+  // its commit time to that go-live, unless an earlier go-live in the environment already shipped it (a rolled
+  // back change ships again with the next deploy). A deploy that listed no commits stands for its head commit.
   const live = await sampleStats(
     db,
-    `samples AS (SELECT ${bLive} AS b, max(0, d.live_at - d.committed_at) AS v FROM deploys d
-       WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3 AND d.committed_at IS NOT NULL)`,
-    args,
+    `shipped AS (
+        SELECT d.live_at, c.committed_at, c.sha FROM deploys d JOIN deploy_commits c ON c.deploy_id = d.id
+          WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3
+        UNION ALL
+        SELECT d.live_at, d.committed_at, NULL FROM deploys d
+          WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3 AND d.committed_at IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM deploy_commits c WHERE c.deploy_id = d.id)),
+      samples AS (SELECT ${bucketSql("s.live_at", r.bucket)} AS b, max(0, s.live_at - s.committed_at) AS v FROM shipped s
+        WHERE s.sha IS NULL OR NOT EXISTS (SELECT 1 FROM deploy_commits c JOIN deploys e ON e.id = c.deploy_id
+          WHERE c.project_id = ?4 AND c.sha = s.sha AND e.env_id = ?1 AND e.live_at < s.live_at))`,
+    [...args, projectId],
   );
   const freq = rowsOf<{ b: number; n: number }>(
     await db.clients.deploys.execute({
@@ -104,50 +119,51 @@ export async function doraMetrics(
     }),
   );
 
-  // Change failure rate per finished deploy, at its finish time: go-live for those that went live (index
-  // env_id, live_at), else failure time (index prefix env_id, live_at IS NULL).
+  // Change failure rate over the changes that reached production: deploys that went live in the range (index
+  // env_id, live_at), each at its go-live, failed when later rolled back, marked bad or failing its health
+  // checks. Runs that failed before going live (by their failure time; cancelled and skipped are not failures)
+  // never touched production: they are their own figure, `failedRuns`.
   const finished = `finished AS (
-      SELECT d.live_at AS t, (d.status = 'rolled_back' OR d.marked_bad_at IS NOT NULL) AS bad FROM deploys d
-        WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3
+      SELECT d.live_at AS t, 1 AS went, (d.status = 'rolled_back' OR d.marked_bad_at IS NOT NULL OR d.health_status = 'failing') AS bad
+        FROM deploys d WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3
       UNION ALL
-      SELECT d.completed_at AS t, 1 AS bad FROM deploys d
+      SELECT d.completed_at AS t, 0 AS went, 0 AS bad FROM deploys d
         WHERE d.env_id = ?1 AND d.live_at IS NULL AND d.status IN ('failed', 'rolled_back')
           AND d.completed_at >= ?2 AND d.completed_at < ?3 AND NOT ${NOT_A_CHANGE})`;
-  const cfr = rowsOf<{ b: number; total: number; failures: number }>(
+  const cfr = rowsOf<{ b: number; total: number; failures: number; runs: number }>(
     await db.clients.deploys.execute({
-      sql: `WITH ${finished} SELECT ${bucketSql("t", r.bucket)} AS b, count(*) AS total, sum(bad) AS failures FROM finished GROUP BY 1
-            UNION ALL SELECT ${RANGE_KEY}, count(*), coalesce(sum(bad), 0) FROM finished`,
+      sql: `WITH ${finished}
+            SELECT ${bucketSql("t", r.bucket)} AS b, sum(went) AS total, sum(bad) AS failures, sum(1 - went) AS runs FROM finished GROUP BY 1
+            UNION ALL SELECT ${RANGE_KEY}, coalesce(sum(went), 0), coalesce(sum(bad), 0), coalesce(sum(1 - went), 0) FROM finished`,
       args,
     }),
   );
 
-  // Time to restore: failures (a failed run, a rollback, a go-live later marked bad), each restored by the
-  // next healthy go-live in the environment; failures restored by the same go-live form one incident, timed
-  // from its first failure. Samples are incidents restored inside the range.
-  const restoreCtes = `failures AS (
-      SELECT d.completed_at AS t FROM deploys d
-        WHERE d.env_id = ?1 AND d.live_at IS NULL AND d.status IN ('failed', 'rolled_back')
-          AND d.completed_at >= ?4 AND d.completed_at < ?3 AND NOT ${NOT_A_CHANGE}
-      UNION ALL
-      SELECT CASE WHEN d.status = 'rolled_back' THEN coalesce((SELECT max(ev.occurred_at) FROM deploy_events ev
-                WHERE ev.deploy_id = d.id AND ev.to_status = 'rolled_back'), d.live_at) ELSE d.live_at END AS t
-        FROM deploys d WHERE d.env_id = ?1 AND d.live_at >= ?4 AND d.live_at < ?3
-          AND (d.status = 'rolled_back' OR d.marked_bad_at IS NOT NULL)),
-    incidents AS (
-      SELECT f.t, (SELECT min(h.live_at) FROM deploys h WHERE h.env_id = ?1 AND h.live_at >= f.t
-          AND h.status != 'rolled_back' AND h.marked_bad_at IS NULL AND h.health_status != 'failing') AS restored
-      FROM failures f WHERE f.t < ?3),
-    restores AS (SELECT restored, min(t) AS first FROM incidents WHERE restored >= ?2 AND restored < ?3 GROUP BY restored)`;
-  const restoreArgs = [...args, r.from - RESTORE_LOOKBACK_SECONDS];
-  const ttr = await sampleStats(
-    db,
-    `${restoreCtes}, samples AS (SELECT ${bucketSql("restored", r.bucket)} AS b, restored - first AS v FROM restores)`,
-    restoreArgs,
-  );
-  const unrestored = await db.clients.deploys.execute({
-    sql: `WITH ${restoreCtes} SELECT count(*) AS n FROM incidents WHERE t >= ?2 AND (restored IS NULL OR restored >= ?3)`,
-    args: restoreArgs,
-  });
+  // Time to restore (README, DORA): an outage starts when a failed change goes live (at its first failing
+  // probe instead, when it failed its health checks and a probe is recorded) and ends at the first moment at or
+  // after that when the environment is healthy again: a healthy deploy going live, or a rollback to a healthy
+  // deploy. Overlapping failures share that end, so one outage is one group per end. Restored outages count
+  // where they end; an outage not ended before `to` is open, however long ago it began.
+  const restoreCtes = `failures AS MATERIALIZED (
+      SELECT CASE WHEN d.health_status = 'failing' THEN coalesce((SELECT min(h.checked_at) FROM health_checks h
+                WHERE h.deploy_id = d.id AND h.ok = 0 AND h.checked_at >= d.live_at), d.live_at) ELSE d.live_at END AS s
+        FROM deploys d WHERE d.env_id = ?1 AND d.live_at < ?3 AND ${FAILED_CHANGE("d")}),
+    rollbacks AS MATERIALIZED (
+      SELECT ev.occurred_at AS t FROM deploys d
+        JOIN deploy_events ev ON ev.deploy_id = d.id AND ev.to_status = 'rolled_back'
+        JOIN deploys tg ON tg.id = ev.rollback_target_id
+        WHERE d.env_id = ?1 AND d.status = 'rolled_back' AND ev.occurred_at < ?3 AND NOT ${FAILED_CHANGE("tg")}),
+    outages AS (
+      SELECT f.s, nullif(min(
+          coalesce((SELECT min(h.live_at) FROM deploys h WHERE h.env_id = ?1 AND h.live_at >= f.s AND h.live_at < ?3
+            AND NOT ${FAILED_CHANGE("h")}), ${NEVER}),
+          coalesce((SELECT min(rb.t) FROM rollbacks rb WHERE rb.t >= f.s), ${NEVER})), ${NEVER}) AS e
+      FROM failures f WHERE f.s < ?3),
+    restores AS (SELECT e, min(s) AS s FROM outages WHERE e IS NOT NULL AND e >= ?2 GROUP BY e)`;
+  const ttr = await sampleStats(db, `${restoreCtes}, samples AS (SELECT ${bucketSql("e", r.bucket)} AS b, e - s AS v FROM restores)`, args);
+  const open = rowsOf<{ since: number | null }>(
+    await db.clients.deploys.execute({ sql: `WITH ${restoreCtes} SELECT min(s) AS since FROM outages WHERE e IS NULL`, args }),
+  )[0]?.since;
 
   const byBucket = <T extends { b: number }>(rows: T[]) => new Map(rows.map((x) => [Number(x.b), x]));
   const liveBy = byBucket(live);
@@ -177,16 +193,18 @@ export async function doraMetrics(
       rate: changeFailureRate,
       failures: Number(cf?.failures ?? 0),
       total: Number(cf?.total ?? 0),
+      failedRuns: Number(cf?.runs ?? 0),
       series: r.starts.map((start) => {
         const x = cfrBy.get(start);
-        return { start, rate: rate(x), failures: Number(x?.failures ?? 0), total: Number(x?.total ?? 0) };
+        return { start, rate: rate(x), failures: Number(x?.failures ?? 0), total: Number(x?.total ?? 0), failedRuns: Number(x?.runs ?? 0) };
       }),
     },
     timeToRestore: {
       medianSeconds: tr?.median ?? null,
       p90Seconds: tr?.p90 ?? null,
       samples: tr?.n ?? 0,
-      unrestored: Number(unrestored.rows[0]!.n),
+      unrestored: open === null || open === undefined ? 0 : 1,
+      openSince: open === null || open === undefined ? null : Number(open),
       series: r.starts.map((start) => ({ start, medianSeconds: ttrBy.get(start)?.median ?? null, samples: ttrBy.get(start)?.n ?? 0 })),
     },
     bands: doraBands({

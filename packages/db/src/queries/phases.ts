@@ -10,7 +10,7 @@ const PHASE_ORDER: Record<string, number> = { initiated: 0, building: 1, deployi
 
 /**
  * Per deploy and phase: the seconds from entering the phase to entering the next phase it moved forward to
- * (a phase that ended in `failed` is not a sample). `total`: first event to live, when the first event was
+ * (a phase that ended in `failed` is not a sample; what follows go-live, such as a rollback, is never part of one). `total`: first event to live, when the first event was
  * not live itself. Deploys are those started in the range (index env_id, started_at).
  */
 const PHASE_SAMPLES = (bucket: MetricBucket) => `ranged AS (
@@ -43,6 +43,8 @@ export interface PhaseTimings {
   bucket: MetricBucket;
   /** Over the whole range; `skipped`: deploys that reached live through earlier phases without this one. */
   phases: (PhaseStats & { skipped: number })[];
+  /** Deploys first reported as live (a poller that saw only the end): no phase reported, so neither samples nor skips. */
+  straightToLive: number;
   series: { start: number; phases: PhaseStats[] }[];
 }
 
@@ -57,13 +59,19 @@ export async function phaseTimings(
   const r = await resolveMetricRange(db, projectId, input, now);
   const args = [r.envId, r.from, r.to];
   const stats = await sampleStats(db, PHASE_SAMPLES(r.bucket), args, "phase");
+  // A phase is skipped when the deploy reported an earlier phase and went live without this one. Only the
+  // events before its go-live count, so what happens after (a rollback) cannot change the answer; a deploy
+  // first reported as live reported no phase at all: neither samples nor skips, counted as `straightToLive`.
   const skipped = rowsOf<{ phase: string; n: number }>(
     await db.clients.deploys.execute({
       sql: `WITH ranged AS (SELECT d.id FROM deploys d WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3),
-        reached AS (SELECT ev.deploy_id, group_concat(ev.to_status) AS seen, count(*) AS n FROM deploy_events ev
-          JOIN ranged r ON r.id = ev.deploy_id GROUP BY ev.deploy_id HAVING sum(ev.to_status = 'live') > 0 AND count(*) > 1)
+        went AS (SELECT ev.deploy_id, min(ev.id) AS live_event FROM deploy_events ev JOIN ranged r ON r.id = ev.deploy_id
+          WHERE ev.to_status = 'live' GROUP BY ev.deploy_id),
+        reached AS (SELECT w.deploy_id, group_concat(ev.to_status) AS seen, count(ev.id) AS n FROM went w
+          LEFT JOIN deploy_events ev ON ev.deploy_id = w.deploy_id AND ev.id < w.live_event GROUP BY w.deploy_id)
         SELECT p.value AS phase, count(*) AS n FROM reached, json_each('["initiated","building","deploying"]') p
-        WHERE instr(',' || reached.seen || ',', ',' || p.value || ',') = 0 GROUP BY p.value`,
+          WHERE reached.n > 0 AND instr(',' || reached.seen || ',', ',' || p.value || ',') = 0 GROUP BY p.value
+        UNION ALL SELECT 'straightToLive', count(*) FROM reached WHERE n = 0`,
       args,
     }),
   );
@@ -80,6 +88,7 @@ export async function phaseTimings(
     to: r.to,
     bucket: r.bucket,
     phases: ALL_PHASES.map((p) => ({ ...statsOf(p, RANGE_KEY), skipped: p === "total" ? 0 : (skippedBy.get(p) ?? 0) })),
+    straightToLive: skippedBy.get("straightToLive") ?? 0,
     series: r.starts.map((start) => ({ start, phases: ALL_PHASES.map((p) => statsOf(p, start)) })),
   };
 }

@@ -1,8 +1,8 @@
 // Reads of the deploys module: cursor pages newest first, one deploy in full, current deploy per environment.
-import { type SQL, and, asc, desc, eq, gte, lt, lte, or } from "drizzle-orm";
+import { type SQL, and, asc, count, desc, eq, gte, inArray, lt, lte, or } from "drizzle-orm";
 import { CuittyError, type DeployStatus } from "@cuitty/core";
 import type { Database } from "../connection.js";
-import { deployEvents, deploys, environments, healthChecks } from "../schema/deploys.js";
+import { deployCommits, deployEvents, deploys, environments, healthChecks } from "../schema/deploys.js";
 import { actorNames } from "./actorNames.js";
 import { environmentOrder } from "./environments.js";
 import { type DeployView, deployViewColumns, selectDeployViews } from "./views.js";
@@ -71,10 +71,26 @@ export async function timeline(db: Database, projectId: string, filter: DeployFi
   if (!env) throw new CuittyError("NOT_FOUND", `environment "${filter.environment}" has no deploys yet`);
   const page = await listDeploys(db, projectId, filter);
   const nameOf = await actorNames(db, projectId, page.items.map((d) => d.markedBadBy));
+  const ids = page.items.map((d) => d.id);
+  const counts =
+    ids.length === 0
+      ? []
+      : await db.deploys
+          .select({ deployId: deployCommits.deployId, n: count() })
+          .from(deployCommits)
+          .where(inArray(deployCommits.deployId, ids))
+          .groupBy(deployCommits.deployId);
+  const commitCount = new Map(counts.map((c) => [c.deployId, c.n]));
   return {
     environment: env.name,
     currentDeployId: env.currentDeployId,
-    items: page.items.map((d) => ({ ...d, current: d.id === env.currentDeployId, markedBadByName: nameOf(d.markedBadBy) })),
+    // commitCount: the commits the deploy ships, as its event listed them (0: it listed none).
+    items: page.items.map((d) => ({
+      ...d,
+      current: d.id === env.currentDeployId,
+      markedBadByName: nameOf(d.markedBadBy),
+      commitCount: commitCount.get(d.id) ?? 0,
+    })),
     nextCursor: page.nextCursor,
   };
 }
@@ -82,7 +98,7 @@ export async function timeline(db: Database, projectId: string, filter: DeployFi
 export async function getDeploy(db: Database, projectId: string, id: number) {
   const [deploy] = await selectDeployViews(db.deploys).where(and(eq(deploys.id, id), eq(deploys.projectId, projectId)));
   if (!deploy) throw new CuittyError("NOT_FOUND", `deploy #${id} does not exist in this project`);
-  const [events, checks, rollbackTarget, rolledBackFrom, env] = await Promise.all([
+  const [events, checks, rollbackTarget, rolledBackFrom, env, commits] = await Promise.all([
     db.deploys
       .select({
         id: deployEvents.id,
@@ -118,6 +134,12 @@ export async function getDeploy(db: Database, projectId: string, id: number) {
       .orderBy(desc(deploys.id))
       .limit(50),
     findEnvironment(db, projectId, deploy.environment),
+    // What changed: the commits the deploy ships, oldest first.
+    db.deploys
+      .select({ sha: deployCommits.sha, committedAt: deployCommits.committedAt })
+      .from(deployCommits)
+      .where(eq(deployCommits.deployId, id))
+      .orderBy(asc(deployCommits.committedAt), asc(deployCommits.id)),
   ]);
   const nameOf = await actorNames(db, projectId, [deploy.markedBadBy, ...events.map((e) => e.actor)]);
   const standing = await rollbackStanding(db.clients.deploys, projectId, id);
@@ -137,6 +159,7 @@ export async function getDeploy(db: Database, projectId: string, id: number) {
     markedBadByName: nameOf(deploy.markedBadBy),
     /** Each transition; actorName is the actor as people read it (a key's label, or the person). */
     events: events.map((e) => ({ ...e, actorName: nameOf(e.actor) })),
+    commits,
     healthChecks: checks,
     rollbackTarget,
     rolledBackFrom,

@@ -158,12 +158,28 @@ export const healthChecks = sqliteTable(
   (t) => [index("health_checks_deploy_idx").on(t.deployId, t.checkedAt)],
 );
 
+/** The commits a deploy ships (lead time is measured per commit), as the event listed them. */
+export const deployCommits = sqliteTable(
+  "deploy_commits",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: text("project_id").notNull(),
+    deployId: integer("deploy_id")
+      .notNull()
+      .references(() => deploys.id, { onDelete: "cascade" }),
+    sha: text("sha").notNull(),
+    committedAt: integer("committed_at").notNull(),
+  },
+  (t) => [uniqueIndex("deploy_commits_deploy_sha_uq").on(t.deployId, t.sha), index("deploy_commits_project_sha_idx").on(t.projectId, t.sha)],
+);
+
 export type Project = typeof projects.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type Environment = typeof environments.$inferSelect;
 export type Deploy = typeof deploys.$inferSelect;
 export type DeployEventRow = typeof deployEvents.$inferSelect;
 export type HealthCheck = typeof healthChecks.$inferSelect;
+export type DeployCommit = typeof deployCommits.$inferSelect;
 
 /**
  * The health-check series of a deploy while it runs: progress and a lease, so probes resume after a

@@ -2,12 +2,15 @@
 import {
   type DeployEventInput,
   type DeployStatus,
+  type GithubCompare,
   type GithubJob,
   type GithubRun,
   DEFAULT_DEPLOY_JOB_PATTERN,
+  compareBasehead,
   githubRunDeployKey,
   githubRunToEvents,
   STATUSES,
+  withCompareCommits,
 } from "@cuitty/core";
 import { readEnv } from "../../env.js";
 import { CuittyClientError } from "../../errors.js";
@@ -99,6 +102,45 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
     return res.data.jobs as GithubJob[];
   }
 
+  /** Successful runs seen (they went live), by run id: their commit and when they were created. */
+  const wentLive = new Map<number, { sha: string; createdAt: number }>();
+  function rememberLive(run: GithubRun) {
+    if (run.status !== "completed" || run.conclusion !== "success" || !run.head_sha) return;
+    wentLive.set(run.id, { sha: run.head_sha, createdAt: Date.parse(run.created_at ?? "") || 0 });
+    if (wentLive.size > MAX_REMEMBERED_RUNS) wentLive.delete(wentLive.keys().next().value!);
+  }
+
+  /** The commit of the latest run created before `run` that went live: the previous live deploy's. */
+  function previousLiveSha(run: GithubRun): string | undefined {
+    const createdAt = Date.parse(run.created_at ?? "") || 0;
+    let best: { sha: string; createdAt: number; id: number } | undefined;
+    for (const [id, r] of wentLive) {
+      if (id === run.id || r.createdAt > createdAt || (r.createdAt === createdAt && id > run.id)) continue;
+      if (!best || r.createdAt > best.createdAt || (r.createdAt === best.createdAt && id > best.id)) best = { ...r, id };
+    }
+    return best?.sha;
+  }
+
+  /**
+   * What a go-live ships: GitHub's compare from the previous live run's commit (a conditional request through
+   * the ETag cache; a repeat costs a free 304). Unknown base, a 404 (force-push) or any failure: the head commit.
+   */
+  async function withCommits(event: DeployEventInput, run: GithubRun): Promise<DeployEventInput> {
+    const base = previousLiveSha(run);
+    if (!base || !run.head_sha) return withCompareCommits(event, undefined);
+    if (base === run.head_sha) return event;
+    try {
+      const res = await github.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+        owner: owner!,
+        repo: repo!,
+        basehead: compareBasehead(base, run.head_sha),
+      });
+      return withCompareCommits(event, res.data as GithubCompare);
+    } catch {
+      return withCompareCommits(event, undefined);
+    }
+  }
+
   function remember(key: string, status: DeployStatus) {
     seen.delete(key);
     seen.set(key, status);
@@ -114,11 +156,12 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
     if (options.branch) params.branch = options.branch;
     if (options.event) params.event = options.event;
     const firstPoll = polls++ === 0;
-    const pending: DeployEventInput[] = [];
+    const pending: { event: DeployEventInput; run: GithubRun }[] = [];
     for (let page = 1; page <= (options.maxPages ?? 5); page++) {
       const res = await github.request(route as "GET /repos/{owner}/{repo}/actions/runs", { ...(params as any), page });
       const runs = (res.data.workflow_runs ?? []) as GithubRun[];
       let changed = 0;
+      for (const run of runs) rememberLive(run);
       for (const run of runs) {
         const key = githubRunDeployKey(options.repo, run.id, run.run_attempt ?? 1);
         const last = seen.get(key);
@@ -129,7 +172,7 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
         // Never step back (a job list read late can look "earlier"): the server would refuse it anyway.
         if (last !== undefined && rank(event.status) < rank(last)) continue;
         remember(key, event.status);
-        pending.push(event);
+        pending.push({ event, run });
         changed++;
       }
       const hasNext = /rel="next"/.test(String(res.headers.link ?? ""));
@@ -137,7 +180,7 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
       if (firstPoll || !hasNext || runs.length === 0 || changed < runs.length) break;
     }
     // Oldest first, so a deploy's events and an environment's go-lives arrive in the order they happened.
-    for (const event of pending.reverse()) await emit(event);
+    for (const { event, run } of pending.reverse()) await emit(event.status === "live" ? await withCommits(event, run) : event);
   }
 
   async function guardedPoll(): Promise<void> {
