@@ -350,7 +350,7 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
     await expect(list.innerText()).resolves.toContain("3 commits shipped");
     await page.goto(`${server.url}/#/env/shipped`);
     const row = page.locator(`[data-testid=timeline-row][data-deploy-id="${id}"]`);
-    await expect(row.getByTestId("commit-count").innerText()).resolves.toBe("3 commits");
+    await expect.poll(() => row.getByTestId("commit-count").innerText(), { timeout: 10_000 }).toBe("3 commits");
     await page.close();
   });
 
