@@ -3,15 +3,15 @@
 import type { Database } from "@cuitty/db";
 import { readEnv } from "./config.js";
 import { CLIError } from "./errors.js";
+import { type DbModule, loadDb, loadServer } from "./serverPackages.js";
 
 export interface DataOptions {
   data?: string;
 }
 
-export type DbModule = typeof import("@cuitty/db");
-
 export async function withDatabase<T>(opts: DataOptions, fn: (db: Database, q: DbModule) => Promise<T>): Promise<T> {
-  const [q, { loadConfig }] = await Promise.all([import("@cuitty/db"), import("@cuitty/server")]);
+  const purpose = "local administration on the data directory (projects, keys, backup, hook secrets)";
+  const [q, { loadConfig }] = await Promise.all([loadDb(purpose), loadServer(purpose)]);
   const config = loadConfig(readEnv(), { dataDir: opts.data });
   let db: Database;
   try {

@@ -168,9 +168,7 @@ The receiver checks x-cuitty-signature with verify() of @cuitty/core and this se
 (the same signing as the wire protocol; see apps/server/src/health/README.md).`,
     )
     .action((name: string, opts: { rotate?: boolean; project?: string; data?: string; json?: boolean }) =>
-      withDatabase(opts, async (db) => {
-        // Loaded here, not at the top, so commands that only talk to a server never load the database code.
-        const { listProjects, rollbackHookSecret } = await import("@cuitty/db");
+      withDatabase(opts, async (db, { listProjects, rollbackHookSecret }) => {
         let projectId = opts.project;
         if (!projectId) {
           const projects = await listProjects(db);
