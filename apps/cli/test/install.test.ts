@@ -5,9 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestServer, startTestServer } from "@cuitty/server/testing";
+import { type TestServer, runCommand, startTestServer } from "@cuitty/server/testing";
 import { cleanEnv, connection, deployByKey } from "./helpers.js";
-import { runCommand } from "./runCommand.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixtures = fileURLToPath(new URL("./fixtures/install/", import.meta.url));

@@ -1,4 +1,4 @@
-// Runs any command as a child process with a bounded wait, collecting its output (npm, npx, tsc, bash).
+// Test support: runs any command as a child process with a bounded wait, collecting its output (npm, pip, tsc).
 import { spawn } from "node:child_process";
 
 export interface CommandResult {
