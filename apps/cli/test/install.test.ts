@@ -1,6 +1,6 @@
 // The clients as users get them: packed with pnpm, installed with plain npm into an empty folder, run
 // against a real server. Nothing of the workspace is visible to them.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,12 @@ import { cleanEnv, connection, deployByKey } from "./helpers.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixtures = fileURLToPath(new URL("./fixtures/install/", import.meta.url));
+const sdkReadme = readFileSync(new URL("../../../packages/sdk/README.md", import.meta.url), "utf8");
+const typedExample = sdkReadme
+  .split("<!-- readme-typed-client:start -->")[1]!
+  .split("<!-- readme-typed-client:end -->")[0]!
+  .replace(/^\s*```ts\n/, "")
+  .replace(/```\s*$/, "");
 // The workspace's compiler, run on files that only see the temp folder's node_modules.
 const tsc = fileURLToPath(new URL("../node_modules/.bin/tsc", import.meta.url));
 
@@ -103,9 +109,11 @@ describe("the CLI and SDK installed from their tarballs with npm", () => {
   });
 
   // Last: it adds @cuitty/api (and with it the database package) to the folder, as a dev dependency for types.
-  it("the typed tRPC client compiles and runs, and a misspelt procedure or a wrong input fails the typecheck", async () => {
+  it("the SDK README's typed client compiles and rolls back a deploy, and a misspelt procedure or a wrong input fails the typecheck", async () => {
     await npmInstall([tarballs.api!, tarballs.db!], true);
-    for (const f of ["typed.ts", "typedMistakes.ts"]) copyFileSync(join(fixtures, f), join(app, f));
+    expect(typedExample).toContain("createCuittyTrpcClient");
+    writeFileSync(join(app, "typed.ts"), typedExample);
+    copyFileSync(join(fixtures, "typedMistakes.ts"), join(app, "typedMistakes.ts"));
     const compilerOptions = {
       target: "ES2022",
       module: "NodeNext",
@@ -123,10 +131,10 @@ describe("the CLI and SDK installed from their tarballs with npm", () => {
     expect(good.code, good.output).toBe(0);
     const ran = await runCommand(process.execPath, ["out/typed.js"], { cwd: app, env: userEnv(connection(server, "admin")), timeoutMs: 30_000 });
     expect(ran.code, ran.output).toBe(0);
-    const result = JSON.parse(ran.output.trim()) as { now: string; target: number | null; id: number };
-    expect(result.now).toBe("rolled_back");
-    expect(result.id).toBe((await deployByKey(server, "sdk-1")).id);
-    expect(result.target).toBe((await deployByKey(server, "ci-1")).id);
+    // Newest first: sdk-1 (live), ci-2 (failed), ci-1 (live); sdk-1 goes back to ci-1.
+    const [sdk1, ci1] = [await deployByKey(server, "sdk-1"), await deployByKey(server, "ci-1")];
+    expect(ran.output).toContain(`#${sdk1.id} is rolled_back; production runs #${ci1.id} again`);
+    expect((await deployByKey(server, "sdk-1")).status).toBe("rolled_back");
 
     const bad = await runCommand(tsc, ["-p", "tsconfig.mistakes.json"], { cwd: app, env: userEnv(), timeoutMs: 60_000 });
     expect(bad.code, bad.output).not.toBe(0);
