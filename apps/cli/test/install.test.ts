@@ -24,10 +24,13 @@ let app: string;
 let tarballs: Record<string, string>;
 let server: TestServer;
 
-/** The environment of a user's shell: no CI, CUITTY_* or npm_* variables of the workspace's own run. */
+/** What pnpm sets for the workspace's own script run; npm configuration (registry, cache, proxy) stays. */
+const SCRIPT_RUN_VARIABLE = /^(npm_(package|lifecycle)_|npm_(execpath|node_execpath|command)$|npm_config_user_agent$|pnpm_)/i;
+
+/** The environment of a user's shell: no CI or CUITTY_* variables, nothing of the workspace's script run. */
 function userEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env = cleanEnv(extra);
-  for (const key of Object.keys(env)) if (key.toLowerCase().startsWith("npm_") || key.startsWith("PNPM_")) delete env[key];
+  for (const key of Object.keys(env)) if (SCRIPT_RUN_VARIABLE.test(key)) delete env[key];
   return env;
 }
 
