@@ -5,12 +5,11 @@ import type { Database } from "@cuitty/db";
 import { readCredentialsFile, readEnv } from "./config.js";
 import { CLIError, isMasterKeyError } from "./errors.js";
 import { info, warn } from "./output.js";
+import { type DbModule, loadDb, loadServer } from "./serverPackages.js";
 
 export interface DataOptions {
   data?: string;
 }
-
-export type DbModule = typeof import("@cuitty/db");
 
 /** The data directory a local command opened: where its credentials.json is, and the server's default URL. */
 export interface DataDirectory {
@@ -22,7 +21,8 @@ export interface DataDirectory {
 }
 
 export async function withDatabase<T>(opts: DataOptions, fn: (db: Database, q: DbModule, dir: DataDirectory) => Promise<T>): Promise<T> {
-  const [q, { loadConfig }] = await Promise.all([import("@cuitty/db"), import("@cuitty/server")]);
+  const purpose = "local administration on the data directory (projects, keys, backup, hook secrets)";
+  const [q, { loadConfig }] = await Promise.all([loadDb(purpose), loadServer(purpose)]);
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(readEnv(), { dataDir: opts.data });

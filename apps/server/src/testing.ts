@@ -8,6 +8,8 @@ import { createApiKey } from "@cuitty/db";
 import { loadConfig, type ServerConfig } from "./config.js";
 import { type ExtensionFactory, type RunningServer, startServer } from "./startServer.js";
 
+export { type CommandResult, runCommand } from "./runCommand.js";
+
 /** Queries go as GET, mutations as POST, as @trpc/client sends them. */
 function procedureType(path: string): string | undefined {
   const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } } | undefined>;

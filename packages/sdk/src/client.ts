@@ -13,16 +13,12 @@ import {
   zodMessage,
 } from "@cuitty/core";
 import { Channel, type ChannelOptions, type ChannelStats, type ItemOutcome } from "./channel.js";
-import { readEnv } from "./env.js";
+import { type CredentialOptions, resolveCredentials } from "./credentials.js";
 import { CuittyClientError } from "./errors.js";
 import { type AuditEntry, type PerfSnapshot, fillAuditEntry, fillPerfSnapshot, sendAudit, sendPerf, validItems } from "./records.js";
 import { type CuittyTrpcClient, createTransport } from "./transport.js";
 
-export interface CuittyClientOptions {
-  /** Default: env CUITTY_PORTAL_URL. */
-  portalUrl?: string;
-  /** Default: env CUITTY_PROJECT_ID. */
-  projectId?: string;
+export interface CuittyClientOptions extends CredentialOptions {
   /** An ingest (or admin) key. Default: env CUITTY_API_KEY. */
   apiKey?: string;
   /** Items kept per channel while the portal is unreachable; the oldest is dropped beyond it. Default 10,000. */
@@ -73,25 +69,12 @@ export interface CuittyClient {
   stats(): Record<string, ChannelStats>;
 }
 
-function required(name: string, value: string | undefined, env: string): string {
-  if (!value) throw new CuittyClientError("CONFIG", `createCuittyClient needs ${name}: pass it or set ${env}`);
-  return value;
-}
-
 function newEventId(): string {
   return `evt_${globalThis.crypto.randomUUID()}`;
 }
 
 export function createCuittyClient(options: CuittyClientOptions = {}): CuittyClient {
-  const env = readEnv();
-  const portalUrl = required("portalUrl", options.portalUrl ?? env.portalUrl, "CUITTY_PORTAL_URL");
-  const projectId = required("projectId", options.projectId ?? env.projectId, "CUITTY_PROJECT_ID");
-  const apiKey = required("apiKey", options.apiKey ?? env.apiKey, "CUITTY_API_KEY");
-  try {
-    new URL(portalUrl);
-  } catch {
-    throw new CuittyClientError("CONFIG", `portalUrl "${portalUrl}" is not a URL (e.g. http://localhost:4400)`);
-  }
+  const { portalUrl, projectId, apiKey } = resolveCredentials(options, "createCuittyClient");
   const onError =
     options.onError ?? ((e: CuittyClientError) => console.warn(`[cuitty] ${e.code}: ${e.message}`));
   const report = (error: CuittyClientError) => {

@@ -3,5 +3,6 @@ export { createCuittyClient, type CuittyClient, type CuittyClientOptions, type C
 export { CuittyClientError } from "./errors.js";
 export { Channel, type ChannelStats, type ItemOutcome } from "./channel.js";
 export { BoundedQueue } from "./queue.js";
+export { createCuittyTrpcClient, type CuittyTrpcClientOptions } from "./trpcClient.js";
 export type { CuittyTrpcClient } from "./transport.js";
 export type { AuditEntryInput, DeployEventInput, PerfSnapshotInput } from "@cuitty/core";

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { readEnv } from "../config.js";
 import { CLIError, isMasterKeyError } from "../errors.js";
 import { info, paint } from "../output.js";
+import { loadServer } from "../serverPackages.js";
 import { parsePort } from "./parse.js";
 
 export function registerServe(program: Command): void {
@@ -14,7 +15,7 @@ export function registerServe(program: Command): void {
     .option("-d, --data <dir>", "data directory for the libSQL files (env CUITTY_DATA_DIR)")
     .addHelpText("after", "\nExamples:\n  cuitty serve\n  cuitty serve --port 8080 --data /var/lib/cuitty")
     .action(async (opts: { port?: number; host?: string; data?: string }) => {
-      const { loadConfig, startServer } = await import("@cuitty/server");
+      const { loadConfig, startServer } = await loadServer("`cuitty serve`");
       let config;
       try {
         config = loadConfig(readEnv(), { port: opts.port, host: opts.host, dataDir: opts.data });
