@@ -1,5 +1,5 @@
 // The organisation's overview: every service × environment with its current deploy, what is in flight and
-// what went wrong in the last 24 h, in three set-based queries (never one per project), sorted trouble first.
+// what went wrong in the last 24 h, in two set-based queries (never one per project), sorted trouble first.
 import {
   ATTENTION_LEVELS,
   type Attention,
@@ -43,15 +43,12 @@ interface CellRow {
   markedBadAt: number | null;
   liveAt: number | null;
   rolledBackToAt: number | null;
-}
-interface InFlightRow {
-  envId: number;
-  id: number;
-  version: string | null;
-  commitSha: string | null;
-  externalKey: string | null;
-  status: DeployStatus;
-  startedAt: number | null;
+  flightId: number | null;
+  flightVersion: string | null;
+  flightCommitSha: string | null;
+  flightExternalKey: string | null;
+  flightStatus: DeployStatus | null;
+  flightStartedAt: number | null;
 }
 interface TroubleRow {
   envId: number;
@@ -85,28 +82,23 @@ export async function orgOverview(db: Database, filter: OrgFilter & { limit: num
   const client = db.clients.deploys;
   const args = orgFilterArgs(filter);
   const envJoin = filter.environment === undefined ? "LEFT JOIN" : "JOIN";
-  const [cells, inFlight, trouble] = await Promise.all([
-    // Every environment of every matching service with its current deploy, and when that deploy became current
-    // again through a rollback (the rolled-back deploys of a project are few: index project_id, status).
+  const [cells, trouble] = await Promise.all([
+    // Every environment of every matching service with its current deploy, when that deploy became current again
+    // through a rollback (the rolled-back deploys of a project are few: index project_id, status), and its newest
+    // deploy in flight (index project_id, status, started_at: only in-flight rows are read).
     client.execute({
       sql: `SELECT p.id AS projectId, p.name AS service, e.id AS envId, e.name AS environment, ${EFFECTIVE_ORDER} AS ord,
               ${TITLE_COLUMNS("d")}, d.status AS status, d.health_status AS healthStatus, d.marked_bad_at AS markedBadAt,
               d.live_at AS liveAt,
               (SELECT max(ev.occurred_at) FROM deploys r JOIN deploy_events ev ON ev.deploy_id = r.id AND ev.to_status = 'rolled_back'
-                 WHERE r.project_id = p.id AND r.status = 'rolled_back' AND r.env_id = e.id AND r.rollback_target_id = d.id) AS rolledBackToAt
+                 WHERE r.project_id = p.id AND r.status = 'rolled_back' AND +r.env_id = e.id AND r.rollback_target_id = d.id) AS rolledBackToAt,
+              f.id AS flightId, f.version AS flightVersion, f.commit_sha AS flightCommitSha, f.external_key AS flightExternalKey,
+              f.status AS flightStatus, f.started_at AS flightStartedAt
             FROM projects p ${envJoin} environments e ON e.project_id = p.id AND (?1 IS NULL OR e.name = ?1)
             LEFT JOIN deploys d ON d.id = e.current_deploy_id
+            LEFT JOIN deploys f ON f.id = (SELECT x.id FROM deploys x
+              WHERE x.project_id = p.id AND x.status IN ${IN_FLIGHT} AND +x.env_id = e.id ORDER BY +x.started_at DESC, +x.id DESC LIMIT 1)
             WHERE (?2 IS NULL OR instr(lower(p.name), ?2) > 0 OR instr(lower(p.id), ?2) > 0)`,
-      args,
-    }),
-    // The newest deploy in flight per environment (index project_id, status: only in-flight rows are read).
-    client.execute({
-      sql: `SELECT envId, id, version, commitSha, externalKey, status, startedAt FROM (
-              SELECT d.env_id AS envId, ${TITLE_COLUMNS("d")}, d.status AS status, d.started_at AS startedAt,
-                row_number() OVER (PARTITION BY d.env_id ORDER BY d.started_at DESC, d.id DESC) AS rn
-              FROM projects p JOIN deploys d ON d.project_id = p.id AND d.status IN ${IN_FLIGHT}
-              JOIN environments e ON e.id = d.env_id
-              WHERE ${ORG_FILTER_SQL}) WHERE rn = 1`,
       args,
     }),
     // Failures (not cancelled or skipped runs) and rollbacks of the last 24 h (index occurred_at), newest first.
@@ -123,7 +115,6 @@ export async function orgOverview(db: Database, filter: OrgFilter & { limit: num
     }),
   ]);
 
-  const flightByEnv = new Map(rowsOf<InFlightRow>(inFlight).map((r) => [Number(r.envId), r]));
   const failureByEnv = new Map<number, TroubleRow>();
   const rollbackByEnv = new Map<number, TroubleRow>();
   for (const t of rowsOf<TroubleRow>(trouble)) {
@@ -133,7 +124,10 @@ export async function orgOverview(db: Database, filter: OrgFilter & { limit: num
 
   type Cell = ReturnType<typeof toCell>;
   function toCell(r: CellRow & { envId: number; environment: string }) {
-    const flight = flightByEnv.get(r.envId);
+    const flight =
+      r.flightId === null
+        ? undefined
+        : { id: r.flightId, version: r.flightVersion, commitSha: r.flightCommitSha, externalKey: r.flightExternalKey, status: r.flightStatus!, startedAt: r.flightStartedAt };
     const failure = failureByEnv.get(r.envId);
     const rollback = rollbackByEnv.get(r.envId);
     const cell = {
