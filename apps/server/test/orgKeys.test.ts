@@ -109,3 +109,18 @@ describe("a project key", () => {
     expect(refusal(other)).toEqual([404, "NOT_FOUND"]);
   });
 });
+
+describe("an organisation key at rest", () => {
+  it("is stored sealed under the master key, and signs as issued", async () => {
+    const { randomBytes } = await import("node:crypto");
+    const sealed = await startTestServer({ config: { masterKeys: { current: randomBytes(32) } } });
+    try {
+      const key = await createOrgKey(sealed.db, "read", "sealed");
+      const { rows } = await sealed.db.clients.deploys.execute({ sql: "SELECT secret FROM org_keys WHERE key_id = ?", args: [key.keyId] });
+      expect(String(rows[0]!.secret)).toMatch(/^enc:v1:[0-9a-f]{8}:/);
+      expect((await sealed.request("org.overview", { projectId: ORG_PROJECT, key: key.apiKey })).status).toBe(200);
+    } finally {
+      await sealed.stop();
+    }
+  });
+});
