@@ -39,7 +39,7 @@ export function macMatches(apiKey: string, signed: Uint8Array, given: Buffer): b
 }
 
 /** Which key scopes may call a procedure that needs `required`. */
-export const GRANTS: Record<ApiKeyScope, readonly ApiKeyScope[]> = {
+const GRANTS: Record<ApiKeyScope, readonly ApiKeyScope[]> = {
   ingest: ["ingest", "admin"],
   read: ["read", "admin"],
   admin: ["admin"],
