@@ -75,6 +75,7 @@ describe("the organisation view", () => {
     await page.getByLabel("Search services").fill("sea");
     await expect.poll(() => rows.count(), { timeout: WAIT_MS }).toBe(1);
     expect(await rows.first().locator("th a").textContent()).toBe("search");
+    expect(page.url()).toContain("#/org?q=sea");
     await page.getByLabel("Search services").fill("");
     await expect.poll(() => rows.count(), { timeout: WAIT_MS }).toBe(3);
 

@@ -1,13 +1,14 @@
 // The organisation view (organisation keys): every service × environment trouble first, filters by environment
 // and service name, the activity feed across services, and DORA across services.
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ErrorNotice } from "../components/ErrorNotice.js";
 import { LiveIndicator } from "../components/LiveIndicator.js";
 import { OrgActivity } from "../components/org/OrgActivity.js";
 import { OrgDoraTable } from "../components/org/OrgDoraTable.js";
 import { type OpenProject, OrgMatrix } from "../components/org/OrgMatrix.js";
 import { POLL_MS } from "../poll.js";
+import { href } from "../route.js";
 import { useTRPC } from "../trpc.js";
 
 export function OrgPage(props: { environment?: string; search?: string; open: OpenProject }) {
@@ -15,6 +16,10 @@ export function OrgPage(props: { environment?: string; search?: string; open: Op
   const [environment, setEnvironment] = useState(props.environment ?? "");
   const [search, setSearch] = useState(props.search ?? "");
   const filters = { environment: environment || undefined, search: search.trim() || undefined };
+  // The filters live in the address, so a link shares the view (replaceState: no history entry per keystroke).
+  useEffect(() => {
+    window.history.replaceState(null, "", href.org(filters));
+  }, [filters.environment, filters.search]);
   const overview = useQuery(trpc.org.overview.queryOptions(filters, { refetchInterval: POLL_MS, placeholderData: (previous) => previous }));
   // Every environment name of the organisation, for the filter (the columns of an unfiltered overview).
   const all = useQuery(trpc.org.overview.queryOptions({ limit: 1 }, { staleTime: 30_000 }));
