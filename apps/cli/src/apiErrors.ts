@@ -1,6 +1,6 @@
 // Maps every way a call can fail to one CLIError: the cause, the fix and a stable E_* code.
 import { TRPCClientError } from "@trpc/client";
-import { type CuittyCode, RETRYABLE_CODES, isCuittyCode } from "@cuitty/core";
+import { type CuittyCode, ORG_PROJECT, RETRYABLE_CODES, isCuittyCode } from "@cuitty/core";
 import { NotCuittyError, UnreachableError } from "./client.js";
 import type { Connection } from "./config.js";
 import { CLIError } from "./errors.js";
@@ -44,6 +44,13 @@ export function toCLIError(error: unknown, conn: Connection): CLIError {
   const code = cuittyCodeOf(error);
   const data = (error instanceof TRPCClientError ? error.data : undefined) as ErrorData | undefined;
   const message = error instanceof Error ? error.message : String(error);
+  if (conn.projectId === ORG_PROJECT && (code === "BAD_SIGNATURE" || code === "FORBIDDEN_SCOPE")) {
+    return new CLIError(
+      `the server refused the key for the organisation's view: ${message}`,
+      "E_AUTH",
+      "use an organisation key (`cuitty keys create --org --scope read` on the server); a project key sees only its project",
+    );
+  }
   switch (code) {
     case "BAD_SIGNATURE":
       return new CLIError(`the server refused the API key: ${message}`, "E_AUTH", `check that CUITTY_API_KEY is a key of project ${conn.projectId}, copied whole (\`cuitty keys create\` shows it once)`);

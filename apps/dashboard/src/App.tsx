@@ -6,12 +6,13 @@ import { Header } from "./components/Header.js";
 import { ErrorNotice } from "./components/ErrorNotice.js";
 import { DeployPage } from "./pages/DeployPage.js";
 import { MetricsPage } from "./pages/MetricsPage.js";
+import { OrgPage } from "./pages/OrgPage.js";
 import { OverviewPage } from "./pages/OverviewPage.js";
 import { SettingsPage } from "./pages/SettingsPage.js";
 import { SignInPage } from "./pages/SignInPage.js";
 import { TimelinePage } from "./pages/TimelinePage.js";
 import { href, useRoute } from "./route.js";
-import { type Session, clearSession, loadSession, saveSession } from "./session.js";
+import { type Session, clearSession, isOrgSession, loadSession, pageProject, saveSession } from "./session.js";
 import { TRPCProvider, createClient, useTRPC } from "./trpc.js";
 
 
@@ -58,54 +59,88 @@ export function App() {
   }
   return (
     <SignedIn
-      key={`${session.projectId}:${session.apiKey}`}
+      // A new client and an empty cache per project: queries are keyed by procedure and input, not by project.
+      key={`${session.projectId}:${session.apiKey}:${session.viewProject ?? ""}`}
       session={session}
       onSignOut={(message) => {
         clearSession();
         setNotice(message ?? null);
         setSession(null);
       }}
+      onOpenProject={(projectId, target) => {
+        // An organisation key walks into one project's pages: its calls are then signed with that project's id.
+        const next = { ...session, viewProject: projectId };
+        saveSession(next);
+        window.location.hash = target;
+        setSession(next);
+      }}
     />
   );
 }
 
-function SignedIn({ session, onSignOut }: { session: Session; onSignOut(message?: string): void }) {
+type OpenProject = (projectId: string, target: string) => void;
+
+function SignedIn({ session, onSignOut, onOpenProject }: { session: Session; onSignOut(message?: string): void; onOpenProject: OpenProject }) {
   const queryClient = useMemo(makeQueryClient, []);
   const trpcClient = useMemo(() => createClient(session), [session]);
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <Shell session={session} onSignOut={onSignOut} />
+        <Shell session={session} onSignOut={onSignOut} onOpenProject={onOpenProject} />
       </TRPCProvider>
     </QueryClientProvider>
   );
 }
 
-function Shell({ session, onSignOut }: { session: Session; onSignOut(message?: string): void }) {
+function Shell({ session, onSignOut, onOpenProject }: { session: Session; onSignOut(message?: string): void; onOpenProject: OpenProject }) {
   const trpc = useTRPC();
   const route = useRoute();
-  const whoami = useQuery(trpc.auth.whoami.queryOptions(undefined, { staleTime: 60_000, refetchInterval: 60_000 }));
+  const org = isOrgSession(session);
+  const projectWhoami = useQuery({ ...trpc.auth.whoami.queryOptions(undefined, { staleTime: 60_000, refetchInterval: 60_000 }), enabled: !org });
+  const orgWhoami = useQuery({ ...trpc.org.whoami.queryOptions(undefined, { staleTime: 60_000, refetchInterval: 60_000 }), enabled: org });
+  const whoami = org ? orgWhoami : projectWhoami;
+  const projectId = pageProject(session);
 
-  const authProblem = whoami.error ? describeError(whoami.error, session.projectId) : null;
+  const authProblem = whoami.error ? describeError(whoami.error, org ? "org" : session.projectId) : null;
   useEffect(() => {
     // The key was revoked or the project deleted since sign-in: back to the form, saying why.
     if (authProblem?.auth) onSignOut(authProblem.message);
   }, [authProblem?.auth, authProblem?.message, onSignOut]);
   if (authProblem?.auth) return null;
   const scope = whoami.data?.scope;
+  // An organisation session shows the organisation until it walks into a project.
+  if (route.page === "org" || projectId === undefined) {
+    return (
+      <>
+        <Header projectId={projectId} org={org} scope={scope} onSignOut={() => onSignOut()} />
+        <main className="page">
+          {whoami.error ? <ErrorNotice error={whoami.error} what="Checking your key" /> : null}
+          {org ? (
+            <OrgPage
+              environment={route.page === "org" ? route.environment : undefined}
+              search={route.page === "org" ? route.search : undefined}
+              open={onOpenProject}
+            />
+          ) : (
+            <p className="notice">The organisation view needs an organisation key: sign in with project id <code>org</code>.</p>
+          )}
+        </main>
+      </>
+    );
+  }
   return (
     <>
-      <Header projectId={session.projectId} scope={scope} onSignOut={() => onSignOut()} />
+      <Header projectId={projectId} org={org} scope={scope} onSignOut={() => onSignOut()} />
       <main className="page">
-        {whoami.error ? <ErrorNotice error={whoami.error} projectId={session.projectId} what="Checking your key" /> : null}
-        {route.page === "overview" && <OverviewPage projectId={session.projectId} />}
+        {whoami.error ? <ErrorNotice error={whoami.error} projectId={projectId} what="Checking your key" /> : null}
+        {route.page === "overview" && <OverviewPage projectId={projectId} />}
         {route.page === "timeline" && (
           <TimelinePage
             environment={route.environment}
             status={route.status}
             branch={route.branch}
             admin={scope === "admin"}
-            projectId={session.projectId}
+            projectId={projectId}
           />
         )}
         {route.page === "deploy" && <DeployPage id={route.id} admin={scope === "admin"} />}

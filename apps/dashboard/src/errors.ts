@@ -20,7 +20,7 @@ function describe(error: unknown, projectId?: string): Problem {
   if (error instanceof TRPCClientError) {
     const data = (error.data ?? {}) as { cuittyCode?: string; httpStatus?: number };
     const code = data.cuittyCode ?? "UNKNOWN";
-    const project = projectId ? `project "${projectId}"` : "this project";
+    const project = projectId === "org" ? "the organisation (an organisation key)" : projectId ? `project "${projectId}"` : "this project";
     switch (code) {
       case "BAD_SIGNATURE":
         return { code, auth: true, message: `Wrong key: it is not an active key of ${project}. Check for a typo or a revoked key.` };

@@ -1,9 +1,11 @@
 // A tiny hash router: #/ (overview), #/env/<name>?status=&branch= (timeline), #/deploys/<id> (detail),
-// #/metrics/<name>?range=&bucket= (DORA and phase timings), #/settings?env= (health policy, outbound hooks).
+// #/metrics/<name>?range=&bucket= (DORA and phase timings), #/settings?env= (health policy, outbound hooks),
+// #/org?env=&q= (the organisation's services, with an organisation key).
 import { useEffect, useState } from "react";
 
 export type Route =
   | { page: "overview" }
+  | { page: "org"; environment?: string; search?: string }
   | { page: "timeline"; environment: string; status?: string; branch?: string }
   | { page: "deploy"; id: number }
   | { page: "metrics"; environment?: string; range?: string; bucket?: string }
@@ -15,6 +17,9 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(query);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { page: "overview" };
+  if (parts[0] === "org" && parts.length === 1) {
+    return { page: "org", environment: params.get("env") || undefined, search: params.get("q") || undefined };
+  }
   if (parts[0] === "env" && parts.length >= 2) {
     return {
       page: "timeline",
@@ -38,6 +43,13 @@ export function parseRoute(hash: string): Route {
 
 export const href = {
   overview: () => "#/",
+  org: (filters: { environment?: string; search?: string } = {}) => {
+    const q = new URLSearchParams();
+    if (filters.environment) q.set("env", filters.environment);
+    if (filters.search) q.set("q", filters.search);
+    const qs = q.toString();
+    return `#/org${qs ? `?${qs}` : ""}`;
+  },
   timeline: (environment: string, filters: { status?: string; branch?: string } = {}) => {
     const q = new URLSearchParams();
     if (filters.status) q.set("status", filters.status);

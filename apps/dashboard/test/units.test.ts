@@ -82,6 +82,11 @@ describe("the issue 6 and 7 helpers", () => {
     expect(parseRoute(href.settings("staging"))).toEqual({ page: "settings", environment: "staging" });
   });
 
+  it("route the organisation view with its filters", () => {
+    expect(parseRoute("#/org")).toEqual({ page: "org", environment: undefined, search: undefined });
+    expect(parseRoute(href.org({ environment: "prod/eu", search: "pay ments" }))).toEqual({ page: "org", environment: "prod/eu", search: "pay ments" });
+  });
+
   it("end a metrics range at the end of the current minute, so its query key holds still within the minute", async () => {
     const { rangeBounds } = await import("../src/pages/MetricsPage.js");
     const a = rangeBounds("7d", Date.UTC(2026, 0, 10, 12, 30, 5));

@@ -6,16 +6,20 @@ import {
   HEADER_SIGNATURE,
   HEADER_TIMESTAMP,
   MAX_CLOCK_SKEW_SECONDS,
+  ORG_PROJECT,
   SIGNATURE_VERSION,
   signingBytes,
 } from "@cuitty/core";
 import { type ApiKeyScope, findActiveKeys } from "@cuitty/db";
 import type { Context } from "./context.js";
+import { matchOrgKey } from "./orgAuth.js";
 
 export interface Principal {
   projectId: string;
   keyId: string;
   scope: ApiKeyScope;
+  /** Signed with an organisation key acting in this project (README, Organisation keys). */
+  org?: true;
 }
 
 /** The MAC of a `v1=<64 hex>` header, or null when the header is malformed. */
@@ -29,7 +33,7 @@ function parseSignature(header: string): Buffer | null {
  * same constant-time comparison, but synchronous and about ten times cheaper per key, which
  * matters because a project's every active key may have to be tried.
  */
-function macMatches(apiKey: string, signed: Uint8Array, given: Buffer): boolean {
+export function macMatches(apiKey: string, signed: Uint8Array, given: Buffer): boolean {
   const expected = createHmac("sha256", apiKey).update(signed).digest();
   return timingSafeEqual(expected, given);
 }
@@ -41,7 +45,8 @@ const GRANTS: Record<ApiKeyScope, readonly ApiKeyScope[]> = {
   admin: ["admin"],
 };
 
-export async function authenticate(ctx: Context, required: ApiKeyScope): Promise<Principal> {
+/** A request's project header, signed bytes and MAC, once the headers and the timestamp window check out. */
+export function readSignedRequest(ctx: Context): { projectId: string; signed: Uint8Array; given: Buffer | null } {
   const { headers } = ctx.req;
   const projectId = headers.get(HEADER_PROJECT);
   const timestampHeader = headers.get(HEADER_TIMESTAMP);
@@ -62,21 +67,43 @@ export async function authenticate(ctx: Context, required: ApiKeyScope): Promise
       { serverTime: now },
     );
   }
+  const signed = signingBytes({ timestamp, method: ctx.req.method, pathAndQuery: ctx.req.pathAndQuery, body: ctx.req.body });
+  return { projectId, signed, given: parseSignature(signature) };
+}
+
+/** Charges the bucket (only once a signature verified) and checks the key's scope. */
+export function admit(ctx: Context, bucket: string, scope: ApiKeyScope, required: ApiKeyScope): void {
+  // Charged only now, so nobody who merely knows a project id can spend its budget.
+  const wait = ctx.limits?.chargeProject(bucket) ?? 0;
+  if (wait > 0) {
+    const whose = bucket === ORG_PROJECT ? "the organisation procedures" : `project ${bucket}`;
+    throw new CuittyError("RATE_LIMITED", `too many requests for ${whose}; retry in ${wait} s`, { retryAfterSeconds: wait });
+  }
+  if (!GRANTS[required].includes(scope)) {
+    throw new CuittyError("FORBIDDEN_SCOPE", `this call needs a key with ${required} scope; this key has ${scope}`);
+  }
+}
+
+export async function authenticate(ctx: Context, required: ApiKeyScope): Promise<Principal> {
+  const { projectId, signed, given } = readSignedRequest(ctx);
+  if (projectId === ORG_PROJECT) {
+    throw new CuittyError(
+      "UNKNOWN_PROJECT",
+      `${HEADER_PROJECT}: ${ORG_PROJECT} calls only org.* procedures; name a project id to call this one with an organisation key`,
+    );
+  }
   const { projectExists, keys } = await findActiveKeys(ctx.db, projectId);
   if (!projectExists) throw new CuittyError("UNKNOWN_PROJECT", `project ${projectId} does not exist`);
-  const given = parseSignature(signature);
-  const signed = signingBytes({ timestamp, method: ctx.req.method, pathAndQuery: ctx.req.pathAndQuery, body: ctx.req.body });
   for (const key of keys) {
     if (!given || !macMatches(key.secret, signed, given)) continue;
-    // Charged only now, so nobody who merely knows a project id can spend its budget.
-    const wait = ctx.limits?.chargeProject(projectId) ?? 0;
-    if (wait > 0) {
-      throw new CuittyError("RATE_LIMITED", `too many requests for project ${projectId}; retry in ${wait} s`, { retryAfterSeconds: wait });
-    }
-    if (!GRANTS[required].includes(key.scope)) {
-      throw new CuittyError("FORBIDDEN_SCOPE", `this call needs a key with ${required} scope; this key has ${key.scope}`);
-    }
+    admit(ctx, projectId, key.scope, required);
     return { projectId, keyId: key.keyId, scope: key.scope };
+  }
+  // Not one of the project's keys: an organisation key acts in any project as a key of its scope.
+  const orgKey = given ? await matchOrgKey(ctx, signed, given) : undefined;
+  if (orgKey) {
+    admit(ctx, projectId, orgKey.scope, required);
+    return { projectId, keyId: orgKey.keyId, scope: orgKey.scope, org: true };
   }
   throw new CuittyError(
     "BAD_SIGNATURE",

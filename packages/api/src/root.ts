@@ -6,6 +6,7 @@ import { deploysRouter } from "./routers/deploys.js";
 import { environmentsRouter } from "./routers/environments.js";
 import { hooksRouter } from "./routers/hooks.js";
 import { metricsRouter } from "./routers/metrics.js";
+import { orgRouter } from "./routers/org.js";
 import { perfRouter } from "./routers/perf.js";
 import { createTRPCRouter } from "./trpc.js";
 
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   perf: perfRouter,
   metrics: metricsRouter,
   hooks: hooksRouter,
+  org: orgRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@ import { initTRPC } from "@trpc/server";
 import { CuittyError, HTTP_STATUS_BY_CODE } from "@cuitty/core";
 import type { ApiKeyScope } from "@cuitty/db";
 import { authenticate } from "./auth.js";
+import { authenticateOrg } from "./orgAuth.js";
 import type { Context } from "./context.js";
 import { classifyError, toTRPCError } from "./errors.js";
 
@@ -41,5 +42,13 @@ export function protectedProcedure(scope: ApiKeyScope) {
   return publicProcedure.use(async ({ ctx, next }) => {
     const principal = await authenticate(ctx, scope);
     return next({ ctx: { ...ctx, principal } });
+  });
+}
+
+/** An org.* procedure: signed with an organisation key of `scope` (admin may call everything) and `x-cuitty-project: org`. */
+export function orgProcedure(scope: "read" | "admin") {
+  return publicProcedure.use(async ({ ctx, next }) => {
+    const orgPrincipal = await authenticateOrg(ctx, scope);
+    return next({ ctx: { ...ctx, orgPrincipal } });
   });
 }

@@ -17,3 +17,5 @@ export * from "./prometheus.js";
 export * from "./outboundPolicy.js";
 export * from "./deployTitle.js";
 export * from "./changeFailure.js";
+export * from "./org.js";
+export * from "./orgSchemas.js";

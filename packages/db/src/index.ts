@@ -28,3 +28,7 @@ export * from "./queries/hookOutbox.js";
 export * from "./queries/hookSubscriptions.js";
 export * from "./queries/deployMarks.js";
 export * from "./queries/rollbackRule.js";
+export * from "./queries/orgKeys.js";
+export * from "./queries/orgOverview.js";
+export * from "./queries/orgActivity.js";
+export * from "./queries/orgDora.js";

@@ -52,13 +52,28 @@ export function registerAdmin(program: Command): void {
     .command("create")
     .description("issue a key; it is printed once and never shown again")
     .option("--project <id>", PROJECT_HELP)
+    .option("--org", "an organisation key: every project, scope read or admin (header x-cuitty-project: org for org.* calls)")
     .option("--scope <scope>", "ingest (emit events), read (queries) or admin (everything)", parseScope, "ingest")
     .option("--label <text>", "what the key is for, e.g. 'github actions'")
     .option(...dataOption)
     .option("--json", "print JSON")
-    .addHelpText("after", "\nExamples:\n  cuitty keys create --scope ingest --label ci\n  cuitty keys create --project prj_1a2b3c --scope read --json")
-    .action((opts: { project?: string; scope: "ingest" | "read" | "admin"; label?: string; data?: string; json?: boolean }) =>
+    .addHelpText(
+      "after",
+      "\nExamples:\n  cuitty keys create --scope ingest --label ci\n  cuitty keys create --project prj_1a2b3c --scope read --json\n  cuitty keys create --org --scope read --label \"platform team\"",
+    )
+    .action((opts: { project?: string; org?: boolean; scope: "ingest" | "read" | "admin"; label?: string; data?: string; json?: boolean }) =>
       withDatabase(opts, async (db, q, dir) => {
+        if (opts.org) {
+          if (opts.project) throw new CLIError("--org and --project do not go together", "E_USAGE", "an organisation key belongs to no project; drop --project");
+          if (opts.scope === "ingest") {
+            throw new CLIError("organisation keys are read or admin", "E_USAGE", "report deploys with a project's ingest key; use --scope read or --scope admin");
+          }
+          const key = await q.createOrgKey(db, opts.scope, opts.label);
+          if (opts.json) return printJson(key);
+          info(`Issued organisation ${opts.scope} key ${key.keyId} (every project; shown once, keep it secret):`);
+          process.stdout.write(`${key.apiKey}\n`);
+          return;
+        }
         const projectId = await defaultProject(db, q, opts.project, dir);
         const key = await notFound(q.createApiKey(db, projectId, opts.scope, opts.label));
         if (opts.json) return printJson(key);
@@ -70,11 +85,13 @@ export function registerAdmin(program: Command): void {
     .command("list")
     .description("list keys (never their secrets)")
     .option("--project <id>", PROJECT_HELP)
+    .option("--org", "list the organisation keys instead")
     .option(...dataOption)
     .option("--json", "print JSON")
-    .action((opts: { project?: string; data?: string; json?: boolean }) =>
+    .action((opts: { project?: string; org?: boolean; data?: string; json?: boolean }) =>
       withDatabase(opts, async (db, q, dir) => {
-        const rows = await q.listApiKeys(db, await defaultProject(db, q, opts.project, dir));
+        if (opts.org && opts.project) throw new CLIError("--org and --project do not go together", "E_USAGE", "drop one of them");
+        const rows = opts.org ? await q.listOrgKeys(db) : await q.listApiKeys(db, await defaultProject(db, q, opts.project, dir));
         if (opts.json) return printJson(rows);
         process.stdout.write(
           `${table(
@@ -89,9 +106,14 @@ export function registerAdmin(program: Command): void {
     .description("revoke a key at once; requests signed with it are refused")
     .option(...dataOption)
     .option("--json", "print JSON")
-    .addHelpText("after", "\nExample:\n  cuitty keys revoke key_1a2b3c4d5e6f")
+    .addHelpText("after", "\nExamples:\n  cuitty keys revoke key_1a2b3c4d5e6f\n  cuitty keys revoke okey_1a2b3c4d5e6f    an organisation key")
     .action((keyId: string, opts: { data?: string; json?: boolean }) =>
       withDatabase(opts, async (db, q) => {
+        if (keyId.startsWith("okey_")) {
+          const org = await notFound(q.revokeOrgKey(db, keyId));
+          if (opts.json) return printJson({ ...org, org: true, revoked: true });
+          return info(`Revoked organisation key ${org.keyId}.`);
+        }
         const row = await notFound(q.revokeApiKey(db, keyId));
         if (opts.json) return printJson({ ...row, revoked: true });
         info(`Revoked ${row.keyId} of ${row.projectId}.`);

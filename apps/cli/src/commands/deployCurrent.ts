@@ -2,17 +2,35 @@
 import type { Command } from "commander";
 import { deployTitle } from "@cuitty/core";
 import { call } from "../apiErrors.js";
+import { CLIError } from "../errors.js";
 import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
 import { shortSha, statusLabel } from "../deployFormat.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
-import { type CommonFlags, addConnectionOptions, withConnectionHelp } from "./deployOptions.js";
+import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
+import { parsePositiveInt } from "./parse.js";
+import { type StatusAllFlags, statusAll } from "./statusAll.js";
 
 export function registerDeployCurrent(program: Command): void {
-  const status = program.command("status").description("show the current deploy of each environment (needs a read key)");
+  const status = program
+    .command("status")
+    .description("show the current deploy of each environment (needs a read key); --all: every service of the organisation (organisation key)")
+    .option("--all", "every service × environment, trouble first (an organisation key; the project header is `org`)")
+    .option("-e, --env <name>", "with --all: only this environment", parseEnvironment)
+    .option("--search <text>", "with --all: only services whose name or id contains this text")
+    .option("--limit <n>", "with --all: at most this many services (default 200)", parsePositiveInt);
   addConnectionOptions(status);
-  withConnectionHelp(status, ["cuitty status", "cuitty status --json | jq '.[] | select(.environment == \"production\") | .deploy.version'"]);
-  status.action(async (flags: CommonFlags) => {
+  withConnectionHelp(status, [
+    "cuitty status",
+    "cuitty status --json | jq '.[] | select(.environment == \"production\") | .deploy.version'",
+    "CUITTY_API_KEY=$ORG_READ_KEY cuitty status --all --env production",
+    "cuitty status --all --json | jq '.services[] | select(.attention == \"broken\") | .service'",
+  ]);
+  status.action(async (flags: StatusAllFlags & { all?: boolean }) => {
+    if (flags.all) return statusAll(flags);
+    if (flags.env ?? flags.search ?? flags.limit) {
+      throw new CLIError("--env, --search and --limit go with --all", "E_USAGE", "run `cuitty status --all --env production` with an organisation key");
+    }
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);
     const rows = await call(conn, () => client.deploys.current.query());

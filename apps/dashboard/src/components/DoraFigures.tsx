@@ -9,7 +9,7 @@ import { type ChartPoint, MiniChart } from "./MiniChart.js";
 type Dora = Outputs["metrics"]["dora"];
 type BandKey = keyof Dora["bands"];
 
-function perDay(n: number): string {
+export function perDay(n: number): string {
   if (n >= 1) return `${n.toFixed(n >= 10 ? 0 : 1)} a day`;
   if (n * 7 >= 1) return `${(n * 7).toFixed(1)} a week`;
   return `${(n * 30).toFixed(1)} a month`;

@@ -1,7 +1,7 @@
 // Sign-in: project id and a read or admin key, checked against the server before anything is stored.
 import { type FormEvent, useState } from "react";
 import { describeError } from "../errors.js";
-import type { Session } from "../session.js";
+import { type Session, isOrgSession } from "../session.js";
 import { createClient } from "../trpc.js";
 
 export function SignInPage({ notice, onSignedIn }: { notice: string | null; onSignedIn(session: Session): void }) {
@@ -20,7 +20,8 @@ export function SignInPage({ notice, onSignedIn }: { notice: string | null; onSi
     setBusy(true);
     setError(null);
     try {
-      await createClient(session).auth.whoami.query();
+      const client = createClient(session);
+      await (isOrgSession(session) ? client.org.whoami.query() : client.auth.whoami.query());
       onSignedIn(session);
     } catch (e) {
       setError(describeError(e, session.projectId).message);
@@ -60,7 +61,8 @@ export function SignInPage({ notice, onSignedIn }: { notice: string | null; onSi
         </button>
         <p className="muted small">
           The first server start prints an admin key and writes it to <code>.cuitty/credentials.json</code>. Make a read-only
-          key with <code>cuitty keys create --project ID --scope read</code>.
+          key with <code>cuitty keys create --project ID --scope read</code>. A platform team signs in with project id{" "}
+          <code>org</code> and an organisation key (<code>cuitty keys create --org --scope read</code>) to see every service.
         </p>
       </form>
     </main>

@@ -21,6 +21,53 @@ const FAILED_CHANGE = (d: string) => `(${d}.status = 'rolled_back' OR ${d}.marke
 /** Stands for "no end yet" inside min(); SQLite's min(a, b) is null when either is. */
 const NEVER = "9223372036854775807";
 
+/**
+ * Lead time samples `(b, v)` of one environment (?1 env id, ?2 from, ?3 to, ?4 project id), per commit
+ * (Four Keys): each commit a deploy that went live in the range ships, from its commit time to that go-live,
+ * unless an earlier go-live in the environment already shipped it (a rolled back change ships again with the
+ * next deploy). A deploy that listed no commits stands for its head commit. The org roll-up reads the same CTE.
+ */
+export function leadTimeSamples(bucket: MetricBucket): string {
+  return `shipped AS (
+        SELECT d.live_at, c.committed_at, c.sha FROM deploys d JOIN deploy_commits c ON c.deploy_id = d.id
+          WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3
+        UNION ALL
+        SELECT d.live_at, d.committed_at, NULL FROM deploys d
+          WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3 AND d.committed_at IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM deploy_commits c WHERE c.deploy_id = d.id)),
+      samples AS (SELECT ${bucketSql("s.live_at", bucket)} AS b, max(0, s.live_at - s.committed_at) AS v FROM shipped s
+        WHERE s.sha IS NULL OR NOT EXISTS (SELECT 1 FROM deploy_commits c JOIN deploys e ON e.id = c.deploy_id
+          WHERE c.project_id = ?4 AND c.sha = s.sha AND e.env_id = ?1 AND e.live_at < s.live_at))`;
+}
+
+// Time to restore (README, DORA): an outage starts when a failed change goes live (at its first failing
+// probe instead, when it failed its health checks and a probe is recorded) and ends at the first moment at or
+// after that when the environment is healthy again: a healthy deploy going live, or a rollback to a healthy
+// deploy. Overlapping failures share that end, so one outage is one group per end. Restored outages count
+// where they end; an outage not ended before `to` is open, however long ago it began.
+// Arguments: ?1 env id, ?2 from, ?3 to.
+const RESTORE_CTES = `failures AS MATERIALIZED (
+      SELECT CASE WHEN d.health_status = 'failing' THEN coalesce((SELECT min(h.checked_at) FROM health_checks h
+                WHERE h.deploy_id = d.id AND h.ok = 0 AND h.checked_at >= d.live_at), d.live_at) ELSE d.live_at END AS s
+        FROM deploys d WHERE d.env_id = ?1 AND d.live_at < ?3 AND ${FAILED_CHANGE("d")}),
+    rollbacks AS MATERIALIZED (
+      SELECT ev.occurred_at AS t FROM deploys d
+        JOIN deploy_events ev ON ev.deploy_id = d.id AND ev.to_status = 'rolled_back'
+        JOIN deploys tg ON tg.id = ev.rollback_target_id
+        WHERE d.env_id = ?1 AND d.status = 'rolled_back' AND ev.occurred_at < ?3 AND NOT ${FAILED_CHANGE("tg")}),
+    outages AS (
+      SELECT f.s, nullif(min(
+          coalesce((SELECT min(h.live_at) FROM deploys h WHERE h.env_id = ?1 AND h.live_at >= f.s AND h.live_at < ?3
+            AND NOT ${FAILED_CHANGE("h")}), ${NEVER}),
+          coalesce((SELECT min(rb.t) FROM rollbacks rb WHERE rb.t >= f.s), ${NEVER})), ${NEVER}) AS e
+      FROM failures f WHERE f.s < ?3),
+    restores AS (SELECT e, min(s) AS s FROM outages WHERE e IS NOT NULL AND e >= ?2 GROUP BY e)`;
+
+/** Restored outages as samples `(b, v)`: v is the outage's length, b the bucket of its end. */
+export function restoreSamples(bucket: MetricBucket): string {
+  return `${RESTORE_CTES}, samples AS (SELECT ${bucketSql("e", bucket)} AS b, e - s AS v FROM restores)`;
+}
+
 export interface MetricRange {
   environment: string;
   from: number;
@@ -95,23 +142,8 @@ export async function doraMetrics(
   const args = [r.envId, r.from, r.to];
   const bLive = bucketSql("d.live_at", r.bucket);
 
-  // Lead time for changes, per commit (Four Keys): each commit a deploy that went live in the range ships, from
-  // its commit time to that go-live, unless an earlier go-live in the environment already shipped it (a rolled
-  // back change ships again with the next deploy). A deploy that listed no commits stands for its head commit.
-  const live = await sampleStats(
-    db,
-    `shipped AS (
-        SELECT d.live_at, c.committed_at, c.sha FROM deploys d JOIN deploy_commits c ON c.deploy_id = d.id
-          WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3
-        UNION ALL
-        SELECT d.live_at, d.committed_at, NULL FROM deploys d
-          WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3 AND d.committed_at IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM deploy_commits c WHERE c.deploy_id = d.id)),
-      samples AS (SELECT ${bucketSql("s.live_at", r.bucket)} AS b, max(0, s.live_at - s.committed_at) AS v FROM shipped s
-        WHERE s.sha IS NULL OR NOT EXISTS (SELECT 1 FROM deploy_commits c JOIN deploys e ON e.id = c.deploy_id
-          WHERE c.project_id = ?4 AND c.sha = s.sha AND e.env_id = ?1 AND e.live_at < s.live_at))`,
-    [...args, projectId],
-  );
+  // Lead time for changes, per commit (leadTimeSamples).
+  const live = await sampleStats(db, leadTimeSamples(r.bucket), [...args, projectId]);
   const freq = rowsOf<{ b: number; n: number }>(
     await db.clients.deploys.execute({
       sql: `SELECT ${bLive} AS b, count(*) AS n FROM deploys d WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3 GROUP BY 1`,
@@ -139,30 +171,10 @@ export async function doraMetrics(
     }),
   );
 
-  // Time to restore (README, DORA): an outage starts when a failed change goes live (at its first failing
-  // probe instead, when it failed its health checks and a probe is recorded) and ends at the first moment at or
-  // after that when the environment is healthy again: a healthy deploy going live, or a rollback to a healthy
-  // deploy. Overlapping failures share that end, so one outage is one group per end. Restored outages count
-  // where they end; an outage not ended before `to` is open, however long ago it began.
-  const restoreCtes = `failures AS MATERIALIZED (
-      SELECT CASE WHEN d.health_status = 'failing' THEN coalesce((SELECT min(h.checked_at) FROM health_checks h
-                WHERE h.deploy_id = d.id AND h.ok = 0 AND h.checked_at >= d.live_at), d.live_at) ELSE d.live_at END AS s
-        FROM deploys d WHERE d.env_id = ?1 AND d.live_at < ?3 AND ${FAILED_CHANGE("d")}),
-    rollbacks AS MATERIALIZED (
-      SELECT ev.occurred_at AS t FROM deploys d
-        JOIN deploy_events ev ON ev.deploy_id = d.id AND ev.to_status = 'rolled_back'
-        JOIN deploys tg ON tg.id = ev.rollback_target_id
-        WHERE d.env_id = ?1 AND d.status = 'rolled_back' AND ev.occurred_at < ?3 AND NOT ${FAILED_CHANGE("tg")}),
-    outages AS (
-      SELECT f.s, nullif(min(
-          coalesce((SELECT min(h.live_at) FROM deploys h WHERE h.env_id = ?1 AND h.live_at >= f.s AND h.live_at < ?3
-            AND NOT ${FAILED_CHANGE("h")}), ${NEVER}),
-          coalesce((SELECT min(rb.t) FROM rollbacks rb WHERE rb.t >= f.s), ${NEVER})), ${NEVER}) AS e
-      FROM failures f WHERE f.s < ?3),
-    restores AS (SELECT e, min(s) AS s FROM outages WHERE e IS NOT NULL AND e >= ?2 GROUP BY e)`;
-  const ttr = await sampleStats(db, `${restoreCtes}, samples AS (SELECT ${bucketSql("e", r.bucket)} AS b, e - s AS v FROM restores)`, args);
+  // Time to restore (RESTORE_CTES).
+  const ttr = await sampleStats(db, restoreSamples(r.bucket), args);
   const open = rowsOf<{ since: number | null }>(
-    await db.clients.deploys.execute({ sql: `WITH ${restoreCtes} SELECT min(s) AS since FROM outages WHERE e IS NULL`, args }),
+    await db.clients.deploys.execute({ sql: `WITH ${RESTORE_CTES} SELECT min(s) AS since FROM outages WHERE e IS NULL`, args }),
   )[0]?.since;
 
   const byBucket = <T extends { b: number }>(rows: T[]) => new Map(rows.map((x) => [Number(x.b), x]));

@@ -34,6 +34,25 @@ export const apiKeys = sqliteTable(
   (t) => [index("api_keys_project_idx").on(t.projectId, t.revokedAt)],
 );
 
+export const ORG_KEY_SCOPES = ["read", "admin"] as const;
+export type OrgKeyScope = (typeof ORG_KEY_SCOPES)[number];
+
+/**
+ * Organisation keys: they belong to the server, not to one project. They sign `org.*` procedures
+ * (`x-cuitty-project: org`) and act as a key of their scope in any project they name (README, Organisation keys).
+ * Kept apart from api_keys so the per-project key lookup on the ingest hot path never sees them.
+ */
+export const orgKeys = sqliteTable("org_keys", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  keyId: text("key_id").notNull().unique(),
+  /** Stored as issued, or sealed under the master key, like api_keys.secret. */
+  secret: text("secret").notNull(),
+  scope: text("scope", { enum: ORG_KEY_SCOPES }).notNull(),
+  label: text("label"),
+  createdAt: integer("created_at").notNull().default(now),
+  revokedAt: integer("revoked_at"),
+});
+
 export const environments = sqliteTable(
   "environments",
   {
@@ -138,6 +157,8 @@ export const deployEvents = sqliteTable(
   (t) => [
     uniqueIndex("deploy_events_project_event_uq").on(t.projectId, t.eventId),
     index("deploy_events_deploy_idx").on(t.deployId, t.id),
+    // The organisation's activity feed and the overview's last 24 h read transitions across projects by time.
+    index("deploy_events_occurred_idx").on(t.occurredAt, t.id),
   ],
 );
 
@@ -175,6 +196,7 @@ export const deployCommits = sqliteTable(
 
 export type Project = typeof projects.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
+export type OrgKey = typeof orgKeys.$inferSelect;
 export type Environment = typeof environments.$inferSelect;
 export type Deploy = typeof deploys.$inferSelect;
 export type DeployEventRow = typeof deployEvents.$inferSelect;
