@@ -1,5 +1,6 @@
 // The timer loop of a background worker: one tick at a time, the next scheduled after it ends, pokeable
-// for work that is due now, and a stop that waits for the tick in progress.
+// for work that is due now (at most one tick per interval, however often it is poked: under ingest load every
+// transition pokes), and a stop that waits for the tick in progress.
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Logger } from "@cuitty/api";
@@ -14,6 +15,9 @@ export class TickLoop {
   #ticking: Promise<void> | undefined;
   #running = false;
   #stopped = false;
+  /** When the last tick started and when the scheduled one is due (performance.now() ms). */
+  #lastStart = -Infinity;
+  #dueAt = Infinity;
 
   constructor(
     private readonly name: string,
@@ -37,9 +41,15 @@ export class TickLoop {
     this.#schedule(0);
   }
 
-  /** Look for due work now rather than at the next tick. */
+  /**
+   * Look for due work now rather than at the next tick, but never sooner than one interval after the last tick
+   * started: a thousand pokes a second still make one tick per interval. A poke during a tick is covered by the
+   * tick scheduled after it.
+   */
   poke(): void {
-    if (this.#running && !this.#stopped && !this.#ticking) this.#schedule(0);
+    if (!this.#running || this.#stopped || this.#ticking) return;
+    const at = Math.max(performance.now(), this.#lastStart + this.everyMs);
+    if (at < this.#dueAt) this.#schedule(at - performance.now());
   }
 
   /** No more ticks; resolves when the one in progress has ended. */
@@ -51,7 +61,10 @@ export class TickLoop {
 
   #schedule(ms: number): void {
     clearTimeout(this.#timer);
+    this.#dueAt = performance.now() + ms;
     this.#timer = setTimeout(() => {
+      this.#dueAt = Infinity;
+      this.#lastStart = performance.now();
       this.#ticking = this.tick()
         .catch((error) => this.log.error(`${this.name}: tick failed`, { error: String(error) }))
         .finally(() => {
