@@ -6,6 +6,7 @@
 // lock against each other inside this process. With a libSQL server URL it falls back to the client.
 import type { Client } from "@libsql/client";
 import Database from "libsql";
+import { createGroupCommit } from "./groupCommit.js";
 import type { FileLock } from "./serializedClient.js";
 
 export interface SqlResult {
@@ -21,6 +22,11 @@ export interface SqlExecutor {
 export interface HotPath extends SqlExecutor {
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE), committed when it resolves. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a write transaction it may share with concurrent calls (group commit, see groupCommit.ts):
+   * its writes are kept or dropped as a unit, and it settles only after the COMMIT that holds them.
+   */
+  grouped<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   close(): void;
 }
 
@@ -58,7 +64,9 @@ export function openHotPath(path: string, lock: FileLock, opts: { synchronous: s
   }
 
   const inTx: SqlExecutor = { execute: async (stmt) => run(stmt) };
+  const group = createGroupCommit(conn, lock, inTx);
   return {
+    grouped: (fn) => group.run(fn),
     async execute(stmt) {
       const release = await lock.acquire();
       try {
@@ -91,8 +99,10 @@ export function openHotPath(path: string, lock: FileLock, opts: { synchronous: s
 export function clientHotPath(client: Client): HotPath {
   const execute = (stmt: string | { sql: string; args?: unknown[] }) =>
     client.execute(typeof stmt === "string" ? stmt : { sql: stmt.sql, args: (stmt.args ?? []) as never });
-  return {
+  const hot: HotPath = {
     execute,
+    // A libSQL server serialises its own writers and is a network hop away: each call keeps its transaction.
+    grouped: (fn) => hot.transaction(fn),
     async transaction(fn) {
       const tx = await client.transaction("write");
       try {
@@ -110,4 +120,5 @@ export function clientHotPath(client: Client): HotPath {
     },
     close: () => {},
   };
+  return hot;
 }

@@ -254,7 +254,7 @@ export async function applyDeployEventIn(tx: SqlExecutor, projectId: string, eve
 }
 
 export function applyDeployEvent(db: Database, projectId: string, event: DeployEvent, now: number): Promise<EmitResult> {
-  return db.hot.transaction((tx) => applyDeployEventIn(tx, projectId, event, now));
+  return db.hot.grouped((tx) => applyDeployEventIn(tx, projectId, event, now));
 }
 
 export type BatchItemResult =
@@ -262,11 +262,12 @@ export type BatchItemResult =
   | { ok: false; error: { cuittyCode: string; message: string; fields?: string[] } };
 
 /**
- * Applies events in order in one transaction. Checks run before writes (see writeTransition), so a
- * refused event writes nothing and the others still apply; an unexpected error rolls back them all.
+ * Applies events in order in one transaction (shared with concurrent emits, see groupCommit.ts). Checks run
+ * before writes (see writeTransition), so a refused event writes nothing and the others still apply; an
+ * unexpected error rolls back them all, and only them.
  */
 export function applyDeployEvents(db: Database, projectId: string, events: DeployEvent[], now: number): Promise<BatchItemResult[]> {
-  return db.hot.transaction(async (tx) => {
+  return db.hot.grouped(async (tx) => {
     const results: BatchItemResult[] = [];
     for (const event of events) {
       try {
