@@ -34,6 +34,16 @@ export const apiKeys = sqliteTable(
   (t) => [index("api_keys_project_idx").on(t.projectId, t.revokedAt)],
 );
 
+/**
+ * One row (id 1) whose `n` every change to api_keys or projects bumps (triggers of migration 0007), in this
+ * process or another (the CLI's local administration): the key cache (keyCache.ts) reads it per request and
+ * looks the keys up again when it moved, so a revocation takes effect on the next request.
+ */
+export const keyGeneration = sqliteTable("key_generation", {
+  id: integer("id").primaryKey(),
+  n: integer("n").notNull().default(0),
+});
+
 export const environments = sqliteTable(
   "environments",
   {
