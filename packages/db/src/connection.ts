@@ -14,6 +14,7 @@ import { type KeyCache, openKeyCache } from "./keyCache.js";
 import { type MasterKeys, SecretBox } from "./secretBox.js";
 import { resealStoredSecrets } from "./secretMigration.js";
 import { createFileLock, serializedClient } from "./serializedClient.js";
+import { WAL_PRAGMAS } from "./walPragmas.js";
 
 export const MODULES = ["deploys", "audit", "perf", "hooks"] as const;
 export type ModuleName = (typeof MODULES)[number];
@@ -73,6 +74,7 @@ async function applyPragmas(client: Client, synchronous: "NORMAL" | "FULL"): Pro
   await client.execute("PRAGMA journal_mode = WAL");
   await client.execute(`PRAGMA synchronous = ${synchronous}`);
   await client.execute("PRAGMA foreign_keys = ON");
+  for (const pragma of WAL_PRAGMAS) await client.execute(pragma);
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {

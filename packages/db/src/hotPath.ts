@@ -8,6 +8,7 @@ import type { Client } from "@libsql/client";
 import Database from "libsql";
 import { createGroupCommit } from "./groupCommit.js";
 import type { FileLock } from "./serializedClient.js";
+import { WAL_PRAGMAS } from "./walPragmas.js";
 
 export interface SqlResult {
   columns: string[];
@@ -38,6 +39,7 @@ export function openHotPath(path: string, lock: FileLock, opts: { synchronous: s
   conn.exec(`PRAGMA busy_timeout = ${opts.busyTimeoutMs}`);
   conn.exec(`PRAGMA synchronous = ${opts.synchronous}`);
   conn.exec("PRAGMA foreign_keys = ON");
+  for (const pragma of WAL_PRAGMAS) conn.exec(pragma);
   const cache = new Map<string, { stmt: Statement; columns: string[]; reader: boolean }>();
 
   function prepared(sql: string) {
