@@ -18,7 +18,7 @@ function open() {
   setup.exec("CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE t (x INTEGER, p INTEGER REFERENCES parent(id))");
   const hot = openHotPath(path, createFileLock(), { synchronous: "NORMAL", busyTimeoutMs: 5000 });
   const reader = new Database(path);
-  const committed = () => Number(reader.prepare("SELECT count(*) AS n FROM t").get().n);
+  const committed = () => Number((reader.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n);
   cleanups.push(() => (hot.close(), reader.close(), setup.close(), rmSync(dir, { recursive: true, force: true })));
   return { hot, committed };
 }

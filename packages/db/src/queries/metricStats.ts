@@ -1,7 +1,6 @@
-// Median, p90 and count per bucket and over the whole range, in SQL, from a CTE of samples `(b, v)`.
+// Median, p90 and count per bucket and over the whole range, from a CTE of samples `(b, v)`.
 import type { InValue } from "@libsql/client";
 import type { Database } from "../connection.js";
-import { rowsOf } from "./sqlViews.js";
 
 /** The bucket key of the whole range in stats rows. */
 export const RANGE_KEY = -1;
@@ -18,28 +17,38 @@ export function bucketSql(t: string, bucket: "day" | "week"): string {
   return bucket === "day" ? `((${t}) / 86400) * 86400` : `(((${t}) - 345600) / 604800) * 604800 + 345600`;
 }
 
+/** Median (the mean of the middle one or two) and p90 (nearest rank, ceil(0.9 n)) of ascending `sorted`. */
+function stats(b: number, sorted: number[]): StatsRow {
+  const n = sorted.length;
+  const at = (rank: number) => sorted[rank - 1]!;
+  return { b, n, median: (at(Math.floor((n + 1) / 2)) + at(Math.floor((n + 2) / 2))) / 2, p90: at(Math.floor((9 * n + 9) / 10)) };
+}
+
 /**
- * `ctes` must define `samples(b, v)` (and may define more, comma-separated, with `WITH` omitted).
- * Median: the mean of the middle one or two; p90: nearest rank (ceil(0.9 n)).
+ * `ctes` must define `samples(b, v)` (and may define more, comma-separated, with `WITH` omitted); with
+ * `extraKeyColumn` the samples carry that column too and are grouped by it. The percentiles are computed here
+ * over the typed sample values rather than with window functions in SQL, which sorted every sample twice.
  */
 export async function sampleStats(db: Database, ctes: string, args: InValue[], extraKeyColumn = ""): Promise<StatsRow[]> {
-  const key = extraKeyColumn ? `${extraKeyColumn}, ` : "";
   const result = await db.clients.deploys.execute({
-    sql: `WITH ${ctes},
-      everything AS (SELECT ${key}b, v FROM samples UNION ALL SELECT ${key}${RANGE_KEY} AS b, v FROM samples),
-      ranked AS (SELECT ${key}b, v, row_number() OVER (PARTITION BY ${key}b ORDER BY v) AS rn,
-                   count(*) OVER (PARTITION BY ${key}b) AS n FROM everything)
-      SELECT ${key}b, max(n) AS n,
-        avg(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN v END) AS median,
-        max(CASE WHEN rn = (9 * n + 9) / 10 THEN v END) AS p90
-      FROM ranked GROUP BY ${key}b`,
+    sql: `WITH ${ctes} SELECT ${extraKeyColumn ? `${extraKeyColumn}, ` : "NULL, "}b, v FROM samples WHERE v IS NOT NULL`,
     args,
   });
-  return rowsOf<StatsRow>(result).map((r) => ({
-    ...r,
-    b: Number(r.b),
-    n: Number(r.n),
-    median: r.median === null ? null : Number(r.median),
-    p90: r.p90 === null ? null : Number(r.p90),
-  }));
+  const groups = new Map<string, { key: unknown; b: number; values: number[] }>();
+  const add = (key: unknown, b: number, v: number) => {
+    const id = `${String(key)}\u0000${b}`;
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { key, b, values: [] }));
+    g.values.push(v);
+  };
+  for (const row of result.rows) {
+    const key = row[0];
+    const v = Number(row[2]);
+    add(key, Number(row[1]), v);
+    add(key, RANGE_KEY, v);
+  }
+  return [...groups.values()].map((g) => {
+    const s = stats(g.b, g.values.sort((x, y) => x - y));
+    return extraKeyColumn ? Object.assign(s, { [extraKeyColumn]: g.key }) : s;
+  });
 }

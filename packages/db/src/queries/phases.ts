@@ -11,23 +11,22 @@ const PHASE_ORDER: Record<string, number> = { initiated: 0, building: 1, deployi
 /**
  * Per deploy and phase: the seconds from entering the phase to entering the next phase it moved forward to
  * (a phase that ended in `failed` is not a sample; what follows go-live, such as a rollback, is never part of one). `total`: first event to live, when the first event was
- * not live itself. Deploys are those started in the range (index env_id, started_at).
+ * not live itself. Deploys are those started in the range. The entry times are columns of the deploy
+ * (initiated_at, building_at, deploying_at, live_at, written with each transition), read from the covering index
+ * deploys_env_phases_idx. Phases only move forward and each is entered at most once, so the next phase entered is
+ * the first later column set, and the first event is the earliest phase set; a failed deploy enters none after.
  */
 const PHASE_SAMPLES = (bucket: MetricBucket) => `ranged AS (
-    SELECT d.id, ${bucketSql("d.started_at", bucket)} AS b FROM deploys d
-    WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3),
-  ev AS (
-    SELECT ev.deploy_id, r.b, ev.to_status, ev.occurred_at,
-      lead(ev.to_status) OVER w AS next_status, lead(ev.occurred_at) OVER w AS next_at,
-      first_value(ev.to_status) OVER w AS first_status, first_value(ev.occurred_at) OVER w AS first_at
-    FROM deploy_events ev JOIN ranged r ON r.id = ev.deploy_id
-    WINDOW w AS (PARTITION BY ev.deploy_id ORDER BY ev.id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),
+    SELECT ${bucketSql("d.started_at", bucket)} AS b, d.initiated_at AS i, d.building_at AS bu, d.deploying_at AS de, d.live_at AS li
+    FROM deploys d WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3),
   samples AS (
-    SELECT to_status AS phase, b, max(0, next_at - occurred_at) AS v FROM ev
-      WHERE to_status IN ('initiated', 'building', 'deploying') AND next_status IN ('building', 'deploying', 'live')
+    SELECT 'initiated' AS phase, b, max(0, coalesce(bu, de, li) - i) AS v FROM ranged WHERE i IS NOT NULL AND coalesce(bu, de, li) IS NOT NULL
     UNION ALL
-    SELECT 'total' AS phase, b, max(0, occurred_at - first_at) AS v FROM ev
-      WHERE to_status = 'live' AND first_status != 'live')`;
+    SELECT 'building', b, max(0, coalesce(de, li) - bu) FROM ranged WHERE bu IS NOT NULL AND coalesce(de, li) IS NOT NULL
+    UNION ALL
+    SELECT 'deploying', b, max(0, li - de) FROM ranged WHERE de IS NOT NULL AND li IS NOT NULL
+    UNION ALL
+    SELECT 'total', b, max(0, li - coalesce(i, bu, de)) FROM ranged WHERE li IS NOT NULL AND coalesce(i, bu, de) IS NOT NULL)`;
 
 export interface PhaseStats {
   phase: Phase | "total";
@@ -64,14 +63,12 @@ export async function phaseTimings(
   // first reported as live reported no phase at all: neither samples nor skips, counted as `straightToLive`.
   const skipped = rowsOf<{ phase: string; n: number }>(
     await db.clients.deploys.execute({
-      sql: `WITH ranged AS (SELECT d.id FROM deploys d WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3),
-        went AS (SELECT ev.deploy_id, min(ev.id) AS live_event FROM deploy_events ev JOIN ranged r ON r.id = ev.deploy_id
-          WHERE ev.to_status = 'live' GROUP BY ev.deploy_id),
-        reached AS (SELECT w.deploy_id, group_concat(ev.to_status) AS seen, count(ev.id) AS n FROM went w
-          LEFT JOIN deploy_events ev ON ev.deploy_id = w.deploy_id AND ev.id < w.live_event GROUP BY w.deploy_id)
-        SELECT p.value AS phase, count(*) AS n FROM reached, json_each('["initiated","building","deploying"]') p
-          WHERE reached.n > 0 AND instr(',' || reached.seen || ',', ',' || p.value || ',') = 0 GROUP BY p.value
-        UNION ALL SELECT 'straightToLive', count(*) FROM reached WHERE n = 0`,
+      sql: `WITH went AS (SELECT d.initiated_at AS i, d.building_at AS bu, d.deploying_at AS de FROM deploys d
+          WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3 AND d.live_at IS NOT NULL)
+        SELECT 'initiated' AS phase, count(*) AS n FROM went WHERE i IS NULL AND coalesce(bu, de) IS NOT NULL
+        UNION ALL SELECT 'building', count(*) FROM went WHERE bu IS NULL AND coalesce(i, de) IS NOT NULL
+        UNION ALL SELECT 'deploying', count(*) FROM went WHERE de IS NULL AND coalesce(i, bu) IS NOT NULL
+        UNION ALL SELECT 'straightToLive', count(*) FROM went WHERE coalesce(i, bu, de) IS NULL`,
       args,
     }),
   );

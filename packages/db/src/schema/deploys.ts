@@ -108,6 +108,10 @@ export const deploys = sqliteTable(
     healthStatus: text("health_status", { enum: HEALTH_STATUSES }).notNull().default("unknown"),
     /** When the deploy reached `live` (t of the regression windows); kept after a rollback. */
     liveAt: integer("live_at"),
+    /** When the deploy entered each earlier phase (its event's occurredAt); null when it skipped it. Phase timings read these. */
+    initiatedAt: integer("initiated_at"),
+    buildingAt: integer("building_at"),
+    deployingAt: integer("deploying_at"),
     committedAt: integer("committed_at"),
     /** Why it failed or was rolled back (latest reason given). */
     reason: text("reason"),
@@ -124,6 +128,8 @@ export const deploys = sqliteTable(
     index("deploys_project_branch_idx").on(t.projectId, t.branch, t.startedAt, t.id),
     index("deploys_env_live_idx").on(t.envId, t.liveAt),
     index("deploys_env_completed_idx").on(t.envId, t.completedAt),
+    // Covers phase timings: the deploys started in a range and their phase entry times, read from the index alone.
+    index("deploys_env_phases_idx").on(t.envId, t.startedAt, t.initiatedAt, t.buildingAt, t.deployingAt, t.liveAt),
   ],
 );
 
