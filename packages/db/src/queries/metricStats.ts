@@ -27,24 +27,29 @@ function stats(b: number, sorted: number[]): StatsRow {
 /**
  * `ctes` must define `samples(b, v)` (and may define more, comma-separated, with `WITH` omitted); with
  * `extraKeyColumn` the samples carry that column too and are grouped by it. The percentiles are computed here
- * over the typed sample values rather than with window functions in SQL, which sorted every sample twice.
+ * over the typed sample values rather than with window functions in SQL (which sorted every sample twice), and
+ * the samples arrive as one JSON array: one row of one value, where tens of thousands of rows cost more to hand
+ * over than the query costs to run.
  */
 export async function sampleStats(db: Database, ctes: string, args: InValue[], extraKeyColumn = ""): Promise<StatsRow[]> {
   const result = await db.clients.deploys.execute({
-    sql: `WITH ${ctes} SELECT ${extraKeyColumn ? `${extraKeyColumn}, ` : "NULL, "}b, v FROM samples WHERE v IS NOT NULL`,
+    sql: `WITH ${ctes} SELECT json_group_array(json_array(${extraKeyColumn || "NULL"}, b, v)) FROM samples WHERE v IS NOT NULL`,
     args,
   });
-  const groups = new Map<string, { key: unknown; b: number; values: number[] }>();
-  const add = (key: unknown, b: number, v: number) => {
-    const id = `${String(key)}\u0000${b}`;
+  return groupStats(JSON.parse(String(result.rows[0]?.[0] ?? "[]")) as [string | null, number, number][], extraKeyColumn);
+}
+
+/** Stats per (key, bucket) and per key over the whole range (RANGE_KEY) of `[key, bucket, value]` samples. */
+export function groupStats(samples: Iterable<[string | null, number, number]>, extraKeyColumn = ""): StatsRow[] {
+  const groups = new Map<string, { key: string | null; b: number; values: number[] }>();
+  const add = (key: string | null, b: number, v: number) => {
+    const id = `${key}\u0000${b}`;
     let g = groups.get(id);
     if (!g) groups.set(id, (g = { key, b, values: [] }));
     g.values.push(v);
   };
-  for (const row of result.rows) {
-    const key = row[0];
-    const v = Number(row[2]);
-    add(key, Number(row[1]), v);
+  for (const [key, b, v] of samples) {
+    add(key, b, v);
     add(key, RANGE_KEY, v);
   }
   return [...groups.values()].map((g) => {

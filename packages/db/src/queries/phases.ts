@@ -3,30 +3,42 @@
 import { CuittyError, type DeployStatus, type MetricBucket, PHASES, type Phase } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { resolveMetricRange } from "./dora.js";
-import { RANGE_KEY, bucketSql, sampleStats } from "./metricStats.js";
+import { RANGE_KEY, bucketSql, groupStats } from "./metricStats.js";
 import { rowsOf } from "./sqlViews.js";
 
 const PHASE_ORDER: Record<string, number> = { initiated: 0, building: 1, deploying: 2, live: 3 };
 
 /**
- * Per deploy and phase: the seconds from entering the phase to entering the next phase it moved forward to
- * (a phase that ended in `failed` is not a sample; what follows go-live, such as a rollback, is never part of one). `total`: first event to live, when the first event was
- * not live itself. Deploys are those started in the range. The entry times are columns of the deploy
- * (initiated_at, building_at, deploying_at, live_at, written with each transition), read from the covering index
- * deploys_env_phases_idx. Phases only move forward and each is entered at most once, so the next phase entered is
- * the first later column set, and the first event is the earliest phase set; a failed deploy enters none after.
+ * The deploys started in the range with their phase entry times (columns written with each transition, read
+ * from the covering index deploys_env_phases_idx), as one JSON array `[bucket, initiated, building, deploying,
+ * live]` per deploy: one value to hand over instead of thousands of rows.
  */
-const PHASE_SAMPLES = (bucket: MetricBucket) => `ranged AS (
-    SELECT ${bucketSql("d.started_at", bucket)} AS b, d.initiated_at AS i, d.building_at AS bu, d.deploying_at AS de, d.live_at AS li
-    FROM deploys d WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3),
-  samples AS (
-    SELECT 'initiated' AS phase, b, max(0, coalesce(bu, de, li) - i) AS v FROM ranged WHERE i IS NOT NULL AND coalesce(bu, de, li) IS NOT NULL
-    UNION ALL
-    SELECT 'building', b, max(0, coalesce(de, li) - bu) FROM ranged WHERE bu IS NOT NULL AND coalesce(de, li) IS NOT NULL
-    UNION ALL
-    SELECT 'deploying', b, max(0, li - de) FROM ranged WHERE de IS NOT NULL AND li IS NOT NULL
-    UNION ALL
-    SELECT 'total', b, max(0, li - coalesce(i, bu, de)) FROM ranged WHERE li IS NOT NULL AND coalesce(i, bu, de) IS NOT NULL)`;
+const PHASE_ROWS = (bucket: MetricBucket) =>
+  `SELECT json_group_array(json_array(${bucketSql("d.started_at", bucket)}, d.initiated_at, d.building_at, d.deploying_at, d.live_at))
+   FROM deploys d WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3`;
+
+type PhaseRow = [b: number, initiated: number | null, building: number | null, deploying: number | null, live: number | null];
+
+/**
+ * Per deploy and phase: the seconds from entering the phase to entering the next phase it moved forward to
+ * (a phase that ended in `failed` is not a sample; what follows go-live, such as a rollback, is never part of one).
+ * `total`: first event to live, when the first event was not live itself. Phases only move forward and each is
+ * entered at most once, so the next phase entered is the first later time set, the first event is the earliest
+ * phase set, and a deploy that failed entered none after the one it failed in.
+ */
+function* phaseSamples(rows: PhaseRow[]): Generator<[string, number, number]> {
+  for (const [b, ...times] of rows) {
+    const live = times[3];
+    for (let p = 0; p < 3; p++) {
+      const entered = times[p];
+      if (entered == null) continue;
+      const next = times.slice(p + 1).find((t) => t != null);
+      if (next != null) yield [PHASES[p]!, b, Math.max(0, next - entered)];
+    }
+    const first = times.slice(0, 3).find((t) => t != null);
+    if (live != null && first != null) yield ["total", b, Math.max(0, live - first)];
+  }
+}
 
 export interface PhaseStats {
   phase: Phase | "total";
@@ -57,28 +69,25 @@ export async function phaseTimings(
 ): Promise<PhaseTimings> {
   const r = await resolveMetricRange(db, projectId, input, now);
   const args = [r.envId, r.from, r.to];
-  const stats = await sampleStats(db, PHASE_SAMPLES(r.bucket), args, "phase");
-  // A phase is skipped when the deploy reported an earlier phase and went live without this one. Only the
-  // events before its go-live count, so what happens after (a rollback) cannot change the answer; a deploy
-  // first reported as live reported no phase at all: neither samples nor skips, counted as `straightToLive`.
-  const skipped = rowsOf<{ phase: string; n: number }>(
-    await db.clients.deploys.execute({
-      sql: `WITH went AS (SELECT d.initiated_at AS i, d.building_at AS bu, d.deploying_at AS de FROM deploys d
-          WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3 AND d.live_at IS NOT NULL)
-        SELECT 'initiated' AS phase, count(*) AS n FROM went WHERE i IS NULL AND coalesce(bu, de) IS NOT NULL
-        UNION ALL SELECT 'building', count(*) FROM went WHERE bu IS NULL AND coalesce(i, de) IS NOT NULL
-        UNION ALL SELECT 'deploying', count(*) FROM went WHERE de IS NULL AND coalesce(i, bu) IS NOT NULL
-        UNION ALL SELECT 'straightToLive', count(*) FROM went WHERE coalesce(i, bu, de) IS NULL`,
-      args,
-    }),
-  );
+  const { rows } = await db.clients.deploys.execute({ sql: PHASE_ROWS(r.bucket), args });
+  const deploys = JSON.parse(String(rows[0]?.[0] ?? "[]")) as PhaseRow[];
+  const stats = groupStats(phaseSamples(deploys), "phase");
+  // A phase is skipped when the deploy reported an earlier phase and went live without this one (only what came
+  // before its go-live counts, so a later rollback cannot change the answer); a deploy first reported as live
+  // reported no phase at all: neither samples nor skips, counted as `straightToLive`.
+  const skippedBy = new Map<string, number>();
+  for (const [, ...times] of deploys) {
+    if (times[3] == null) continue;
+    const reported = times.slice(0, 3).some((t) => t != null);
+    const skips = reported ? PHASES.filter((_, p) => times[p] == null) : ["straightToLive"];
+    for (const s of skips) skippedBy.set(s, (skippedBy.get(s) ?? 0) + 1);
+  }
   const key = (phase: string, b: number) => `${phase}:${b}`;
   const byKey = new Map(stats.map((s) => [key(String((s as unknown as { phase: string }).phase), s.b), s]));
   const statsOf = (phase: Phase | "total", b: number): PhaseStats => {
     const s = byKey.get(key(phase, b));
     return { phase, medianSeconds: s?.median ?? null, p90Seconds: s?.p90 ?? null, samples: s?.n ?? 0 };
   };
-  const skippedBy = new Map(skipped.map((s) => [s.phase, Number(s.n)]));
   return {
     environment: r.environment,
     from: r.from,
