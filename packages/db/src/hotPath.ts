@@ -13,6 +13,8 @@ import { WAL_PRAGMAS } from "./walPragmas.js";
 export interface SqlResult {
   columns: string[];
   rows: ArrayLike<unknown>[];
+  /** The rowid an INSERT made (a statement that returns no rows), so it need not be read back. */
+  lastInsertRowid?: number | bigint;
 }
 
 /** Anything that runs a statement: a client, an open transaction, or the hot path. */
@@ -59,8 +61,8 @@ export function openHotPath(path: string, lock: FileLock, opts: { synchronous: s
     const { sql, args = [] } = typeof stmt === "string" ? { sql: stmt } : stmt;
     const { stmt: s, reader, columns } = prepared(sql);
     if (!reader) {
-      s.run(args as never);
-      return { columns: [], rows: [] };
+      const info = s.run(args as never) as { lastInsertRowid: number | bigint };
+      return { columns: [], rows: [], lastInsertRowid: info.lastInsertRowid };
     }
     return { columns, rows: s.all(args as never) as unknown[][] };
   }

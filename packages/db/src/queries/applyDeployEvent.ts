@@ -3,7 +3,7 @@
 // serialized, so two events can never both pass from the same state). Raw SQL: this is the hot path.
 import { CuittyError, type DeployEvent, type DeployStatus, type ShippedCommit, decideTransition } from "@cuitty/core";
 import type { Database } from "../connection.js";
-import { type SqlExecutor, deployViewById, deployViewColumnList, firstRow } from "./sqlViews.js";
+import { type SqlExecutor, type SqlResult, deployViewById, deployViewColumnList, firstRow } from "./sqlViews.js";
 import type { DeployView } from "./views.js";
 import { type OwedAuditEntry, queueAuditEntryIn } from "./auditOutbox.js";
 import { healthSeriesStart } from "./healthSeries.js";
@@ -55,6 +55,12 @@ async function rollbackTarget(tx: SqlExecutor, projectId: string, deploy: Deploy
   return standing.defaultTargetId;
 }
 
+/** The id of the row an INSERT made, from the result (the hot path's and @libsql/client's both carry it). */
+function insertedId(result: SqlResult): number {
+  if (result.lastInsertRowid === undefined) throw new Error("the INSERT reported no rowid");
+  return Number(result.lastInsertRowid);
+}
+
 type Details = Partial<Record<"version" | "commitSha" | "branch" | "triggeredBy" | "buildLogsUrl" | "committedAt", string | number>>;
 
 interface Transition {
@@ -100,8 +106,7 @@ async function writeTransition(
   const target = t.to === "rolled_back" ? await rollbackTarget(tx, projectId, deploy, t.rollbackTargetId) : undefined;
   let envId = deploy.envId;
   if (envId === 0) {
-    await tx.execute({ sql: "INSERT INTO environments (project_id, name) VALUES (?, ?)", args: [projectId, environment] });
-    envId = (await firstRow<{ id: number }>(tx, "SELECT last_insert_rowid() AS id"))!.id;
+    envId = insertedId(await tx.execute({ sql: "INSERT INTO environments (project_id, name) VALUES (?, ?)", args: [projectId, environment] }));
   }
   const startedAt = deploy.startedAt ?? t.occurredAt;
   const cols: Record<string, string | number | null> = { status: t.to, updated_at: t.now };
@@ -129,11 +134,12 @@ async function writeTransition(
       started_at: startedAt,
     });
     const names = Object.keys(cols);
-    await tx.execute({
-      sql: `INSERT INTO deploys (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
-      args: Object.values(cols),
-    });
-    id = (await firstRow<{ id: number }>(tx, "SELECT last_insert_rowid() AS id"))!.id;
+    id = insertedId(
+      await tx.execute({
+        sql: `INSERT INTO deploys (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
+        args: Object.values(cols),
+      }),
+    );
   } else {
     await tx.execute({
       sql: `UPDATE deploys SET ${Object.keys(cols).map((c) => `${c} = ?`).join(", ")} WHERE id = ?`,
