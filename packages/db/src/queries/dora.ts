@@ -11,7 +11,7 @@ import {
   doraBands,
 } from "@cuitty/core";
 import type { Database } from "../connection.js";
-import { RANGE_KEY, bucketSql, sampleStats } from "./metricStats.js";
+import { RANGE_KEY, bucketOf, bucketSql, groupStats, sampleStats } from "./metricStats.js";
 import { rowsOf } from "./sqlViews.js";
 
 /** Failed runs with these reasons were stopped, not broken (DESIGN §6): not change failures, not finished changes. */
@@ -158,12 +158,22 @@ export async function doraMetrics(
           coalesce((SELECT min(h.live_at) FROM deploys h WHERE h.env_id = ?1 AND h.live_at >= f.s AND h.live_at < ?3
             AND NOT ${FAILED_CHANGE("h")}), ${NEVER}),
           coalesce((SELECT min(rb.t) FROM rollbacks rb WHERE rb.t >= f.s), ${NEVER})), ${NEVER}) AS e
-      FROM failures f WHERE f.s < ?3),
-    restores AS (SELECT e, min(s) AS s FROM outages WHERE e IS NOT NULL AND e >= ?2 GROUP BY e)`;
-  const ttr = await sampleStats(db, `${restoreCtes}, samples AS (SELECT ${bucketSql("e", r.bucket)} AS b, e - s AS v FROM restores)`, args);
-  const open = rowsOf<{ since: number | null }>(
-    await db.clients.deploys.execute({ sql: `WITH ${restoreCtes} SELECT min(s) AS since FROM outages WHERE e IS NULL`, args }),
-  )[0]?.since;
+      FROM failures f WHERE f.s < ?3)`;
+  // The outages are computed once and read as one JSON value; restored ones (grouped by end, from the range's
+  // start on) are the samples, and the earliest start of those not ended is the open outage.
+  const outages = JSON.parse(
+    String(
+      (await db.clients.deploys.execute({ sql: `WITH ${restoreCtes} SELECT json_group_array(json_array(s, e)) FROM outages`, args }))
+        .rows[0]?.[0] ?? "[]",
+    ),
+  ) as [number, number | null][];
+  const restoredSince = new Map<number, number>();
+  let open: number | null = null;
+  for (const [s, e] of outages) {
+    if (e === null) open = open === null ? s : Math.min(open, s);
+    else if (e >= r.from) restoredSince.set(e, Math.min(restoredSince.get(e) ?? s, s));
+  }
+  const ttr = groupStats([...restoredSince].map(([e, s]): [null, number, number] => [null, bucketOf(e, r.bucket), e - s]));
 
   const byBucket = <T extends { b: number }>(rows: T[]) => new Map(rows.map((x) => [Number(x.b), x]));
   const liveBy = byBucket(live);

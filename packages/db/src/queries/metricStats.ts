@@ -17,6 +17,11 @@ export function bucketSql(t: string, bucket: "day" | "week"): string {
   return bucket === "day" ? `((${t}) / 86400) * 86400` : `(((${t}) - 345600) / 604800) * 604800 + 345600`;
 }
 
+/** The bucket start of `t`, as bucketSql computes it in SQL (integer division truncates). */
+export function bucketOf(t: number, bucket: "day" | "week"): number {
+  return bucket === "day" ? Math.trunc(t / 86400) * 86400 : Math.trunc((t - 345600) / 604800) * 604800 + 345600;
+}
+
 /** Median (the mean of the middle one or two) and p90 (nearest rank, ceil(0.9 n)) of ascending `sorted`. */
 function stats(b: number, sorted: number[]): StatsRow {
   const n = sorted.length;
