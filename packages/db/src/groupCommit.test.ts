@@ -82,3 +82,24 @@ it("should fail every call of a group whose COMMIT fails with a retryable error,
   await expect(hot.grouped(async (tx) => (await tx.execute("INSERT INTO t (x) VALUES (4)"), "ok"))).resolves.toBe("ok");
   expect(committed()).toBe(1);
 });
+
+it("should commit a long call on its own and run the calls queued behind it in the next transaction", async () => {
+  const { hot, committed } = open();
+  const seenOutside: number[] = [];
+  const calls = [0, 1, 2].map((i) =>
+    hot.grouped(async (tx) => {
+      seenOutside.push(committed());
+      await tx.execute({ sql: "INSERT INTO t (x) VALUES (?)", args: [i] });
+      if (i === 0) {
+        // Longer than a group may run (20 ms): the rest of the group is put off to the next transaction.
+        const until = performance.now() + 40;
+        while (performance.now() < until);
+      }
+      return i;
+    }),
+  );
+  expect(await Promise.all(calls)).toEqual([0, 1, 2]);
+  // The second and third calls ran after the first one's COMMIT, together.
+  expect(seenOutside).toEqual([0, 1, 1]);
+  expect(committed()).toBe(3);
+});

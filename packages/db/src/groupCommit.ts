@@ -21,8 +21,12 @@ interface Job<Tx> {
   reject: (error: unknown) => void;
 }
 
-/** At most this many calls share a transaction; more wait for the next one (bounds a group's latency). */
+/**
+ * At most this many calls share a transaction, and no call joins one that has run for MAX_GROUP_MS already
+ * (a batch of 500 events takes tens of ms): the others wait for the next, so nobody waits for a long group.
+ */
 const MAX_GROUP = 64;
+const MAX_GROUP_MS = 20;
 
 export function createGroupCommit<Tx>(conn: GroupConnection, lock: FileLock, tx: Tx) {
   let queue: Job<Tx>[] = [];
@@ -46,8 +50,16 @@ export function createGroupCommit<Tx>(conn: GroupConnection, lock: FileLock, tx:
       for (const j of jobs) j.reject(error);
       return;
     }
+    const started = performance.now();
     try {
       for (let i = 0; i < jobs.length; i++) {
+        if (i > 0 && performance.now() - started > MAX_GROUP_MS) {
+          // The rest go first in the next group.
+          queue = [...jobs.slice(i), ...queue];
+          jobs = jobs.slice(0, i);
+          schedule();
+          break;
+        }
         const job = jobs[i]!;
         conn.exec("SAVEPOINT grouped");
         try {
@@ -80,6 +92,13 @@ export function createGroupCommit<Tx>(conn: GroupConnection, lock: FileLock, tx:
     }
   }
 
+  function schedule(): void {
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  }
+
   function flush(): void {
     scheduled = false;
     while (queue.length > 0) {
@@ -94,10 +113,7 @@ export function createGroupCommit<Tx>(conn: GroupConnection, lock: FileLock, tx:
     run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
+        schedule();
       });
     },
   };
