@@ -5,7 +5,7 @@
 // the writer) reads one counter per request, `key_generation.n`, which triggers bump on every change to
 // api_keys or projects, whichever process makes it (the CLI's `keys revoke` included). While it has not moved,
 // the keys looked up before (secrets already opened) are the keys; when it has, the project is looked up again.
-// So a revoked key is refused on the first request that starts after the revocation committed.
+// So a revoked key is refused on every request received after the revocation committed.
 import type { ApiKeyScope } from "./schema/deploys.js";
 import Database from "libsql";
 
@@ -32,10 +32,20 @@ export function openKeyCache(path: string, open: (sealed: string) => string, bus
      LEFT JOIN api_keys k ON k.project_id = p.id AND k.revoked_at IS NULL WHERE p.id = ?`,
   );
   const cache = new Map<string, { generation: number; keys: ActiveKeys }>();
+  // Read once per turn of the event loop: every request handled in this turn was received before the first
+  // lookup of the turn read it, so a key change committed before any of them arrived is seen by all of them.
+  let current: number | undefined;
+  const generationNow = (): number => {
+    if (current === undefined) {
+      current = Number(generation.get() ?? 0);
+      setImmediate(() => (current = undefined));
+    }
+    return current;
+  };
 
   return {
     lookup(projectId) {
-      const n = Number(generation.get() ?? 0);
+      const n = generationNow();
       const hit = cache.get(projectId);
       if (hit && hit.generation === n) return hit.keys;
       const rows = keysOf.all(projectId) as { keyId: string | null; secret: string | null; scope: ApiKeyScope | null }[];
