@@ -6,7 +6,7 @@ import type { Database } from "../connection.js";
 import { type SqlExecutor, type SqlResult, deployViewById, deployViewColumnList, firstRow } from "./sqlViews.js";
 import type { DeployView } from "./views.js";
 import { type OwedAuditEntry, queueAuditEntryIn } from "./auditOutbox.js";
-import { healthSeriesStart } from "./healthSeries.js";
+import { HEALTH_CHECKED, healthSeriesStart } from "./healthSeries.js";
 import { checkTargetPredates, rollbackRefusal, rollbackStanding } from "./rollbackRule.js";
 import { queueRollbackHooksIn } from "./healthHooks.js";
 
@@ -79,6 +79,8 @@ interface Transition {
   audit?: (rolledBack: DeployView) => OwedAuditEntry;
   /** The commits the deploy ships; added to those already known (one row per deploy and SHA). */
   commits?: ShippedCommit[];
+  /** False when the environment has no health check set (nothing to start on go-live); unknown: look. */
+  healthChecked?: boolean;
 }
 
 const DETAIL_COLUMNS = {
@@ -183,7 +185,7 @@ async function writeTransition(
  * its audit entry. Outbound events need nothing here: they are derived from deploy_events (hookOutbox.ts).
  */
 async function writeEffects(tx: SqlExecutor, projectId: string, view: DeployView, t: Transition): Promise<void> {
-  if (t.to === "live") {
+  if (t.to === "live" && t.healthChecked !== false) {
     for (const stmt of healthSeriesStart(projectId, view.id, t.now * 1000)) await tx.execute(stmt);
   }
   if (t.to === "rolled_back" && !t.eventId) {
@@ -201,14 +203,16 @@ export async function applyDeployEventIn(tx: SqlExecutor, projectId: string, eve
     deployEnvId: number | null;
     status: DeployStatus | null;
     startedAt: number | null;
+    healthChecked: number | null;
   }>(tx, {
     sql: `SELECT (SELECT deploy_id FROM deploy_events WHERE project_id = ?1 AND event_id = ?2) AS seenDeployId,
                  (SELECT id FROM environments WHERE project_id = ?1 AND name = ?3) AS envId,
+                 (SELECT ${HEALTH_CHECKED("e")} FROM environments e WHERE e.project_id = ?1 AND e.name = ?3) AS healthChecked,
                  d.id AS id, d.env_id AS deployEnvId, d.status AS status, d.started_at AS startedAt
           FROM (SELECT 1) LEFT JOIN deploys d ON d.project_id = ?1 AND d.external_key = ?4`,
     args: [projectId, event.id ?? null, event.environment, event.deploy],
   });
-  const { seenDeployId, envId, id, deployEnvId, status, startedAt } = state!;
+  const { seenDeployId, envId, id, deployEnvId, status, startedAt, healthChecked } = state!;
   const existing: DeployState | undefined = id != null ? { id, envId: deployEnvId!, status: status!, startedAt } : undefined;
   if (seenDeployId != null) {
     const deploy = await deployViewById(tx, seenDeployId);
@@ -256,6 +260,8 @@ export async function applyDeployEventIn(tx: SqlExecutor, projectId: string, eve
       committedAt: event.committedAt,
     },
     commits: event.commits,
+    // A new environment has no health check yet; the series start's own conditions decide otherwise.
+    healthChecked: healthChecked === 1,
   });
   return { deploy: view, changed: true, duplicate: false, from: existing?.status ?? null };
 }
