@@ -11,7 +11,7 @@ import {
   doraBands,
 } from "@cuitty/core";
 import type { Database } from "../connection.js";
-import { RANGE_KEY, bucketOf, bucketSql, groupStats, sampleStats } from "./metricStats.js";
+import { RANGE_KEY, SampleGroups, bucketOf, bucketSql, sampleStats } from "./metricStats.js";
 import { rowsOf } from "./sqlViews.js";
 
 /** Failed runs with these reasons were stopped, not broken (DESIGN §6): not change failures, not finished changes. */
@@ -173,7 +173,9 @@ export async function doraMetrics(
     if (e === null) open = open === null ? s : Math.min(open, s);
     else if (e >= r.from) restoredSince.set(e, Math.min(restoredSince.get(e) ?? s, s));
   }
-  const ttr = groupStats([...restoredSince].map(([e, s]): [null, number, number] => [null, bucketOf(e, r.bucket), e - s]));
+  const restores = new SampleGroups();
+  for (const [e, s] of restoredSince) restores.add(null, bucketOf(e, r.bucket), e - s);
+  const ttr = restores.statsRows();
 
   const byBucket = <T extends { b: number }>(rows: T[]) => new Map(rows.map((x) => [Number(x.b), x]));
   const liveBy = byBucket(live);

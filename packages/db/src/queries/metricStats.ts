@@ -23,10 +23,37 @@ export function bucketOf(t: number, bucket: "day" | "week"): number {
 }
 
 /** Median (the mean of the middle one or two) and p90 (nearest rank, ceil(0.9 n)) of ascending `sorted`. */
-function stats(b: number, sorted: number[]): StatsRow {
+function stats(b: number, sorted: Float64Array): StatsRow {
   const n = sorted.length;
   const at = (rank: number) => sorted[rank - 1]!;
   return { b, n, median: (at(Math.floor((n + 1) / 2)) + at(Math.floor((n + 2) / 2))) / 2, p90: at(Math.floor((9 * n + 9) / 10)) };
+}
+
+/** Samples collected per key and bucket; `statsRows` gives each group's stats and each key's over the range. */
+export class SampleGroups {
+  readonly #groups = new Map<string | null, Map<number, number[]>>();
+
+  add(key: string | null, b: number, v: number): void {
+    let byBucket = this.#groups.get(key);
+    if (!byBucket) this.#groups.set(key, (byBucket = new Map()));
+    const values = byBucket.get(b);
+    if (values) values.push(v);
+    else byBucket.set(b, [v]);
+  }
+
+  /** With `keyColumn`, each row also carries its key under that name. */
+  statsRows(keyColumn = ""): StatsRow[] {
+    const rows: StatsRow[] = [];
+    const row = (key: string | null, b: number, values: ArrayLike<number>) => {
+      const s = stats(b, Float64Array.from(values).sort());
+      rows.push(keyColumn ? Object.assign(s, { [keyColumn]: key }) : s);
+    };
+    for (const [key, byBucket] of this.#groups) {
+      for (const [b, values] of byBucket) row(key, b, values);
+      row(key, RANGE_KEY, ([] as number[]).concat(...byBucket.values()));
+    }
+    return rows;
+  }
 }
 
 /**
@@ -41,24 +68,7 @@ export async function sampleStats(db: Database, ctes: string, args: InValue[], e
     sql: `WITH ${ctes} SELECT json_group_array(json_array(${extraKeyColumn || "NULL"}, b, v)) FROM samples WHERE v IS NOT NULL`,
     args,
   });
-  return groupStats(JSON.parse(String(result.rows[0]?.[0] ?? "[]")) as [string | null, number, number][], extraKeyColumn);
-}
-
-/** Stats per (key, bucket) and per key over the whole range (RANGE_KEY) of `[key, bucket, value]` samples. */
-export function groupStats(samples: Iterable<[string | null, number, number]>, extraKeyColumn = ""): StatsRow[] {
-  const groups = new Map<string, { key: string | null; b: number; values: number[] }>();
-  const add = (key: string | null, b: number, v: number) => {
-    const id = `${key}\u0000${b}`;
-    let g = groups.get(id);
-    if (!g) groups.set(id, (g = { key, b, values: [] }));
-    g.values.push(v);
-  };
-  for (const [key, b, v] of samples) {
-    add(key, b, v);
-    add(key, RANGE_KEY, v);
-  }
-  return [...groups.values()].map((g) => {
-    const s = stats(g.b, g.values.sort((x, y) => x - y));
-    return extraKeyColumn ? Object.assign(s, { [extraKeyColumn]: g.key }) : s;
-  });
+  const groups = new SampleGroups();
+  for (const [key, b, v] of JSON.parse(String(result.rows[0]?.[0] ?? "[]")) as [string | null, number, number][]) groups.add(key, b, v);
+  return groups.statsRows(extraKeyColumn);
 }

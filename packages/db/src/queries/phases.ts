@@ -3,7 +3,7 @@
 import { CuittyError, type DeployStatus, type MetricBucket, PHASES, type Phase } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { resolveMetricRange } from "./dora.js";
-import { RANGE_KEY, bucketSql, groupStats } from "./metricStats.js";
+import { RANGE_KEY, SampleGroups, bucketSql } from "./metricStats.js";
 import { rowsOf } from "./sqlViews.js";
 
 const PHASE_ORDER: Record<string, number> = { initiated: 0, building: 1, deploying: 2, live: 3 };
@@ -26,17 +26,20 @@ type PhaseRow = [b: number, initiated: number | null, building: number | null, d
  * entered at most once, so the next phase entered is the first later time set, the first event is the earliest
  * phase set, and a deploy that failed entered none after the one it failed in.
  */
-function* phaseSamples(rows: PhaseRow[]): Generator<[string, number, number]> {
-  for (const [b, ...times] of rows) {
-    const live = times[3];
-    for (let p = 0; p < 3; p++) {
-      const entered = times[p];
+function collectPhaseSamples(rows: PhaseRow[], groups: SampleGroups): void {
+  for (const row of rows) {
+    const b = row[0];
+    const live = row[4];
+    let first: number | null = null;
+    for (let p = 1; p <= 3; p++) {
+      const entered = row[p];
       if (entered == null) continue;
-      const next = times.slice(p + 1).find((t) => t != null);
-      if (next != null) yield [PHASES[p]!, b, Math.max(0, next - entered)];
+      first ??= entered;
+      let next: number | null = null;
+      for (let q = p + 1; q <= 4 && next == null; q++) next = row[q] ?? null;
+      if (next != null) groups.add(PHASES[p - 1]!, b, Math.max(0, next - entered));
     }
-    const first = times.slice(0, 3).find((t) => t != null);
-    if (live != null && first != null) yield ["total", b, Math.max(0, live - first)];
+    if (live != null && first != null) groups.add("total", b, Math.max(0, live - first));
   }
 }
 
@@ -71,16 +74,18 @@ export async function phaseTimings(
   const args = [r.envId, r.from, r.to];
   const { rows } = await db.clients.deploys.execute({ sql: PHASE_ROWS(r.bucket), args });
   const deploys = JSON.parse(String(rows[0]?.[0] ?? "[]")) as PhaseRow[];
-  const stats = groupStats(phaseSamples(deploys), "phase");
+  const groups = new SampleGroups();
+  collectPhaseSamples(deploys, groups);
+  const stats = groups.statsRows("phase");
   // A phase is skipped when the deploy reported an earlier phase and went live without this one (only what came
   // before its go-live counts, so a later rollback cannot change the answer); a deploy first reported as live
   // reported no phase at all: neither samples nor skips, counted as `straightToLive`.
   const skippedBy = new Map<string, number>();
-  for (const [, ...times] of deploys) {
-    if (times[3] == null) continue;
-    const reported = times.slice(0, 3).some((t) => t != null);
-    const skips = reported ? PHASES.filter((_, p) => times[p] == null) : ["straightToLive"];
-    for (const s of skips) skippedBy.set(s, (skippedBy.get(s) ?? 0) + 1);
+  const count = (what: string) => skippedBy.set(what, (skippedBy.get(what) ?? 0) + 1);
+  for (const row of deploys) {
+    if (row[4] == null) continue;
+    if (row[1] == null && row[2] == null && row[3] == null) count("straightToLive");
+    else for (let p = 1; p <= 3; p++) if (row[p] == null) count(PHASES[p - 1]!);
   }
   const key = (phase: string, b: number) => `${phase}:${b}`;
   const byKey = new Map(stats.map((s) => [key(String((s as unknown as { phase: string }).phase), s.b), s]));
