@@ -68,7 +68,17 @@ export function openHotPath(path: string, lock: FileLock, opts: { synchronous: s
   }
 
   const inTx: SqlExecutor = { execute: async (stmt) => run(stmt) };
-  const group = createGroupCommit(conn, lock, inTx);
+  // The group's BEGIN, SAVEPOINT, RELEASE and COMMIT run as cached prepared statements too (two per event).
+  const group = createGroupCommit(
+    {
+      exec: (sql) => void run(sql),
+      get inTransaction() {
+        return conn.inTransaction;
+      },
+    },
+    lock,
+    inTx,
+  );
   return {
     grouped: (fn) => group.run(fn),
     async execute(stmt) {
