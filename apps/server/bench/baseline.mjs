@@ -4,12 +4,13 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 
-export async function startBaseline(dir, apiKey) {
+export async function startBaseline(dir, apiKey, port = 0) {
   const db = createClient({ url: `file:${join(dir, "baseline.db")}`, concurrency: 1 });
   await db.execute("PRAGMA journal_mode = WAL");
   await db.execute("PRAGMA synchronous = NORMAL");
   await db.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, event_id TEXT UNIQUE, deploy TEXT, status TEXT, environment TEXT, at INTEGER)");
   const server = createServer((req, res) => {
+    if (req.url === "/healthz") return void res.writeHead(200).end("{}");
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", async () => {
@@ -32,6 +33,6 @@ export async function startBaseline(dir, apiKey) {
       res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
     });
   });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise((r) => server.listen(port, "127.0.0.1", r));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(() => (db.close(), r()))) };
 }

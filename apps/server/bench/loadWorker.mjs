@@ -12,6 +12,7 @@ let events = 0;
 let errors = 0;
 let seq = 0;
 let lastError;
+const statuses = {};
 const acked = [];
 
 function body() {
@@ -46,6 +47,7 @@ async function loop(deadline) {
       });
       const answer = await res.body.text();
       latencies.push(performance.now() - t0);
+      statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
       if (res.statusCode === 200) events += batch || 1;
       else errors++;
       if (collectAcked) acked.push(...acknowledged(ids, res.statusCode, answer));
@@ -63,5 +65,5 @@ await Promise.all(Array.from({ length: connections }, () => loop(deadline)));
 const elapsed = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-parentPort.postMessage({ eventsPerSecond: events / elapsed, requests: latencies.length, errors, lastError, p50: pct(0.5), p99: pct(0.99), acked });
+parentPort.postMessage({ eventsPerSecond: events / elapsed, elapsed, statuses, requests: latencies.length, errors, lastError, p50: pct(0.5), p99: pct(0.99), acked });
 await agent.close();

@@ -1,6 +1,7 @@
 // The HTTP front: /healthz, /trpc/* (limits, raw target and body kept for signatures), extra routes, dashboard.
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { Socket } from "node:net";
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { type ApiHooks, type Logger, type RateLimits, appRouter } from "@cuitty/api";
 import {
@@ -14,6 +15,7 @@ import {
 } from "@cuitty/core";
 import type { Database } from "@cuitty/db";
 import { clientAddressKey } from "./clientAddress.js";
+import { callDirect } from "./directCall.js";
 import { BodyTooLargeError, readBody } from "./readBody.js";
 import { RateLimiter } from "./rateLimiter.js";
 import { sendRefusal } from "./refusal.js";
@@ -39,6 +41,8 @@ export interface HttpServerOptions {
   dashboardDir?: string;
   routes?: Record<string, ExtraRoute>;
   now?: () => number;
+  /** Single calls straight into their procedure (default); false sends every call through tRPC's fetch adapter. */
+  directCalls?: boolean;
 }
 
 const TRPC_METHODS = "GET, POST";
@@ -97,6 +101,29 @@ export function createHttpServer(opts: HttpServerOptions) {
     }
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+    const ctx = {
+      db: opts.db,
+      req: { method, pathAndQuery, body: new Uint8Array(body), headers },
+      limits,
+      now,
+      hooks: opts.hooks,
+      log: opts.log,
+      outbound: opts.outboundPolicy,
+    };
+    const onError = ({ error, path }: { error: TRPCError; path?: string }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        opts.log.error("procedure failed", { path, error: String(error.cause ?? error), stack: error.cause instanceof Error ? error.cause.stack : undefined });
+      }
+    };
+    // One call of a known procedure goes straight in (directCall.ts); everything else through tRPC's fetch adapter.
+    const direct = opts.directCalls === false ? undefined : await callDirect({ method, url, body, ctx, onError });
+    if (direct) {
+      const wait = limits.retryAfter();
+      if (wait > 0) direct.headers["retry-after"] = String(wait);
+      res.writeHead(direct.status, direct.headers);
+      res.end(direct.body);
+      return direct.status;
+    }
     const request = new Request(url, {
       method,
       headers,
@@ -106,20 +133,8 @@ export function createHttpServer(opts: HttpServerOptions) {
       endpoint: "/trpc",
       req: request,
       router: appRouter,
-      createContext: () => ({
-        db: opts.db,
-        req: { method, pathAndQuery, body: new Uint8Array(body), headers },
-        limits,
-        now,
-        hooks: opts.hooks,
-        log: opts.log,
-        outbound: opts.outboundPolicy,
-      }),
-      onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") {
-          opts.log.error("procedure failed", { path, error: String(error.cause ?? error), stack: error.cause instanceof Error ? error.cause.stack : undefined });
-        }
-      },
+      createContext: () => ctx,
+      onError,
     });
     const out: Record<string, string> = {};
     response.headers.forEach((v, k) => (out[k] = v));

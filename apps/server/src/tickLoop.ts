@@ -1,5 +1,6 @@
 // The timer loop of a background worker: one tick at a time, the next scheduled after it ends, pokeable
-// for work that is due now, and a stop that waits for the tick in progress.
+// for work that is due now (at most one extra tick per interval, however often it is poked: under ingest load
+// every transition pokes), and a stop that waits for the tick in progress.
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Logger } from "@cuitty/api";
@@ -14,6 +15,8 @@ export class TickLoop {
   #ticking: Promise<void> | undefined;
   #running = false;
   #stopped = false;
+  /** A poke has brought a tick forward since the last regular one started. */
+  #woken = false;
 
   constructor(
     private readonly name: string,
@@ -37,9 +40,15 @@ export class TickLoop {
     this.#schedule(0);
   }
 
-  /** Look for due work now rather than at the next tick. */
+  /**
+   * Look for due work now rather than at the next tick, but wake the loop at most once between two regular
+   * ticks: a quiet server answers a transition at once, a busy one (every transition pokes) ticks at most twice
+   * per interval. A poke during a tick is covered by the tick scheduled after it.
+   */
   poke(): void {
-    if (this.#running && !this.#stopped && !this.#ticking) this.#schedule(0);
+    if (!this.#running || this.#stopped || this.#ticking || this.#woken) return;
+    this.#woken = true;
+    this.#schedule(0, true);
   }
 
   /** No more ticks; resolves when the one in progress has ended. */
@@ -49,9 +58,10 @@ export class TickLoop {
     await this.#ticking;
   }
 
-  #schedule(ms: number): void {
+  #schedule(ms: number, poked = false): void {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
+      if (!poked) this.#woken = false;
       this.#ticking = this.tick()
         .catch((error) => this.log.error(`${this.name}: tick failed`, { error: String(error) }))
         .finally(() => {

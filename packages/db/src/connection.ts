@@ -10,9 +10,11 @@ import * as hooksSchema from "./schema/hooks.js";
 import * as perfSchema from "./schema/perf.js";
 import { type ModeWarning, ensurePrivateDir, ensurePrivateFile, tightenDir } from "./fileModes.js";
 import { type HotPath, clientHotPath, openHotPath } from "./hotPath.js";
+import { type KeyCache, openKeyCache } from "./keyCache.js";
 import { type MasterKeys, SecretBox } from "./secretBox.js";
 import { resealStoredSecrets } from "./secretMigration.js";
 import { createFileLock, serializedClient } from "./serializedClient.js";
+import { WAL_PRAGMAS } from "./walPragmas.js";
 
 export const MODULES = ["deploys", "audit", "perf", "hooks"] as const;
 export type ModuleName = (typeof MODULES)[number];
@@ -53,6 +55,8 @@ export interface Database {
   hot: HotPath;
   /** Seals secrets before they are stored and opens them when read (see secretBox.ts). */
   secrets: SecretBox;
+  /** The API keys of a project, from memory while no key changed (keyCache.ts); absent with a libSQL server. */
+  keyCache?: KeyCache;
   /** Where the data lives, for logs: a folder or a server URL (without credentials). */
   location: string;
   embedded: boolean;
@@ -70,6 +74,7 @@ async function applyPragmas(client: Client, synchronous: "NORMAL" | "FULL"): Pro
   await client.execute("PRAGMA journal_mode = WAL");
   await client.execute(`PRAGMA synchronous = ${synchronous}`);
   await client.execute("PRAGMA foreign_keys = ON");
+  for (const pragma of WAL_PRAGMAS) await client.execute(pragma);
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
@@ -129,12 +134,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (!config.url) tightenDir(dataDir, config.onModeTightened);
 
   let closed = false;
+  const secrets = new SecretBox(config.masterKeys);
   const database: Database = {
     ...db,
     clients,
     cross: { client: cross, schemas, ensureAttached },
     hot,
-    secrets: new SecretBox(config.masterKeys),
+    secrets,
+    keyCache: config.url ? undefined : openKeyCache(join(dataDir, "deploys.db"), (sealed) => secrets.open(sealed), timeout),
     location: config.url ? new URL(config.url).origin : dataDir,
     embedded: !config.url,
     dataDir,
@@ -142,6 +149,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       if (closed) return;
       closed = true;
       hot.close();
+      database.keyCache?.close();
       for (const c of new Set([...Object.values(clients), cross])) c.close();
     },
   };

@@ -6,11 +6,15 @@
 // lock against each other inside this process. With a libSQL server URL it falls back to the client.
 import type { Client } from "@libsql/client";
 import Database from "libsql";
+import { createGroupCommit } from "./groupCommit.js";
 import type { FileLock } from "./serializedClient.js";
+import { WAL_PRAGMAS } from "./walPragmas.js";
 
 export interface SqlResult {
   columns: string[];
   rows: ArrayLike<unknown>[];
+  /** The rowid an INSERT made (a statement that returns no rows), so it need not be read back. */
+  lastInsertRowid?: number | bigint;
 }
 
 /** Anything that runs a statement: a client, an open transaction, or the hot path. */
@@ -21,6 +25,11 @@ export interface SqlExecutor {
 export interface HotPath extends SqlExecutor {
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE), committed when it resolves. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a write transaction it may share with concurrent calls (group commit, see groupCommit.ts):
+   * its writes are kept or dropped as a unit, and it settles only after the COMMIT that holds them.
+   */
+  grouped<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   close(): void;
 }
 
@@ -32,6 +41,7 @@ export function openHotPath(path: string, lock: FileLock, opts: { synchronous: s
   conn.exec(`PRAGMA busy_timeout = ${opts.busyTimeoutMs}`);
   conn.exec(`PRAGMA synchronous = ${opts.synchronous}`);
   conn.exec("PRAGMA foreign_keys = ON");
+  for (const pragma of WAL_PRAGMAS) conn.exec(pragma);
   const cache = new Map<string, { stmt: Statement; columns: string[]; reader: boolean }>();
 
   function prepared(sql: string) {
@@ -51,14 +61,26 @@ export function openHotPath(path: string, lock: FileLock, opts: { synchronous: s
     const { sql, args = [] } = typeof stmt === "string" ? { sql: stmt } : stmt;
     const { stmt: s, reader, columns } = prepared(sql);
     if (!reader) {
-      s.run(args as never);
-      return { columns: [], rows: [] };
+      const info = s.run(args as never) as { lastInsertRowid: number | bigint };
+      return { columns: [], rows: [], lastInsertRowid: info.lastInsertRowid };
     }
     return { columns, rows: s.all(args as never) as unknown[][] };
   }
 
   const inTx: SqlExecutor = { execute: async (stmt) => run(stmt) };
+  // The group's BEGIN, SAVEPOINT, RELEASE and COMMIT run as cached prepared statements too (two per event).
+  const group = createGroupCommit(
+    {
+      exec: (sql) => void run(sql),
+      get inTransaction() {
+        return conn.inTransaction;
+      },
+    },
+    lock,
+    inTx,
+  );
   return {
+    grouped: (fn) => group.run(fn),
     async execute(stmt) {
       const release = await lock.acquire();
       try {
@@ -91,8 +113,10 @@ export function openHotPath(path: string, lock: FileLock, opts: { synchronous: s
 export function clientHotPath(client: Client): HotPath {
   const execute = (stmt: string | { sql: string; args?: unknown[] }) =>
     client.execute(typeof stmt === "string" ? stmt : { sql: stmt.sql, args: (stmt.args ?? []) as never });
-  return {
+  const hot: HotPath = {
     execute,
+    // A libSQL server serialises its own writers and is a network hop away: each call keeps its transaction.
+    grouped: (fn) => hot.transaction(fn),
     async transaction(fn) {
       const tx = await client.transaction("write");
       try {
@@ -110,4 +134,5 @@ export function clientHotPath(client: Client): HotPath {
     },
     close: () => {},
   };
+  return hot;
 }

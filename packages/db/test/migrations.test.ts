@@ -187,4 +187,52 @@ describe("database migrations", () => {
     expect(envAfter?.currentDeployId).toBe(next.deploy.id);
     expect(next.deploy.id).toBeGreaterThan(oldDeployId);
   });
+  it("deploys written before their phase entry times were columns get them from their events", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "cuitty-db-migrations-"));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    for (const m of MODULES) {
+      const client = createClient({ url: `file:${join(dataDir, `${m}.db`)}` });
+      for (const migration of readMigrations(m).filter((x) => m !== "deploys" || x.tag < "0009")) {
+        await applyLikeDrizzle(client, m, migration);
+      }
+      if (m === "deploys") {
+        const t = 1_700_000_000;
+        const histories: Record<string, [string, number][]> = {
+          full: [["initiated", t], ["building", t + 10], ["deploying", t + 40], ["live", t + 100]],
+          skips: [["building", t + 5], ["live", t + 65]],
+          straight: [["live", t + 7]],
+          broken: [["initiated", t + 1], ["failed", t + 3]],
+        };
+        await client.execute({ sql: "INSERT INTO projects (id, name) VALUES ('p', 'p')", args: [] });
+        await client.execute({ sql: "INSERT INTO environments (project_id, name) VALUES ('p', 'production')", args: [] });
+        for (const [key, events] of Object.entries(histories)) {
+          const last = events[events.length - 1]!;
+          await client.execute({
+            sql: `INSERT INTO deploys (project_id, env_id, status, external_key, started_at, live_at) VALUES ('p', 1, ?, ?, ?, ?)`,
+            args: [last[0], key, events[0]![1], events.find((e) => e[0] === "live")?.[1] ?? null],
+          });
+          for (const [to, at] of events) {
+            await client.execute({
+              sql: `INSERT INTO deploy_events (project_id, deploy_id, to_status, occurred_at)
+                    VALUES ('p', (SELECT id FROM deploys WHERE external_key = ?), ?, ?)`,
+              args: [key, to, at],
+            });
+          }
+        }
+      }
+      client.close();
+    }
+    const db = await openDatabase({ dataDir });
+    cleanup.push(() => db.close());
+    const { rows } = await db.clients.deploys.execute(
+      "SELECT external_key, initiated_at, building_at, deploying_at, live_at FROM deploys ORDER BY id",
+    );
+    const t = 1_700_000_000;
+    expect(rows.map((r) => [r.external_key, r.initiated_at, r.building_at, r.deploying_at, r.live_at])).toEqual([
+      ["full", t, t + 10, t + 40, t + 100],
+      ["skips", null, t + 5, null, t + 65],
+      ["straight", null, null, null, t + 7],
+      ["broken", t + 1, null, null, null],
+    ]);
+  });
 });

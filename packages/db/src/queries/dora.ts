@@ -11,7 +11,7 @@ import {
   doraBands,
 } from "@cuitty/core";
 import type { Database } from "../connection.js";
-import { RANGE_KEY, bucketSql, sampleStats } from "./metricStats.js";
+import { RANGE_KEY, SampleGroups, bucketOf, bucketSql, sampleStats } from "./metricStats.js";
 import { rowsOf } from "./sqlViews.js";
 
 /** Failed runs with these reasons were stopped, not broken (DESIGN §6): not change failures, not finished changes. */
@@ -171,11 +171,23 @@ export async function doraMetrics(
     }),
   );
 
-  // Time to restore (RESTORE_CTES).
-  const ttr = await sampleStats(db, restoreSamples(r.bucket), args);
-  const open = rowsOf<{ since: number | null }>(
-    await db.clients.deploys.execute({ sql: `WITH ${RESTORE_CTES} SELECT min(s) AS since FROM outages WHERE e IS NULL`, args }),
-  )[0]?.since;
+  // Time to restore (RESTORE_CTES). The outages are computed once and read as one JSON value; restored ones (grouped by end, from the range's
+  // start on) are the samples, and the earliest start of those not ended is the open outage.
+  const outages = JSON.parse(
+    String(
+      (await db.clients.deploys.execute({ sql: `WITH ${RESTORE_CTES} SELECT json_group_array(json_array(s, e)) FROM outages`, args }))
+        .rows[0]?.[0] ?? "[]",
+    ),
+  ) as [number, number | null][];
+  const restoredSince = new Map<number, number>();
+  let open: number | null = null;
+  for (const [s, e] of outages) {
+    if (e === null) open = open === null ? s : Math.min(open, s);
+    else if (e >= r.from) restoredSince.set(e, Math.min(restoredSince.get(e) ?? s, s));
+  }
+  const restores = new SampleGroups();
+  for (const [e, s] of restoredSince) restores.add(null, bucketOf(e, r.bucket), e - s);
+  const ttr = restores.statsRows();
 
   const byBucket = <T extends { b: number }>(rows: T[]) => new Map(rows.map((x) => [Number(x.b), x]));
   const liveBy = byBucket(live);

@@ -40,14 +40,16 @@ export interface ClaimedSeries {
  * `firstProbeMs`), when its environment has a health URL or a Prometheus condition; a series that exists is left alone. They run inside
  * the go-live's own transaction (applyDeployEvent), so a crash can never keep a go-live and lose its series.
  */
+/** Whether environment `e` has a health check to run after a go-live (a URL, or a Prometheus condition). */
+export const HEALTH_CHECKED = (e: string) => `(${e}.health_url IS NOT NULL OR (${e}.prometheus_url IS NOT NULL AND ${e}.prometheus_error_query IS NOT NULL))`;
+
 export function healthSeriesStart(projectId: string, deployId: number, firstProbeMs: number) {
   return [
     {
       sql: `UPDATE deploys SET health_status = 'pending'
             WHERE id = ?1 AND project_id = ?2 AND status = 'live'
               AND NOT EXISTS (SELECT 1 FROM health_series WHERE deploy_id = ?1)
-              AND EXISTS (SELECT 1 FROM environments e WHERE e.id = deploys.env_id
-                AND (e.health_url IS NOT NULL OR (e.prometheus_url IS NOT NULL AND e.prometheus_error_query IS NOT NULL)))`,
+              AND EXISTS (SELECT 1 FROM environments e WHERE e.id = deploys.env_id AND ${HEALTH_CHECKED("e")})`,
       args: [deployId, projectId],
     },
     {

@@ -1,7 +1,6 @@
-// Median, p90 and count per bucket and over the whole range, in SQL, from a CTE of samples `(b, v)`.
+// Median, p90 and count per bucket and over the whole range, from a CTE of samples `(b, v)`.
 import type { InValue } from "@libsql/client";
 import type { Database } from "../connection.js";
-import { rowsOf } from "./sqlViews.js";
 
 /** The bucket key of the whole range in stats rows. */
 export const RANGE_KEY = -1;
@@ -18,28 +17,58 @@ export function bucketSql(t: string, bucket: "day" | "week"): string {
   return bucket === "day" ? `((${t}) / 86400) * 86400` : `(((${t}) - 345600) / 604800) * 604800 + 345600`;
 }
 
+/** The bucket start of `t`, as bucketSql computes it in SQL (integer division truncates). */
+export function bucketOf(t: number, bucket: "day" | "week"): number {
+  return bucket === "day" ? Math.trunc(t / 86400) * 86400 : Math.trunc((t - 345600) / 604800) * 604800 + 345600;
+}
+
+/** Median (the mean of the middle one or two) and p90 (nearest rank, ceil(0.9 n)) of ascending `sorted`. */
+function stats(b: number, sorted: Float64Array): StatsRow {
+  const n = sorted.length;
+  const at = (rank: number) => sorted[rank - 1]!;
+  return { b, n, median: (at(Math.floor((n + 1) / 2)) + at(Math.floor((n + 2) / 2))) / 2, p90: at(Math.floor((9 * n + 9) / 10)) };
+}
+
+/** Samples collected per key and bucket; `statsRows` gives each group's stats and each key's over the range. */
+export class SampleGroups {
+  readonly #groups = new Map<string | null, Map<number, number[]>>();
+
+  add(key: string | null, b: number, v: number): void {
+    let byBucket = this.#groups.get(key);
+    if (!byBucket) this.#groups.set(key, (byBucket = new Map()));
+    const values = byBucket.get(b);
+    if (values) values.push(v);
+    else byBucket.set(b, [v]);
+  }
+
+  /** With `keyColumn`, each row also carries its key under that name. */
+  statsRows(keyColumn = ""): StatsRow[] {
+    const rows: StatsRow[] = [];
+    const row = (key: string | null, b: number, values: ArrayLike<number>) => {
+      const s = stats(b, Float64Array.from(values).sort());
+      rows.push(keyColumn ? Object.assign(s, { [keyColumn]: key }) : s);
+    };
+    for (const [key, byBucket] of this.#groups) {
+      for (const [b, values] of byBucket) row(key, b, values);
+      row(key, RANGE_KEY, ([] as number[]).concat(...byBucket.values()));
+    }
+    return rows;
+  }
+}
+
 /**
- * `ctes` must define `samples(b, v)` (and may define more, comma-separated, with `WITH` omitted).
- * Median: the mean of the middle one or two; p90: nearest rank (ceil(0.9 n)).
+ * `ctes` must define `samples(b, v)` (and may define more, comma-separated, with `WITH` omitted); with
+ * `extraKeyColumn` the samples carry that column too and are grouped by it. The percentiles are computed here
+ * over the typed sample values rather than with window functions in SQL (which sorted every sample twice), and
+ * the samples arrive as one JSON array: one row of one value, where tens of thousands of rows cost more to hand
+ * over than the query costs to run.
  */
 export async function sampleStats(db: Database, ctes: string, args: InValue[], extraKeyColumn = ""): Promise<StatsRow[]> {
-  const key = extraKeyColumn ? `${extraKeyColumn}, ` : "";
   const result = await db.clients.deploys.execute({
-    sql: `WITH ${ctes},
-      everything AS (SELECT ${key}b, v FROM samples UNION ALL SELECT ${key}${RANGE_KEY} AS b, v FROM samples),
-      ranked AS (SELECT ${key}b, v, row_number() OVER (PARTITION BY ${key}b ORDER BY v) AS rn,
-                   count(*) OVER (PARTITION BY ${key}b) AS n FROM everything)
-      SELECT ${key}b, max(n) AS n,
-        avg(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN v END) AS median,
-        max(CASE WHEN rn = (9 * n + 9) / 10 THEN v END) AS p90
-      FROM ranked GROUP BY ${key}b`,
+    sql: `WITH ${ctes} SELECT json_group_array(json_array(${extraKeyColumn || "NULL"}, b, v)) FROM samples WHERE v IS NOT NULL`,
     args,
   });
-  return rowsOf<StatsRow>(result).map((r) => ({
-    ...r,
-    b: Number(r.b),
-    n: Number(r.n),
-    median: r.median === null ? null : Number(r.median),
-    p90: r.p90 === null ? null : Number(r.p90),
-  }));
+  const groups = new SampleGroups();
+  for (const [key, b, v] of JSON.parse(String(result.rows[0]?.[0] ?? "[]")) as [string | null, number, number][]) groups.add(key, b, v);
+  return groups.statsRows(extraKeyColumn);
 }

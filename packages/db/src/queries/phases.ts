@@ -3,31 +3,45 @@
 import { CuittyError, type DeployStatus, type MetricBucket, PHASES, type Phase } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { resolveMetricRange } from "./dora.js";
-import { RANGE_KEY, bucketSql, sampleStats } from "./metricStats.js";
+import { RANGE_KEY, SampleGroups, bucketSql } from "./metricStats.js";
 import { rowsOf } from "./sqlViews.js";
 
 const PHASE_ORDER: Record<string, number> = { initiated: 0, building: 1, deploying: 2, live: 3 };
 
 /**
- * Per deploy and phase: the seconds from entering the phase to entering the next phase it moved forward to
- * (a phase that ended in `failed` is not a sample; what follows go-live, such as a rollback, is never part of one). `total`: first event to live, when the first event was
- * not live itself. Deploys are those started in the range (index env_id, started_at).
+ * The deploys started in the range with their phase entry times (columns written with each transition, read
+ * from the covering index deploys_env_phases_idx), as one JSON array `[bucket, initiated, building, deploying,
+ * live]` per deploy: one value to hand over instead of thousands of rows.
  */
-const PHASE_SAMPLES = (bucket: MetricBucket) => `ranged AS (
-    SELECT d.id, ${bucketSql("d.started_at", bucket)} AS b FROM deploys d
-    WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3),
-  ev AS (
-    SELECT ev.deploy_id, r.b, ev.to_status, ev.occurred_at,
-      lead(ev.to_status) OVER w AS next_status, lead(ev.occurred_at) OVER w AS next_at,
-      first_value(ev.to_status) OVER w AS first_status, first_value(ev.occurred_at) OVER w AS first_at
-    FROM deploy_events ev JOIN ranged r ON r.id = ev.deploy_id
-    WINDOW w AS (PARTITION BY ev.deploy_id ORDER BY ev.id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),
-  samples AS (
-    SELECT to_status AS phase, b, max(0, next_at - occurred_at) AS v FROM ev
-      WHERE to_status IN ('initiated', 'building', 'deploying') AND next_status IN ('building', 'deploying', 'live')
-    UNION ALL
-    SELECT 'total' AS phase, b, max(0, occurred_at - first_at) AS v FROM ev
-      WHERE to_status = 'live' AND first_status != 'live')`;
+const PHASE_ROWS = (bucket: MetricBucket) =>
+  `SELECT json_group_array(json_array(${bucketSql("d.started_at", bucket)}, d.initiated_at, d.building_at, d.deploying_at, d.live_at))
+   FROM deploys d WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3`;
+
+type PhaseRow = [b: number, initiated: number | null, building: number | null, deploying: number | null, live: number | null];
+
+/**
+ * Per deploy and phase: the seconds from entering the phase to entering the next phase it moved forward to
+ * (a phase that ended in `failed` is not a sample; what follows go-live, such as a rollback, is never part of one).
+ * `total`: first event to live, when the first event was not live itself. Phases only move forward and each is
+ * entered at most once, so the next phase entered is the first later time set, the first event is the earliest
+ * phase set, and a deploy that failed entered none after the one it failed in.
+ */
+function collectPhaseSamples(rows: PhaseRow[], groups: SampleGroups): void {
+  for (const row of rows) {
+    const b = row[0];
+    const live = row[4];
+    let first: number | null = null;
+    for (let p = 1; p <= 3; p++) {
+      const entered = row[p];
+      if (entered == null) continue;
+      first ??= entered;
+      let next: number | null = null;
+      for (let q = p + 1; q <= 4 && next == null; q++) next = row[q] ?? null;
+      if (next != null) groups.add(PHASES[p - 1]!, b, Math.max(0, next - entered));
+    }
+    if (live != null && first != null) groups.add("total", b, Math.max(0, live - first));
+  }
+}
 
 export interface PhaseStats {
   phase: Phase | "total";
@@ -58,30 +72,27 @@ export async function phaseTimings(
 ): Promise<PhaseTimings> {
   const r = await resolveMetricRange(db, projectId, input, now);
   const args = [r.envId, r.from, r.to];
-  const stats = await sampleStats(db, PHASE_SAMPLES(r.bucket), args, "phase");
-  // A phase is skipped when the deploy reported an earlier phase and went live without this one. Only the
-  // events before its go-live count, so what happens after (a rollback) cannot change the answer; a deploy
-  // first reported as live reported no phase at all: neither samples nor skips, counted as `straightToLive`.
-  const skipped = rowsOf<{ phase: string; n: number }>(
-    await db.clients.deploys.execute({
-      sql: `WITH ranged AS (SELECT d.id FROM deploys d WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3),
-        went AS (SELECT ev.deploy_id, min(ev.id) AS live_event FROM deploy_events ev JOIN ranged r ON r.id = ev.deploy_id
-          WHERE ev.to_status = 'live' GROUP BY ev.deploy_id),
-        reached AS (SELECT w.deploy_id, group_concat(ev.to_status) AS seen, count(ev.id) AS n FROM went w
-          LEFT JOIN deploy_events ev ON ev.deploy_id = w.deploy_id AND ev.id < w.live_event GROUP BY w.deploy_id)
-        SELECT p.value AS phase, count(*) AS n FROM reached, json_each('["initiated","building","deploying"]') p
-          WHERE reached.n > 0 AND instr(',' || reached.seen || ',', ',' || p.value || ',') = 0 GROUP BY p.value
-        UNION ALL SELECT 'straightToLive', count(*) FROM reached WHERE n = 0`,
-      args,
-    }),
-  );
+  const { rows } = await db.clients.deploys.execute({ sql: PHASE_ROWS(r.bucket), args });
+  const deploys = JSON.parse(String(rows[0]?.[0] ?? "[]")) as PhaseRow[];
+  const groups = new SampleGroups();
+  collectPhaseSamples(deploys, groups);
+  const stats = groups.statsRows("phase");
+  // A phase is skipped when the deploy reported an earlier phase and went live without this one (only what came
+  // before its go-live counts, so a later rollback cannot change the answer); a deploy first reported as live
+  // reported no phase at all: neither samples nor skips, counted as `straightToLive`.
+  const skippedBy = new Map<string, number>();
+  const count = (what: string) => skippedBy.set(what, (skippedBy.get(what) ?? 0) + 1);
+  for (const row of deploys) {
+    if (row[4] == null) continue;
+    if (row[1] == null && row[2] == null && row[3] == null) count("straightToLive");
+    else for (let p = 1; p <= 3; p++) if (row[p] == null) count(PHASES[p - 1]!);
+  }
   const key = (phase: string, b: number) => `${phase}:${b}`;
   const byKey = new Map(stats.map((s) => [key(String((s as unknown as { phase: string }).phase), s.b), s]));
   const statsOf = (phase: Phase | "total", b: number): PhaseStats => {
     const s = byKey.get(key(phase, b));
     return { phase, medianSeconds: s?.median ?? null, p90Seconds: s?.p90 ?? null, samples: s?.n ?? 0 };
   };
-  const skippedBy = new Map(skipped.map((s) => [s.phase, Number(s.n)]));
   return {
     environment: r.environment,
     from: r.from,

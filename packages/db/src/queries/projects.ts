@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { CuittyError } from "@cuitty/core";
 import type { Database } from "../connection.js";
+import type { ActiveKeys } from "../keyCache.js";
 import { rowsOf } from "./sqlViews.js";
 import { type ApiKeyScope, apiKeys, projects } from "../schema/deploys.js";
 
@@ -69,7 +70,8 @@ export async function revokeApiKey(db: Database, keyId: string, now = Math.floor
  * Whether a project exists and its active keys, in one query: signature verification runs it on
  * every request (a project may have several active keys during rotation).
  */
-export async function findActiveKeys(db: Database, projectId: string) {
+export async function findActiveKeys(db: Database, projectId: string): Promise<ActiveKeys> {
+  if (db.keyCache) return db.keyCache.lookup(projectId);
   const rows = rowsOf<{ keyId: string | null; secret: string | null; scope: ApiKeyScope | null }>(
     await db.hot.execute({
       sql: `SELECT k.key_id AS keyId, k.secret AS secret, k.scope AS scope FROM projects p

@@ -53,6 +53,16 @@ export const orgKeys = sqliteTable("org_keys", {
   revokedAt: integer("revoked_at"),
 });
 
+/**
+ * One row (id 1) whose `n` every change to api_keys or projects bumps (triggers of migration 0008), in this
+ * process or another (the CLI's local administration): the key cache (keyCache.ts) reads it per request and
+ * looks the keys up again when it moved, so a revocation takes effect on the next request.
+ */
+export const keyGeneration = sqliteTable("key_generation", {
+  id: integer("id").primaryKey(),
+  n: integer("n").notNull().default(0),
+});
+
 export const environments = sqliteTable(
   "environments",
   {
@@ -117,6 +127,10 @@ export const deploys = sqliteTable(
     healthStatus: text("health_status", { enum: HEALTH_STATUSES }).notNull().default("unknown"),
     /** When the deploy reached `live` (t of the regression windows); kept after a rollback. */
     liveAt: integer("live_at"),
+    /** When the deploy entered each earlier phase (its event's occurredAt); null when it skipped it. Phase timings read these. */
+    initiatedAt: integer("initiated_at"),
+    buildingAt: integer("building_at"),
+    deployingAt: integer("deploying_at"),
     committedAt: integer("committed_at"),
     /** Why it failed or was rolled back (latest reason given). */
     reason: text("reason"),
@@ -133,6 +147,8 @@ export const deploys = sqliteTable(
     index("deploys_project_branch_idx").on(t.projectId, t.branch, t.startedAt, t.id),
     index("deploys_env_live_idx").on(t.envId, t.liveAt),
     index("deploys_env_completed_idx").on(t.envId, t.completedAt),
+    // Covers phase timings: the deploys started in a range and their phase entry times, read from the index alone.
+    index("deploys_env_phases_idx").on(t.envId, t.startedAt, t.initiatedAt, t.buildingAt, t.deployingAt, t.liveAt),
   ],
 );
 
