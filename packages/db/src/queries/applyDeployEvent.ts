@@ -9,6 +9,7 @@ import { type OwedAuditEntry, queueAuditEntryIn } from "./auditOutbox.js";
 import { HEALTH_CHECKED, healthSeriesStart } from "./healthSeries.js";
 import { checkTargetPredates, rollbackRefusal, rollbackStanding } from "./rollbackRule.js";
 import { queueRollbackHooksIn } from "./healthHooks.js";
+import { recordFirstLiveIn } from "./commitFirstLive.js";
 
 export interface EmitResult {
   deploy: DeployView;
@@ -167,6 +168,8 @@ async function writeTransition(
       args: [projectId, id, JSON.stringify(t.commits)],
     });
   }
+  // Lead time's first go-live per commit: on go-live, and when commits are added to a deploy already live.
+  if (t.to === "live" || (t.commits?.length && from === "live")) await recordFirstLiveIn(tx, id);
   await tx.execute({
     sql: `INSERT INTO deploy_events (project_id, deploy_id, event_id, from_status, to_status, occurred_at,
           received_at, reason, rollback_target_id, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

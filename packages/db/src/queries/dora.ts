@@ -23,21 +23,19 @@ const NEVER = "9223372036854775807";
 
 /**
  * Lead time samples `(b, v)` of one environment (?1 env id, ?2 from, ?3 to, ?4 project id), per commit
- * (Four Keys): each commit a deploy that went live in the range ships, from its commit time to that go-live,
- * unless an earlier go-live in the environment already shipped it (a rolled back change ships again with the
- * next deploy). A deploy that listed no commits stands for its head commit. The org roll-up reads the same CTE.
+ * (Four Keys): each commit at its first go-live in the environment, from its commit time to that go-live (a rolled
+ * back change counts where it first went live), read from commit_first_live (commitFirstLive.ts). A deploy that
+ * listed no commits stands for its head commit. The org roll-up reads the same CTE.
  */
 export function leadTimeSamples(bucket: MetricBucket): string {
   return `shipped AS (
-        SELECT d.live_at, c.committed_at, c.sha FROM deploys d JOIN deploy_commits c ON c.deploy_id = d.id
-          WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3
+        SELECT f.live_at, f.committed_at FROM commit_first_live f
+          WHERE f.env_id = ?1 AND f.live_at >= ?2 AND f.live_at < ?3 AND f.project_id = ?4
         UNION ALL
-        SELECT d.live_at, d.committed_at, NULL FROM deploys d
+        SELECT d.live_at, d.committed_at FROM deploys d
           WHERE d.env_id = ?1 AND d.live_at >= ?2 AND d.live_at < ?3 AND d.committed_at IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM deploy_commits c WHERE c.deploy_id = d.id)),
-      samples AS (SELECT ${bucketSql("s.live_at", bucket)} AS b, max(0, s.live_at - s.committed_at) AS v FROM shipped s
-        WHERE s.sha IS NULL OR NOT EXISTS (SELECT 1 FROM deploy_commits c JOIN deploys e ON e.id = c.deploy_id
-          WHERE c.project_id = ?4 AND c.sha = s.sha AND e.env_id = ?1 AND e.live_at < s.live_at))`;
+      samples AS (SELECT ${bucketSql("s.live_at", bucket)} AS b, max(0, s.live_at - s.committed_at) AS v FROM shipped s)`;
 }
 
 // Time to restore (README, DORA): an outage starts when a failed change goes live (at its first failing

@@ -210,6 +210,32 @@ export const deployCommits = sqliteTable(
   (t) => [uniqueIndex("deploy_commits_deploy_sha_uq").on(t.deployId, t.sha), index("deploy_commits_project_sha_idx").on(t.projectId, t.sha)],
 );
 
+/**
+ * Each commit's first go-live per environment (lead time counts a commit once there, at that go-live), kept in
+ * the transition's transaction (applyDeployEvent.ts): a go-live and commits added to a live deploy lower `liveAt`
+ * to the earliest go-live that ships the SHA, with that deploy's id and commit time, so events in any order agree.
+ */
+export const commitFirstLive = sqliteTable(
+  "commit_first_live",
+  {
+    projectId: text("project_id").notNull(),
+    envId: integer("env_id")
+      .notNull()
+      .references(() => environments.id, { onDelete: "cascade" }),
+    sha: text("sha").notNull(),
+    committedAt: integer("committed_at").notNull(),
+    liveAt: integer("live_at").notNull(),
+    deployId: integer("deploy_id")
+      .notNull()
+      .references(() => deploys.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    uniqueIndex("commit_first_live_env_sha_uq").on(t.envId, t.sha),
+    // Covers lead time: the commits first live in a range, read from the index alone.
+    index("commit_first_live_env_live_idx").on(t.envId, t.liveAt, t.committedAt, t.projectId),
+  ],
+);
+
 export type Project = typeof projects.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type OrgKey = typeof orgKeys.$inferSelect;
@@ -218,6 +244,7 @@ export type Deploy = typeof deploys.$inferSelect;
 export type DeployEventRow = typeof deployEvents.$inferSelect;
 export type HealthCheck = typeof healthChecks.$inferSelect;
 export type DeployCommit = typeof deployCommits.$inferSelect;
+export type CommitFirstLive = typeof commitFirstLive.$inferSelect;
 
 /**
  * The health-check series of a deploy while it runs: progress and a lease, so probes resume after a
