@@ -75,6 +75,12 @@ await db.clients.deploys.execute({
         UNION ALL SELECT project_id, id, printf('%040x', id + 1000000000), committed_at - 86400 FROM deploys WHERE live_at IS NOT NULL`,
   args: [],
 });
+// Each commit's first go-live, as ingest records it (commitFirstLive.ts) and migration 0010 fills it.
+await db.clients.deploys.execute(`INSERT INTO commit_first_live (project_id, env_id, sha, committed_at, live_at, deploy_id)
+  SELECT c.project_id, d.env_id, c.sha, c.committed_at, d.live_at, d.id FROM deploy_commits c JOIN deploys d ON d.id = c.deploy_id
+    WHERE d.live_at IS NOT NULL
+  ON CONFLICT (env_id, sha) DO UPDATE SET live_at = excluded.live_at, committed_at = excluded.committed_at, deploy_id = excluded.deploy_id
+    WHERE excluded.live_at < commit_first_live.live_at`);
 await db.clients.deploys.execute("ANALYZE");
 const count = async (table: string) => Number((await db.clients.deploys.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
 console.log(
