@@ -64,11 +64,18 @@ export class SampleGroups {
  * over than the query costs to run.
  */
 export async function sampleStats(db: Database, ctes: string, args: InValue[], extraKeyColumn = ""): Promise<StatsRow[]> {
+  // Flat arrays, one per column: JSON.parse reads a flat array of numbers faster than one small array per sample.
   const result = await db.clients.deploys.execute({
-    sql: `WITH ${ctes} SELECT json_group_array(json_array(${extraKeyColumn || "NULL"}, b, v)) FROM samples WHERE v IS NOT NULL`,
+    sql: `WITH ${ctes} SELECT json_group_array(b), json_group_array(v)${extraKeyColumn ? `, json_group_array(${extraKeyColumn})` : ""}
+          FROM samples WHERE v IS NOT NULL`,
     args,
   });
+  const row = result.rows[0];
+  const column = <T>(i: number) => JSON.parse(String(row?.[i] ?? "[]")) as T[];
+  const bs = column<number>(0);
+  const vs = column<number>(1);
+  const keys = extraKeyColumn ? column<string | null>(2) : null;
   const groups = new SampleGroups();
-  for (const [key, b, v] of JSON.parse(String(result.rows[0]?.[0] ?? "[]")) as [string | null, number, number][]) groups.add(key, b, v);
+  for (let i = 0; i < bs.length; i++) groups.add(keys ? keys[i]! : null, bs[i]!, vs[i]!);
   return groups.statsRows(extraKeyColumn);
 }
