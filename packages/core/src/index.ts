@@ -1,5 +1,7 @@
 // @cuitty/core: the lifecycle, wire schemas, request signing and error codes. No I/O.
 export * from "./status.js";
+export * from "./apiKeyScopes.js";
+export * from "./credentialsFile.js";
 export * from "./lifecycle.js";
 export * from "./errors.js";
 export * from "./cuittyErrorData.js";

@@ -1,6 +1,6 @@
 // Local administration on the data directory, no server needed: projects, keys, backup.
 import type { Command } from "commander";
-import { CuittyError } from "@cuitty/core";
+import { type ApiKeyScope, CuittyError } from "@cuitty/core";
 import { PROJECT_HELP, defaultProject, withDatabase } from "../dataDir.js";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
@@ -57,7 +57,7 @@ export function registerAdmin(program: Command): void {
     .option(...dataOption)
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  cuitty keys create --scope ingest --label ci\n  cuitty keys create --project prj_1a2b3c --scope read --json")
-    .action((opts: { project?: string; scope: "ingest" | "read" | "admin"; label?: string; data?: string; json?: boolean }) =>
+    .action((opts: { project?: string; scope: ApiKeyScope; label?: string; data?: string; json?: boolean }) =>
       withDatabase(opts, async (db, q, dir) => {
         const projectId = await defaultProject(db, q, opts.project, dir);
         const key = await notFound(q.createApiKey(db, projectId, opts.scope, opts.label));
