@@ -57,6 +57,7 @@ export interface SignedRequest {
 }
 
 export function signedRequester(url: string, projectId: string, defaultKey: string): SignedRequest {
+  // biome-ignore lint/suspicious/noExplicitAny: one implementation behind both signatures of SignedRequest.
   return async (procedure: string, opts: SignedRequestOptions = {}): Promise<{ status: number; body: any }> => {
     const method = opts.method ?? (procedureType(procedure) === "query" ? "GET" : "POST");
     const body = opts.rawBody ?? (method === "POST" ? JSON.stringify(opts.input ?? {}) : "");

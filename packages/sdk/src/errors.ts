@@ -2,7 +2,7 @@
 import type { CuittyCode } from "@cuitty/core";
 
 /** The SDK's own codes, for failures that are not a server's refusal. */
-export const SDK_ERROR_CODES = [
+const SDK_ERROR_CODES = [
   "NETWORK",
   "HTTP_ERROR",
   "CONFIG",
