@@ -1,5 +1,5 @@
 // Local administration on the data directory, no server needed: projects, keys, backup.
-import type { Command } from "commander";
+import type { Command } from "@commander-js/extra-typings";
 import { type ApiKeyScope, CuittyError } from "@cuitty/core";
 import { PROJECT_HELP, defaultProject, withDatabase } from "../dataDir.js";
 import { CLIError } from "../errors.js";

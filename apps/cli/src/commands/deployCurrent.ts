@@ -1,18 +1,19 @@
 // `cuitty status`: what is running in each environment right now.
-import type { Command } from "commander";
+import type { Command } from "@commander-js/extra-typings";
 import { deployTitle } from "@cuitty/core";
 import { call } from "../apiErrors.js";
 import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
 import { shortSha, statusLabel } from "../deployFormat.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
-import { type CommonFlags, addConnectionOptions, withConnectionHelp } from "./deployOptions.js";
+import { addConnectionOptions, withConnectionHelp } from "./deployOptions.js";
 
 export function registerDeployCurrent(program: Command): void {
-  const status = program.command("status").description("show the current deploy of each environment (needs a read key)");
-  addConnectionOptions(status);
+  const status = addConnectionOptions(
+    program.command("status").description("show the current deploy of each environment (needs a read key)"),
+  );
   withConnectionHelp(status, ["cuitty status", "cuitty status --json | jq '.[] | select(.environment == \"production\") | .deploy.version'"]);
-  status.action(async (flags: CommonFlags) => {
+  status.action(async (flags) => {
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);
     const rows = await call(conn, () => client.deploys.current.query());

@@ -1,5 +1,5 @@
 // Option parsers shared by commands; each refuses bad input with E_USAGE.
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@cuitty/core";
 
 export function parsePort(value: string): number {
