@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x /usr/bin/chromium ] && [ -z "${CUITTY_SKIP_BROWSER_INSTALL:-}" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's chromium for the dashboard's browser tests…" >&2
+    echo "Installing Debian's chromium for the dashboard's browser tests (tests/e2e)…" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
   else
     echo "The dashboard's browser tests need Chromium: sudo apt-get install -y chromium" >&2

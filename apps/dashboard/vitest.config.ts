@@ -4,11 +4,8 @@ export default defineConfig({
   resolve: { conditions: ["@cuitty/source"] },
   ssr: { resolve: { conditions: ["@cuitty/source"] } },
   test: {
+    // Unit tests only; the browser tests live in tests/e2e (@cuitty/e2e), which depends on the server and this package.
     include: ["test/**/*.test.ts"],
     environment: "node",
-    testTimeout: 60_000,
-    hookTimeout: 90_000,
-    // One browser at a time: the machine has two cores.
-    fileParallelism: false,
   },
 });

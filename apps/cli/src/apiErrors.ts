@@ -1,24 +1,13 @@
 // Maps every way a call can fail to one CLIError: the cause, the fix and a stable E_* code.
 import { TRPCClientError } from "@trpc/client";
-import { type CuittyCode, ORG_PROJECT, RETRYABLE_CODES, isCuittyCode } from "@cuitty/core";
+import { type CuittyCode, ORG_PROJECT, RETRYABLE_CODES, cuittyErrorOf } from "@cuitty/core";
 import { NotCuittyError, UnreachableError } from "./client.js";
 import type { Connection } from "./config.js";
 import { CLIError } from "./errors.js";
 
-interface ErrorData {
-  cuittyCode?: string;
-  from?: string | null;
-  to?: string;
-  currentDeployId?: number | null;
-  fields?: string[];
-  serverTime?: number;
-  retryAfterSeconds?: number;
-}
-
 /** The server's stable code, if the error is a refusal from a Cuitty server. */
 export function cuittyCodeOf(error: unknown): CuittyCode | undefined {
-  const code = error instanceof TRPCClientError ? (error.data as ErrorData | undefined)?.cuittyCode : undefined;
-  return isCuittyCode(code) ? code : undefined;
+  return cuittyErrorOf(error)?.cuittyCode;
 }
 
 function transportCause(error: unknown): unknown {
@@ -41,8 +30,8 @@ export function toCLIError(error: unknown, conn: Connection): CLIError {
   if (cause instanceof NotCuittyError) {
     return new CLIError(`${conn.portalUrl} answered HTTP ${cause.status}, not like a Cuitty server`, "E_CONFIG", "CUITTY_PORTAL_URL should be the address `cuitty serve` prints, without /trpc");
   }
-  const code = cuittyCodeOf(error);
-  const data = (error instanceof TRPCClientError ? error.data : undefined) as ErrorData | undefined;
+  const data = cuittyErrorOf(error);
+  const code = data?.cuittyCode;
   const message = error instanceof Error ? error.message : String(error);
   if (conn.projectId === ORG_PROJECT && (code === "BAD_SIGNATURE" || code === "FORBIDDEN_SCOPE")) {
     return new CLIError(

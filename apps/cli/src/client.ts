@@ -1,10 +1,9 @@
-// The typed client every server-facing command uses: @trpc/client over core's signing fetch, nothing else.
-import { createTRPCClient, httpLink } from "@trpc/client";
-import type { AppRouter } from "@cuitty/api";
-import { type FetchLike, createSigningFetch } from "@cuitty/core";
+// The typed client every server-facing command uses: the SDK's signed tRPC client over a fetch that tells outages apart.
+import type { FetchLike } from "@cuitty/core";
+import { type CuittyTrpcClient, createCuittyTrpcClient } from "@cuitty/sdk";
 import type { Connection } from "./config.js";
 
-export type ApiClient = ReturnType<typeof createTRPCClient<AppRouter>>;
+export type ApiClient = CuittyTrpcClient;
 
 /** No answer at all, or a proxy's 5xx page instead of the server's: the tracking service is down. */
 export class UnreachableError extends Error {
@@ -29,27 +28,24 @@ function describeNetworkError(error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
-/** Turns transport failures into typed errors so callers can tell an outage from a refusal. */
-function classifyingFetch(timeoutMs: number): FetchLike {
-  return async (input, init = {}) => {
-    const signal = init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
-    let res: Response;
-    try {
-      res = await globalThis.fetch(input, { ...init, signal });
-    } catch (error) {
-      const code = (error as { cause?: { code?: string } })?.cause?.code;
-      const known = (code && NETWORK_CODES.has(code)) || (error as Error)?.name === "TimeoutError" || error instanceof TypeError;
-      if (known) throw new UnreachableError(describeNetworkError(error), { cause: error });
-      throw error;
-    }
-    // tRPC always answers JSON; anything else came from a proxy or a different service.
-    if (!(res.headers.get("content-type") ?? "").includes("json")) {
-      if (res.status >= 500) throw new UnreachableError(`HTTP ${res.status} from a proxy or load balancer`);
-      throw new NotCuittyError(res.status);
-    }
-    return res;
-  };
-}
+/** Turns transport failures into typed errors so callers can tell an outage from a refusal (the SDK adds the timeout). */
+const classifyingFetch: FetchLike = async (input, init = {}) => {
+  let res: Response;
+  try {
+    res = await globalThis.fetch(input, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } })?.cause?.code;
+    const known = (code && NETWORK_CODES.has(code)) || (error as Error)?.name === "TimeoutError" || error instanceof TypeError;
+    if (known) throw new UnreachableError(describeNetworkError(error), { cause: error });
+    throw error;
+  }
+  // tRPC always answers JSON; anything else came from a proxy or a different service.
+  if (!(res.headers.get("content-type") ?? "").includes("json")) {
+    if (res.status >= 500) throw new UnreachableError(`HTTP ${res.status} from a proxy or load balancer`);
+    throw new NotCuittyError(res.status);
+  }
+  return res;
+};
 
 export interface ClientOptions {
   /** Per-request budget; reporting commands keep it short so CI is never held up for long. */
@@ -57,6 +53,5 @@ export interface ClientOptions {
 }
 
 export function createApiClient(conn: Connection, opts: ClientOptions = {}): ApiClient {
-  const fetch = createSigningFetch(conn, classifyingFetch(opts.timeoutMs ?? 10_000));
-  return createTRPCClient<AppRouter>({ links: [httpLink({ url: `${conn.portalUrl}/trpc`, fetch })] });
+  return createCuittyTrpcClient({ ...conn, fetch: classifyingFetch, requestTimeoutMs: opts.timeoutMs ?? 10_000 });
 }

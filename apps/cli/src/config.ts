@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { credentialsFileSchema } from "@cuitty/core";
 import { CLIError } from "./errors.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -21,11 +22,8 @@ const envSchema = z.object({
   CUITTY_DATA_DIR: text,
 });
 
-const fileSchema = z.object({
-  portalUrl: z.string().optional(),
-  projectId: z.string().optional(),
-  apiKey: z.string().optional(),
-});
+// Each setting may come from elsewhere (flags, variables), so the file may hold only some of them.
+const fileSchema = credentialsFileSchema.partial();
 
 export interface ConnectionFlags {
   portalUrl?: string;

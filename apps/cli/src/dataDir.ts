@@ -15,7 +15,7 @@ export interface DataOptions {
 export interface DataDirectory {
   dataDir: string;
   /** The credentials.json `cuitty serve` wrote there on its first start (empty when there is none). */
-  credentials: { portalUrl?: string; projectId?: string };
+  credentials: ReturnType<typeof readCredentialsFile>;
   /** The URL the server would print for itself: CUITTY_PUBLIC_URL, else http://localhost:<port>. */
   serverUrl: string;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `cuitty` binary: the only place that calls process.exit.
-import { CommanderError } from "commander";
+import { CommanderError } from "@commander-js/extra-typings";
 import { CLIError, EXIT_CODES } from "./errors.js";
 import { paint } from "./output.js";
 import { buildProgram } from "./program.js";

@@ -1,5 +1,5 @@
 // The `cuitty` command tree; each command family registers itself.
-import { Command } from "commander";
+import { Command } from "@commander-js/extra-typings";
 import { registerAdmin } from "./commands/admin.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerServe } from "./commands/serve.js";

@@ -1,5 +1,6 @@
 // What failed, said plainly: tRPC errors (with data.cuittyCode) and network failures turned into sentences.
 import { TRPCClientError } from "@trpc/client";
+import { cuittyErrorOf } from "@cuitty/core";
 
 export interface Problem {
   code: string;
@@ -12,14 +13,13 @@ export interface Problem {
 
 export function describeError(error: unknown, projectId?: string): Problem {
   const problem = describe(error, projectId);
-  const httpStatus = error instanceof TRPCClientError ? (error.data as { httpStatus?: number } | undefined)?.httpStatus : undefined;
+  const httpStatus = cuittyErrorOf(error)?.httpStatus;
   return httpStatus === undefined ? problem : { ...problem, httpStatus };
 }
 
 function describe(error: unknown, projectId?: string): Problem {
   if (error instanceof TRPCClientError) {
-    const data = (error.data ?? {}) as { cuittyCode?: string; httpStatus?: number };
-    const code = data.cuittyCode ?? "UNKNOWN";
+    const code = cuittyErrorOf(error)?.cuittyCode ?? "UNKNOWN";
     const project = projectId === "org" ? "the organisation (an organisation key)" : projectId ? `project "${projectId}"` : "this project";
     switch (code) {
       case "BAD_SIGNATURE":

@@ -65,7 +65,18 @@ describe("the issue 6 and 7 helpers", () => {
     const { TRPCClientError } = await import("@trpc/client");
     const { fieldErrors } = await import("../src/fieldErrors.js");
     const error = new TRPCClientError("healthUrl: Invalid URL; healthChecks: Too small: expected number to be >=1", {
-      result: { error: { data: { cuittyCode: "VALIDATION_FAILED", fields: ["healthUrl", "healthChecks", "other"] } } } as never,
+      result: {
+        error: {
+          data: {
+            cuittyCode: "VALIDATION_FAILED",
+            fields: ["healthUrl", "healthChecks", "other"],
+            issues: [
+              { path: "healthUrl", message: "Invalid URL", code: "invalid_format" },
+              { path: "healthChecks", message: "Too small: expected number to be >=1", code: "too_small" },
+            ],
+          },
+        },
+      } as never,
     });
     expect(fieldErrors(error)).toEqual({
       healthUrl: "Invalid URL",

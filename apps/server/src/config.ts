@@ -1,5 +1,5 @@
 // Server configuration: the one place process.env is read, validated with zod; flags override it.
-import { type OutboundPolicy, createOutboundPolicy, parseCidrList } from "@cuitty/core";
+import { createOutboundPolicy, parseCidrList } from "@cuitty/core";
 import type { MasterKeys } from "@cuitty/db";
 import { z } from "zod";
 import { resolveMasterKeys } from "./masterKey.js";
@@ -43,50 +43,16 @@ const envSchema = z.object({
   CUITTY_MASTER_KEY_PREVIOUS_FILE: z.string().min(1).optional(),
 });
 
-function cidrList(name: string, text: string): ReturnType<typeof parseCidrList> {
-  try {
-    return parseCidrList(text);
-  } catch (error) {
-    throw new Error(`invalid configuration: ${name}: ${(error as Error).message}`);
-  }
-}
-
-export interface ServerConfig {
-  port: number;
-  host: string;
-  dataDir: string;
-  databaseUrl?: string;
-  databaseAuthToken?: string;
-  synchronous: "NORMAL" | "FULL";
-  /** The URL people and clients use (printed, written to credentials.json). */
-  publicUrl?: string;
-  dashboardDir?: string;
-  /** Calls per second per project, charged once a signature verifies (burst: twice that); 0 turns the limit off. */
-  rateLimit: number;
-  /** Unauthenticated or failing requests per second per client address (burst: twice that); 0 turns it off. */
-  addressRateLimit: number;
-  logLevel: "debug" | "info" | "warn" | "error" | "silent";
-  healthWorker: boolean;
-  /** For rollback hooks that dispatch a GitHub workflow (needs actions:write on the repository). */
-  githubToken?: string;
-  githubApiUrl: string;
-  /** Test-only: kill the process right after this step (CUITTY_TEST_CRASH_AFTER). */
-  testCrashAfter?: CrashPoint;
-  /** Which addresses health probes, rollback hooks and event deliveries may reach. */
-  outboundPolicy: OutboundPolicy;
-  /** Master keys for encryption at rest (none configured: secrets are stored as issued). */
-  masterKeys: MasterKeys;
-}
-
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`invalid configuration: ${issues}`);
-  }
-  const e = parsed.data;
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  const dataDir = overrides.dataDir ?? e.CUITTY_DATA_DIR;
+/** The config as read from the environment; loadConfig adds the master keys, which depend on the final data dir. */
+const configSchema = envSchema.transform((e, ctx) => {
+  const cidrList = (name: "CUITTY_OUTBOUND_ALLOW" | "CUITTY_OUTBOUND_DENY"): ReturnType<typeof parseCidrList> => {
+    try {
+      return parseCidrList(e[name]);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", path: [name], message: (error as Error).message });
+      return [];
+    }
+  };
   return {
     port: e.CUITTY_PORT,
     host: e.CUITTY_HOST,
@@ -94,30 +60,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: e.CUITTY_DATABASE_URL,
     databaseAuthToken: e.CUITTY_DATABASE_AUTH_TOKEN,
     synchronous: e.CUITTY_SYNCHRONOUS,
+    /** The URL people and clients use (printed, written to credentials.json). */
     publicUrl: e.CUITTY_PUBLIC_URL,
     dashboardDir: e.CUITTY_DASHBOARD_DIR,
+    /** Calls per second per project, charged once a signature verifies (burst: twice that); 0 turns the limit off. */
     rateLimit: e.CUITTY_RATE_LIMIT,
+    /** Unauthenticated or failing requests per second per client address (burst: twice that); 0 turns it off. */
     addressRateLimit: e.CUITTY_ADDRESS_RATE_LIMIT,
     logLevel: e.CUITTY_LOG_LEVEL,
     healthWorker: e.CUITTY_HEALTH_WORKER === "on",
+    /** For rollback hooks that dispatch a GitHub workflow (needs actions:write on the repository). */
     githubToken: e.CUITTY_GITHUB_TOKEN,
     githubApiUrl: e.CUITTY_GITHUB_API_URL,
+    /** Test-only: kill the process right after this step (CUITTY_TEST_CRASH_AFTER). */
     testCrashAfter: e.CUITTY_TEST_CRASH_AFTER,
-    outboundPolicy: createOutboundPolicy({
-      allow: cidrList("CUITTY_OUTBOUND_ALLOW", e.CUITTY_OUTBOUND_ALLOW),
-      deny: cidrList("CUITTY_OUTBOUND_DENY", e.CUITTY_OUTBOUND_DENY),
-    }),
-    masterKeys:
-      overrides.masterKeys ??
-      resolveMasterKeys(
-        {
-          key: e.CUITTY_MASTER_KEY,
-          keyFile: e.CUITTY_MASTER_KEY_FILE,
-          previous: e.CUITTY_MASTER_KEY_PREVIOUS,
-          previousFile: e.CUITTY_MASTER_KEY_PREVIOUS_FILE,
-        },
-        dataDir,
-      ),
+    /** Which addresses health probes, rollback hooks and event deliveries may reach. */
+    outboundPolicy: createOutboundPolicy({ allow: cidrList("CUITTY_OUTBOUND_ALLOW"), deny: cidrList("CUITTY_OUTBOUND_DENY") }),
+    masterKeySettings: {
+      key: e.CUITTY_MASTER_KEY,
+      keyFile: e.CUITTY_MASTER_KEY_FILE,
+      previous: e.CUITTY_MASTER_KEY_PREVIOUS,
+      previousFile: e.CUITTY_MASTER_KEY_PREVIOUS_FILE,
+    },
+  };
+});
+
+export type ServerConfig = Omit<z.output<typeof configSchema>, "masterKeySettings"> & {
+  /** Master keys for encryption at rest (none configured: secrets are stored as issued). */
+  masterKeys: MasterKeys;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`invalid configuration: ${issues}`);
+  }
+  const { masterKeySettings, ...config } = parsed.data;
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const dataDir = overrides.dataDir ?? config.dataDir;
+  return {
+    ...config,
+    masterKeys: overrides.masterKeys ?? resolveMasterKeys(masterKeySettings, dataDir),
     ...defined,
   };
 }

@@ -1,13 +1,10 @@
 // First start: a project and an admin key, written to <data>/credentials.json (mode 0600) for scripts.
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type CredentialsFile, credentialsFileSchema } from "@cuitty/core";
 import { type Database, createApiKey, createProject, getProject, listProjects } from "@cuitty/db";
 
-export interface CredentialsFile {
-  portalUrl: string;
-  projectId: string;
-  apiKey: string;
-}
+export type { CredentialsFile };
 
 export function credentialsPath(dataDir: string): string {
   return join(dataDir, "credentials.json");
@@ -16,7 +13,9 @@ export function credentialsPath(dataDir: string): string {
 export function readCredentials(dataDir: string): CredentialsFile | undefined {
   const file = credentialsPath(dataDir);
   if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, "utf8")) as CredentialsFile;
+  // A file that is not ours (edited by hand, another tool's) counts as none: the first start then writes a new one.
+  const parsed = credentialsFileSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  return parsed.success ? parsed.data : undefined;
 }
 
 export function writeCredentials(dataDir: string, creds: CredentialsFile): string {

@@ -2,8 +2,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appRouter } from "@cuitty/api";
-import { signedHeaders } from "@cuitty/core";
+import { type AppRouter, appRouter } from "@cuitty/api";
+import { type CuittyErrorData, signedHeaders } from "@cuitty/core";
+import type { inferRouterOutputs } from "@trpc/server";
 import { createApiKey } from "@cuitty/db";
 import { loadConfig, type ServerConfig } from "./config.js";
 import { type ExtensionFactory, type RunningServer, startServer } from "./startServer.js";
@@ -16,14 +17,48 @@ function procedureType(path: string): string | undefined {
   return procedures[path]?._def.type;
 }
 
+type Outputs = inferRouterOutputs<AppRouter>;
+
+/** Every procedure of the router by its wire name, e.g. "deploys.list". */
+export type ProcedurePath = { [R in keyof Outputs & string]: `${R}.${keyof Outputs[R] & string}` }[keyof Outputs & string];
+
+/** The answer of a procedure, from the router's own types. */
+export type ProcedureOutput<P extends ProcedurePath> = P extends `${infer R extends keyof Outputs & string}.${infer N}`
+  ? N extends keyof Outputs[R]
+    ? Outputs[R][N]
+    : never
+  : never;
+
+/**
+ * A response body as the server sends it: `result` when the call succeeded, `error` (the error formatter's shape)
+ * when it was refused. Exactly one is present and the status says which, so tests read either without narrowing.
+ */
+export interface ResponseBody<T> {
+  result: { data: T };
+  error: { message: string; code: number; data: CuittyErrorData };
+}
+
+export interface SignedRequestOptions {
+  input?: unknown;
+  method?: "GET" | "POST";
+  key?: string;
+  projectId?: string;
+  timestamp?: number;
+  rawBody?: string;
+}
+
 /** A raw signed request, exactly as any client would send it (default key: admin). */
-export type SignedRequest = (
-  procedure: string,
-  opts?: { input?: unknown; method?: "GET" | "POST"; key?: string; projectId?: string; timestamp?: number; rawBody?: string },
-) => Promise<{ status: number; body: any }>;
+export interface SignedRequest {
+  /** A procedure: the body is typed by the router. */
+  <P extends ProcedurePath>(procedure: P, opts?: SignedRequestOptions): Promise<{ status: number; body: ResponseBody<ProcedureOutput<P>> }>;
+  /** Anything else (an unknown procedure, a batch, a crafted target): the body is whatever came back. */
+  // biome-ignore lint/suspicious/noExplicitAny: raw answers of crafted requests; tests read them as the wire sends them.
+  (procedure: string, opts?: SignedRequestOptions): Promise<{ status: number; body: any }>;
+}
 
 export function signedRequester(url: string, projectId: string, defaultKey: string): SignedRequest {
-  return async (procedure, opts = {}) => {
+  // biome-ignore lint/suspicious/noExplicitAny: one implementation behind both signatures of SignedRequest.
+  return async (procedure: string, opts: SignedRequestOptions = {}): Promise<{ status: number; body: any }> => {
     const method = opts.method ?? (procedureType(procedure) === "query" ? "GET" : "POST");
     const body = opts.rawBody ?? (method === "POST" ? JSON.stringify(opts.input ?? {}) : "");
     const pathAndQuery =

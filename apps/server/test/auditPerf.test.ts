@@ -77,7 +77,7 @@ describe("audit.record, perf.record, deploys.regression and deploys.correlations
     });
     const correlations = await server.request("deploys.correlations", { key: server.keys.read, input: { id } });
     expect(correlations.status).toBe(200);
-    expect(correlations.body.result.data.audit.map((e: { id: string }) => e.id)).toEqual(["aud_1"]);
+    expect(correlations.body.result.data.audit.map((e) => e.id)).toEqual(["aud_1"]);
     expect(correlations.body.result.data.perf.before).toHaveLength(1);
     expect(correlations.body.result.data.perf.after).toHaveLength(1);
     const missing = await server.request("deploys.regression", { key: server.keys.read, input: { id: 987654 } });

@@ -67,8 +67,8 @@ describe("side effects when the server is killed at a step boundary", () => {
 
     const b = await restart(dataDir);
     const [deploy] = (await b.request("deploys.list", { input: { environment: "production" } })).body.result.data.items;
-    expect(deploy.status).toBe("live");
-    const { deploy: done, probes } = await settled(b, deploy.id);
+    expect(deploy!.status).toBe("live");
+    const { deploy: done, probes } = await settled(b, deploy!.id);
     expect(done.healthStatus).toBe("passing");
     expect(probes).toHaveLength(3);
     expect(target.requests).toHaveLength(3);

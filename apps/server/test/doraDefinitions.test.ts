@@ -1,7 +1,7 @@
 // DORA as the README defines it, on small histories worked out by hand: time to restore (what starts and
 // ends an outage, overlaps, open outages, the window), change failure rate beside failed runs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "@cuitty/server/testing";
+import { type ProcedurePath, startTestServer, type TestServer } from "@cuitty/server/testing";
 
 const M = 60;
 const H = 3600;
@@ -12,7 +12,7 @@ const at = (h: number, m = 0) => T0 + h * H + m * M;
 
 let server: TestServer;
 
-async function call(procedure: string, input?: unknown) {
+async function call<P extends ProcedurePath>(procedure: P, input?: unknown) {
   const res = await server.request(procedure, { input });
   if (res.status !== 200) throw new Error(`${procedure} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.result.data;
@@ -31,7 +31,9 @@ async function deploy(environment: string, key: string, steps: Step[]): Promise<
   }));
   const { results } = await call("deploys.emitBatch", { events });
   for (const r of results) if (!r.ok) throw new Error(`${key}: ${JSON.stringify(r.error)}`);
-  return results[0].deploy.id;
+  const [first] = results;
+  if (!first?.ok) throw new Error(`${key}: no result`);
+  return first.deploy.id;
 }
 
 /** The health worker's record of a deploy that failed its checks (probes at these times, ok or not). */
@@ -169,7 +171,7 @@ describe("lead time over commits", () => {
     const detail = await call("deploys.get", { id: cId });
     expect(detail.commits).toEqual([c(5, 11, 30), c(6, 13)]);
     const tl = await call("deploys.timeline", { environment: "lt" });
-    expect(tl.items.map((d: any) => [d.externalKey, d.commitCount])).toEqual([
+    expect(tl.items.map((d) => [d.externalKey, d.commitCount])).toEqual([
       ["lt:C", 2],
       ["lt:B", 1],
       ["lt:A", 4],

@@ -2,7 +2,7 @@
 // environments), checked against a second computation written here from the README's definitions with plain
 // loops over the generated plan: it shares no code with the SQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "@cuitty/server/testing";
+import { type ProcedurePath, startTestServer, type TestServer } from "@cuitty/server/testing";
 
 const H = 3600;
 const D = 86_400;
@@ -191,7 +191,7 @@ function expected(plans: Plan[], env: string, from: number, to: number) {
 let server: TestServer;
 let plans: Plan[];
 
-async function call(procedure: string, input?: unknown) {
+async function call<P extends ProcedurePath>(procedure: P, input?: unknown) {
   const res = await server.request(procedure, { input });
   if (res.status !== 200) throw new Error(`${procedure} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.result.data;
@@ -218,7 +218,9 @@ beforeAll(async () => {
     }));
     const { results } = await call("deploys.emitBatch", { events });
     for (const r of results) if (!r.ok) throw new Error(`${p.key}: ${JSON.stringify(r.error)}`);
-    p.id = results[0].deploy.id;
+    const [first] = results;
+    if (!first?.ok) throw new Error(`${p.key}: no result`);
+    p.id = first.deploy.id;
   }
   for (const p of plans) {
     if (p.markedBad) await call("deploys.markBad", { id: p.id, reason: "generated" });
@@ -260,10 +262,10 @@ describe("the generated history", () => {
         expect(m.deploymentFrequency.count).toBe(want.deploymentFrequency);
         expect(m.changeFailureRate).toMatchObject(want.changeFailureRate);
         expect(m.timeToRestore).toMatchObject(want.timeToRestore);
-        expect(m.timeToRestore.series.reduce((n: number, s: any) => n + s.samples, 0)).toBe(want.timeToRestore.samples);
+        expect(m.timeToRestore.series.reduce((n: number, s) => n + s.samples, 0)).toBe(want.timeToRestore.samples);
         expect(m.leadTime).toMatchObject(want.leadTime);
         const phases = await call("metrics.phases", { environment: env, from, to, bucket: "week" });
-        const skipped = Object.fromEntries(phases.phases.filter((p: any) => p.phase !== "total").map((p: any) => [p.phase, p.skipped]));
+        const skipped = Object.fromEntries(phases.phases.filter((p) => p.phase !== "total").map((p) => [p.phase, p.skipped]));
         expect(skipped).toEqual(want.skipped);
         expect(phases.straightToLive).toBe(want.straightToLive);
       });

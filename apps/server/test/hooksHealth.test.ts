@@ -5,7 +5,7 @@ import { HEADER_SIGNATURE, HEADER_TIMESTAMP, HOOK_DELIVERY_ID_HEADER, HOOK_EVENT
 import { getDeploy } from "@cuitty/db";
 import { healthExtension } from "../src/health/healthExtension.js";
 import { hooksExtension } from "../src/hooks/hooksExtension.js";
-import { type TestServer, startTestServer } from "../src/testing.js";
+import { type ProcedurePath, type TestServer, startTestServer } from "../src/testing.js";
 import { FAST, type LocalServer, answer, goLive, localServer, setPolicy, settled, waitFor } from "./healthHelpers.js";
 
 const SECRET = "receiver-secret-0123456789abcdef";
@@ -40,7 +40,7 @@ async function deliveries(receiver: LocalServer): Promise<Delivery[]> {
   );
 }
 
-async function ok(server: TestServer, procedure: string, input?: unknown) {
+async function ok<P extends ProcedurePath>(server: TestServer, procedure: P, input?: unknown) {
   const res = await server.request(procedure, { input });
   if (res.status !== 200) throw new Error(`${procedure} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.result.data;

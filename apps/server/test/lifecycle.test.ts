@@ -84,9 +84,9 @@ describe("random event sequences", () => {
         }
         if (model === null) return;
         const list = await server.request("deploys.list", { input: { environment: "prop", limit: 200 }, key: server.keys.read });
-        const mine = list.body.result.data.items.find((d: { externalKey: string }) => d.externalKey === key);
-        expect(mine.status).toBe(model);
-        const detail = await server.request("deploys.get", { input: { id: mine.id }, key: server.keys.read });
+        const mine = list.body.result.data.items.find((d) => d.externalKey === key);
+        expect(mine!.status).toBe(model);
+        const detail = await server.request("deploys.get", { input: { id: mine!.id }, key: server.keys.read });
         // Every recorded event is an allowed transition, chained from nothing to the final state.
         let state: DeployStatus | null = null;
         for (const e of detail.body.result.data.events) {

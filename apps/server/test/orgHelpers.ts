@@ -38,8 +38,10 @@ export async function history(server: TestServer, s: Service, environment: strin
   }));
   const res = await server.request("deploys.emitBatch", { input: { events }, key: s.admin, projectId: s.projectId });
   if (res.status !== 200) throw new Error(`${key}: ${JSON.stringify(res.body)}`);
-  for (const r of res.body.result.data.results) if (!r.ok) throw new Error(`${key}: ${JSON.stringify(r.error)}`);
-  return res.body.result.data.results[0].deploy.id;
+  const [first, ...rest] = res.body.result.data.results;
+  for (const r of [first, ...rest]) if (!r?.ok) throw new Error(`${key}: ${JSON.stringify(r)}`);
+  if (!first?.ok) throw new Error(`${key}: no result`);
+  return first.deploy.id;
 }
 
 /** Calls an org.* procedure with an organisation key; throws on anything but 200. */

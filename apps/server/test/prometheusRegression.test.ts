@@ -86,21 +86,21 @@ describe.skipIf(prometheusMissing)("deploys.regression from a real Prometheus wi
       liveAt: T,
       windows: { before: { from: PREV, to: T }, after: { from: T, to: T + 3600 } },
     });
-    const by = Object.fromEntries(r.metrics.map((m: { metric: string }) => [m.metric, m]));
+    const by = Object.fromEntries(r.metrics.map((m) => [m.metric, m]));
     expect(Object.keys(by)).toEqual(["/flat", "/rare", "/slow"]);
-    expect(by["/slow"].verdict).toBe("regressed");
-    expect(by["/slow"].p99Before).toBeCloseTo(100, 6);
-    expect(by["/slow"].p99After).toBeCloseTo(200, 6);
-    expect(by["/slow"].deltaPercent).toBeCloseTo(100, 6);
+    expect(by["/slow"]!.verdict).toBe("regressed");
+    expect(by["/slow"]!.p99Before).toBeCloseTo(100, 6);
+    expect(by["/slow"]!.p99After).toBeCloseTo(200, 6);
+    expect(by["/slow"]!.deltaPercent).toBeCloseTo(100, 6);
     // 119 increments of 100 requests inside (t − 30 min, t], extrapolated by Prometheus to the window: 12 000.
-    expect(by["/slow"].samplesBefore).toBe(12_000);
-    expect(by["/slow"].samplesAfter).toBe(24_000);
+    expect(by["/slow"]!.samplesBefore).toBe(12_000);
+    expect(by["/slow"]!.samplesAfter).toBe(24_000);
     expect(by["/flat"]).toMatchObject({ verdict: "unchanged", samplesBefore: 12_000, samplesAfter: 24_000 });
-    expect(by["/flat"].p99Before).toBeCloseTo(100, 6);
-    expect(by["/flat"].deltaPercent).toBeCloseTo(0, 6);
-    expect(by["/rare"].verdict).toBe("insufficient_data");
-    expect(by["/rare"].samplesBefore).toBeLessThan(100);
-    expect(by["/rare"].samplesAfter).toBeLessThan(100);
+    expect(by["/flat"]!.p99Before).toBeCloseTo(100, 6);
+    expect(by["/flat"]!.deltaPercent).toBeCloseTo(0, 6);
+    expect(by["/rare"]!.verdict).toBe("insufficient_data");
+    expect(by["/rare"]!.samplesBefore).toBeLessThan(100);
+    expect(by["/rare"]!.samplesAfter).toBeLessThan(100);
   });
 
   it("cuts the after window at the next go-live: the previous deploy improved from 398 ms to 100 ms", async () => {
@@ -113,10 +113,10 @@ describe.skipIf(prometheusMissing)("deploys.regression from a real Prometheus wi
     });
     const [slow] = r.metrics;
     // Before: all 100 a scrape in (0.2, 0.4] → 0.2 + 0.2 × 0.99 s. After (PREV, T]: 100 ms as above.
-    expect(slow.p99Before).toBeCloseTo(398, 6);
-    expect(slow.p99After).toBeCloseTo(100, 6);
-    expect(slow.deltaPercent).toBeCloseTo(((100 - 398) / 398) * 100, 6);
-    expect([slow.samplesBefore, slow.samplesAfter]).toEqual([24_000, 12_000]);
+    expect(slow!.p99Before).toBeCloseTo(398, 6);
+    expect(slow!.p99After).toBeCloseTo(100, 6);
+    expect(slow!.deltaPercent).toBeCloseTo(((100 - 398) / 398) * 100, 6);
+    expect([slow!.samplesBefore, slow!.samplesAfter]).toEqual([24_000, 12_000]);
   });
 
   it("filters by metric and applies the threshold exactly as for snapshots", async () => {
@@ -135,11 +135,11 @@ describe.skipIf(prometheusMissing)("deploys.regression from a real Prometheus wi
     const r = await regression({ id: deployId });
     // One series without labels is the metric "*". p50 before: rank 50 of 100 in (0, 0.1] → 0.1 × 50/99 s.
     expect(r.metrics).toHaveLength(1);
-    expect(r.metrics[0].metric).toBe("*");
-    expect(r.metrics[0].p99Before).toBeCloseTo((100 * 50) / 99, 6);
+    expect(r.metrics[0]!.metric).toBe("*");
+    expect(r.metrics[0]!.p99Before).toBeCloseTo((100 * 50) / 99, 6);
     // After: rank 50 in (0.1, 0.2] holding 99 → 100 + 100 × 50/99 ms.
-    expect(r.metrics[0].p99After).toBeCloseTo(100 + (100 * 50) / 99, 6);
-    expect(r.metrics[0].samplesBefore).toBe(12_000);
+    expect(r.metrics[0]!.p99After).toBeCloseTo(100 + (100 * 50) / 99, 6);
+    expect(r.metrics[0]!.samplesBefore).toBe(12_000);
     await setEnv({ prometheusLatencyQuery: null, prometheusCountQuery: null });
   });
 

@@ -3,7 +3,7 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CUITTY_CODES, CuittyError, HTTP_STATUS_BY_CODE, type CuittyCode } from "@cuitty/core";
-import { classifyError, toTRPCError } from "./errors.js";
+import { classifyError, toTRPCError, withIssues } from "./errors.js";
 
 describe("the error table", () => {
   for (const code of Object.keys(CUITTY_CODES) as CuittyCode[]) {
@@ -27,5 +27,21 @@ describe("the error table", () => {
     const classified = classifyError(error);
     expect(classified.cuittyCode).toBe("INTERNAL");
     expect(classified.message).not.toContain("SQLITE");
+  });
+});
+
+describe("structured issues", () => {
+  it("should give each zod issue its path, message and code", () => {
+    const parsed = z.strictObject({ healthChecks: z.number().min(1), healthUrl: z.url() }).safeParse({ healthChecks: 0, healthUrl: "nope" });
+    const classified = classifyError(new TRPCError({ code: "BAD_REQUEST", cause: parsed.error }));
+    expect(classified.details.issues).toEqual([
+      { path: "healthChecks", message: expect.stringContaining(">=1"), code: "too_small" },
+      { path: "healthUrl", message: "Invalid URL", code: "invalid_format" },
+    ]);
+  });
+
+  it("should give each named field the whole message when a refusal says no reason per field", () => {
+    const classified = classifyError(toTRPCError(new CuittyError("VALIDATION_FAILED", "cursor is not one this server issued", { fields: ["cursor"] })));
+    expect(withIssues(classified).issues).toEqual([{ path: "cursor", message: "cursor is not one this server issued", code: "custom" }]);
   });
 });

@@ -2,7 +2,7 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
-import { type CuittyCode, CuittyError, type CuittyErrorDetails, zodFieldPaths, zodMessage } from "@cuitty/core";
+import { type CuittyCode, CuittyError, type CuittyErrorDetails, zodFieldPaths, zodIssues, zodMessage } from "@cuitty/core";
 
 export const TRPC_CODE_BY_CUITTY_CODE: Record<CuittyCode, TRPC_ERROR_CODE_KEY> = {
   BAD_SIGNATURE: "UNAUTHORIZED",
@@ -47,7 +47,7 @@ export function classifyError(error: TRPCError): ClassifiedError {
   const cause = error.cause;
   if (cause instanceof CuittyError) return { cuittyCode: cause.code, message: cause.message, details: cause.details };
   if (cause instanceof ZodError) {
-    return { cuittyCode: "VALIDATION_FAILED", message: zodMessage(cause), details: { fields: zodFieldPaths(cause) } };
+    return { cuittyCode: "VALIDATION_FAILED", message: zodMessage(cause), details: { fields: zodFieldPaths(cause), issues: zodIssues(cause) } };
   }
   const mapped = CUITTY_CODE_BY_TRPC_CODE[error.code];
   if (mapped) {
@@ -55,4 +55,10 @@ export function classifyError(error: TRPCError): ClassifiedError {
     return { cuittyCode: mapped, message, details: {} };
   }
   return { cuittyCode: "INTERNAL", message: "internal error; the server log has the details", details: {} };
+}
+
+/** A refusal that names fields without saying why per field: each field gets the whole message as its issue. */
+export function withIssues({ message, details }: Pick<ClassifiedError, "message" | "details">): CuittyErrorDetails {
+  if (details.issues || !details.fields) return details;
+  return { ...details, issues: details.fields.map((path) => ({ path, message, code: "custom" })) };
 }

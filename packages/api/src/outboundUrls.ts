@@ -14,6 +14,7 @@ export function assertOutboundUrls(ctx: Pick<Context, "outbound">, urls: Record<
   if (refused.length > 0) {
     throw new CuittyError("VALIDATION_FAILED", refused.map((r) => `${r.field}: ${r.reason}`).join("; "), {
       fields: refused.map((r) => r.field),
+      issues: refused.map((r) => ({ path: r.field, message: r.reason, code: "custom" })),
     });
   }
 }

@@ -1,27 +1,25 @@
 // tRPC init: context, the error shape every client relies on, and procedures by key scope.
 import { initTRPC } from "@trpc/server";
-import { CuittyError, HTTP_STATUS_BY_CODE } from "@cuitty/core";
+import { CuittyError, type CuittyErrorData, HTTP_STATUS_BY_CODE } from "@cuitty/core";
 import type { ApiKeyScope } from "@cuitty/db";
 import { authenticate } from "./auth.js";
 import { authenticateOrg } from "./orgAuth.js";
 import type { Context } from "./context.js";
-import { classifyError, toTRPCError } from "./errors.js";
+import { classifyError, toTRPCError, withIssues } from "./errors.js";
 
 const t = initTRPC.context<Context>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
-    const { cuittyCode, message, details } = classifyError(error);
-    return {
-      message,
-      code: shape.code,
-      data: {
-        code: shape.data.code,
-        httpStatus: HTTP_STATUS_BY_CODE[cuittyCode] ?? shape.data.httpStatus,
-        path: shape.data.path,
-        cuittyCode,
-        ...details,
-      },
+    const classified = classifyError(error);
+    const { cuittyCode, message } = classified;
+    const data: CuittyErrorData = {
+      code: shape.data.code,
+      httpStatus: HTTP_STATUS_BY_CODE[cuittyCode] ?? shape.data.httpStatus,
+      path: shape.data.path,
+      cuittyCode,
+      ...withIssues(classified),
     };
+    return { message, code: shape.code, data };
   },
 });
 

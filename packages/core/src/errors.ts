@@ -1,4 +1,5 @@
 // The one error model: stable codes, their HTTP statuses, and the error class that carries them.
+import type { ValidationIssue } from "./validationIssues.js";
 
 /** Stable machine-readable codes, sent as `data.cuittyCode` on every refusal. */
 export const CUITTY_CODES = {
@@ -42,6 +43,8 @@ export const RETRYABLE_CODES: readonly CuittyCode[] = ["RATE_LIMITED", "INTERNAL
 export interface CuittyErrorDetails {
   /** Field paths for VALIDATION_FAILED, e.g. ["events.3.status"]. */
   fields?: string[];
+  /** VALIDATION_FAILED: why each field was refused, one entry per problem (a field may have several). */
+  issues?: ValidationIssue[];
   from?: string | null;
   to?: string;
   /** INVALID_TRANSITION of a rollback: the environment's current deploy, which superseded the one named. */

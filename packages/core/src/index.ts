@@ -1,10 +1,14 @@
 // @cuitty/core: the lifecycle, wire schemas, request signing and error codes. No I/O.
 export * from "./status.js";
+export * from "./apiKeyScopes.js";
+export * from "./credentialsFile.js";
 export * from "./lifecycle.js";
 export * from "./errors.js";
+export * from "./cuittyErrorData.js";
 export * from "./limits.js";
 export * from "./jsonDepth.js";
 export * from "./schemas.js";
+export * from "./validationIssues.js";
 export * from "./signature.js";
 export * from "./signingFetch.js";
 export * from "./github.js";

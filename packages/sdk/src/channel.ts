@@ -1,11 +1,12 @@
 // A channel drains one bounded queue to one batch procedure: batches, backoff with jitter, Retry-After,
 // and no retry of refusals that can never succeed. Deploy events use one; audit and perf can add their own.
+import { type CuittyCode, RETRYABLE_CODES } from "@cuitty/core";
 import { CuittyClientError } from "./errors.js";
 import { BoundedQueue } from "./queue.js";
 import { classifyFailure } from "./transport.js";
 
 /** What the server said about one item of a batch. */
-export type ItemOutcome = { ok: true } | { ok: false; error: { cuittyCode: string; message: string; fields?: string[] } };
+export type ItemOutcome = { ok: true } | { ok: false; error: { cuittyCode: CuittyCode; message: string; fields?: string[] } };
 
 export interface ChannelOptions<T> {
   name: string;
@@ -26,8 +27,6 @@ export interface ChannelStats {
   refused: number;
   retries: number;
 }
-
-const RETRYABLE_ITEM_CODES = ["RATE_LIMITED", "INTERNAL"];
 
 export class Channel<T> {
   readonly queue: BoundedQueue<T>;
@@ -118,7 +117,7 @@ export class Channel<T> {
           if (!outcome || outcome.ok) {
             this.stats.sent++;
             done.push(entry.seq);
-          } else if (RETRYABLE_ITEM_CODES.includes(outcome.error.cuittyCode)) {
+          } else if (RETRYABLE_CODES.includes(outcome.error.cuittyCode)) {
             retryLater = true;
           } else {
             this.stats.refused++;

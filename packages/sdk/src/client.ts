@@ -176,7 +176,7 @@ export function createCuittyClient(options: CuittyClientOptions = {}): CuittyCli
 
   const deploys = client.channel<ReturnType<typeof deployEventSchema.parse>>("deploys", async (events) => {
     const { results } = await trpc.deploys.emitBatch.mutate({ events });
-    return results as ItemOutcome[];
+    return results;
   });
   const audit = client.channel<AuditEntry>("audit", sendAudit(trpc));
   const perf = client.channel<PerfSnapshot>("perf", sendPerf(trpc));

@@ -1,7 +1,23 @@
 // What the SDK reports through `onError`: a stable code, a message naming the cause, and what it concerned.
+import type { CuittyCode } from "@cuitty/core";
 
-/** Codes of the server (`data.cuittyCode`) plus the SDK's own: NETWORK, CONFIG, QUEUE_OVERFLOW, UNDELIVERED, GITHUB_*. */
-export type CuittyClientErrorCode = string;
+/** The SDK's own codes, for failures that are not a server's refusal. */
+const SDK_ERROR_CODES = [
+  "NETWORK",
+  "HTTP_ERROR",
+  "CONFIG",
+  "CLOSED",
+  "QUEUE_OVERFLOW",
+  "UNDELIVERED",
+  "PLUGIN",
+  "GITHUB_AUTH",
+  "GITHUB_NOT_FOUND",
+  "GITHUB_RATE_LIMITED",
+  "GITHUB_UNAVAILABLE",
+] as const;
+
+/** Codes of the server (`data.cuittyCode`) plus the SDK's own. */
+export type CuittyClientErrorCode = CuittyCode | (typeof SDK_ERROR_CODES)[number];
 
 export class CuittyClientError extends Error {
   override readonly name = "CuittyClientError";

@@ -6,3 +6,5 @@ export { BoundedQueue } from "./queue.js";
 export { createCuittyTrpcClient, type CuittyTrpcClientOptions } from "./trpcClient.js";
 export type { CuittyTrpcClient } from "./transport.js";
 export type { AuditEntryInput, DeployEventInput, PerfSnapshotInput } from "@cuitty/core";
+export { type CuittyErrorData, type CuittyRefusal, cuittyErrorOf, isCuittyError } from "@cuitty/core";
+export type { CuittyClientErrorCode } from "./errors.js";

@@ -1,7 +1,8 @@
 // The typed tRPC client over core's signing fetch, with a request timeout, and the retry classification of its failures.
 import { createTRPCClient, httpLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import type { AppRouter } from "@cuitty/api";
-import { type Credentials, type FetchLike, RETRYABLE_CODES, createSigningFetch, isCuittyCode } from "@cuitty/core";
+import { type Credentials, type FetchLike, RETRYABLE_CODES, createSigningFetch, isCuittyError } from "@cuitty/core";
+import type { CuittyClientErrorCode } from "./errors.js";
 
 export type CuittyTrpcClient = TRPCClient<AppRouter>;
 
@@ -33,7 +34,7 @@ export function createTransport(creds: Credentials, opts: { fetch?: FetchLike; t
 
 export interface FailureClass {
   retryable: boolean;
-  code: string;
+  code: CuittyClientErrorCode;
   message: string;
   httpStatus?: number;
   /** What the server asked for (Retry-After), in ms. */
@@ -49,6 +50,12 @@ function parseRetryAfter(value: string | null | undefined): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
+/** The HTTP response tRPC's link kept on the error, when the server answered. */
+function responseOf(error: Error): Response | undefined {
+  const response = error instanceof TRPCClientError ? error.meta?.response : undefined;
+  return response instanceof Response ? response : undefined;
+}
+
 /** Decides whether a failed call may succeed later (network, timeouts, 429, 5xx) or never will. */
 export function classifyFailure(error: unknown): FailureClass {
   const cause = error instanceof TRPCClientError ? error.cause : error;
@@ -62,21 +69,19 @@ export function classifyFailure(error: unknown): FailureClass {
       retryAfterMs: parseRetryAfter(cause.retryAfter),
     };
   }
+  if (isCuittyError(error)) {
+    const { cuittyCode: code, httpStatus, fields } = error.data;
+    return {
+      retryable: RETRYABLE_CODES.includes(code),
+      code,
+      message: error.message,
+      httpStatus: httpStatus ?? responseOf(error)?.status,
+      retryAfterMs: parseRetryAfter(responseOf(error)?.headers.get("retry-after")),
+      fields,
+    };
+  }
   if (error instanceof TRPCClientError) {
-    const data = error.data as { cuittyCode?: unknown; httpStatus?: number; fields?: string[] } | undefined;
-    const response = (error.meta as { response?: Response } | undefined)?.response;
-    const httpStatus = data?.httpStatus ?? response?.status;
-    const code = isCuittyCode(data?.cuittyCode) ? data.cuittyCode : undefined;
-    if (code) {
-      return {
-        retryable: RETRYABLE_CODES.includes(code),
-        code,
-        message: error.message,
-        httpStatus,
-        retryAfterMs: parseRetryAfter(response?.headers.get("retry-after")),
-        fields: Array.isArray(data?.fields) ? data.fields : undefined,
-      };
-    }
+    const httpStatus = responseOf(error)?.status;
     if (httpStatus !== undefined && httpStatus < 500 && httpStatus !== 429 && httpStatus !== 408) {
       return { retryable: false, code: "HTTP_ERROR", message: error.message, httpStatus };
     }

@@ -143,8 +143,8 @@ describe("the GitHub provider", () => {
     await client.flush(5_000);
     const commitsOf = async (runId: number) => {
       const list = await server.request("deploys.list", { input: { limit: 10 } });
-      const d = list.body.result.data.items.find((x: any) => x.externalKey === `github:acme/api:run:${runId}:1`);
-      return (await server.request("deploys.get", { input: { id: d.id } })).body.result.data.commits.map((c: any) => [c.sha, c.committedAt]);
+      const d = list.body.result.data.items.find((x) => x.externalKey === `github:acme/api:run:${runId}:1`);
+      return (await server.request("deploys.get", { input: { id: d!.id } })).body.result.data.commits.map((c) => [c.sha, c.committedAt]);
     };
     const unix = (n: number) => Date.parse(at(n)) / 1000;
     // 201 is the first go-live seen: nothing to compare with, so its head commit (time from head_commit).

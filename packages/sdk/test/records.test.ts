@@ -24,7 +24,7 @@ async function liveDeploy(environment: string, ago = 600): Promise<number> {
   return res.body.result.data.deploy.id;
 }
 
-async function correlations(id: number): Promise<any> {
+async function correlations(id: number) {
   const res = await server.request("deploys.correlations", { input: { id }, key: server.keys.read });
   if (res.status !== 200) throw new Error(`deploys.correlations answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.result.data;
@@ -62,14 +62,14 @@ describe("cuitty.audit and cuitty.perf", () => {
     expect(cuitty.stats().perf).toMatchObject({ sent: 3, queued: 0, refused: 0 });
 
     const c = await correlations(deployId);
-    expect(c.audit.map((a: any) => a.action).sort()).toEqual(["cache.flush", "config.change", "flag.enable"]);
-    const flag = c.audit.find((a: any) => a.action === "flag.enable");
+    expect(c.audit.map((a) => a.action).sort()).toEqual(["cache.flush", "config.change", "flag.enable"]);
+    const flag = c.audit.find((a) => a.action === "flag.enable");
     expect(flag).toMatchObject({ actor: "alice", target: "new-checkout", deployId, metadata: { percent: 10 } });
-    expect(flag.id).toMatch(/^aud_/); // filled in, so a retried batch is recognised
-    expect(c.audit.find((a: any) => a.action === "cache.flush").id).toBe("fixed-id-1");
+    expect(flag!.id).toMatch(/^aud_/); // filled in, so a retried batch is recognised
+    expect(c.audit.find((a) => a.action === "cache.flush")!.id).toBe("fixed-id-1");
     expect(c.perf.before).toEqual([expect.objectContaining({ metric: "GET /checkout", p99: 100, samples: 400 })]);
-    expect(c.perf.after.map((p: any) => `${p.metric} ${p.p99} ${p.samples}`).sort()).toEqual(["GET /checkout 120 500", "GET /home 30 200"]);
-    expect(c.perf.after.find((p: any) => p.metric === "GET /checkout")).toMatchObject({ p50: 40, p95: 90, errorRate: 0.01 });
+    expect(c.perf.after.map((p) => `${p.metric} ${p.p99} ${p.samples}`).sort()).toEqual(["GET /checkout 120 500", "GET /home 30 200"]);
+    expect(c.perf.after.find((p) => p.metric === "GET /checkout")).toMatchObject({ p50: 40, p95: 90, errorRate: 0.01 });
   });
 
   it("report invalid items through onError without throwing, and still send the valid ones of the same call", async () => {
@@ -85,7 +85,7 @@ describe("cuitty.audit and cuitty.perf", () => {
       ["VALIDATION_FAILED", ["actor"]],
       ["VALIDATION_FAILED", ["windowEnd"]],
     ]);
-    expect((await correlations(deployId)).audit.map((a: any) => a.action)).toEqual(["ok.one"]);
+    expect((await correlations(deployId)).audit.map((a) => a.action)).toEqual(["ok.one"]);
   });
 
   it("report a batch the server refuses through onError: only the named entry is dropped, the others are recorded", async () => {
@@ -104,7 +104,7 @@ describe("cuitty.audit and cuitty.perf", () => {
     expect(errors[0]).toMatchObject({ code: "VALIDATION_FAILED", details: { fields: [expect.stringMatching(/^entries\.\d+\.deployId$/)] } });
     expect((errors[0]!.details.items as any[]).map((i) => i.action)).toEqual(["unknown-deploy"]);
     expect(cuitty.stats().audit).toMatchObject({ sent: 2, refused: 1 });
-    expect((await correlations(deployId)).audit.map((a: any) => a.action)).toEqual(["before", "after"]);
+    expect((await correlations(deployId)).audit.map((a) => a.action)).toEqual(["before", "after"]);
   });
 
   it("report a key without the ingest scope as FORBIDDEN_SCOPE through onError, without retrying", async () => {
@@ -136,7 +136,7 @@ describe("cuitty.audit and cuitty.perf", () => {
     }
     expect(errors).toEqual([]);
     const c = await correlations(deployId);
-    expect(c.audit.map((a: any) => a.action)).toEqual(["step-1", "step-2", "step-3"]);
+    expect(c.audit.map((a) => a.action)).toEqual(["step-1", "step-2", "step-3"]);
     expect(c.perf.after).toHaveLength(1);
   });
 
@@ -160,8 +160,8 @@ describe("cuitty.audit and cuitty.perf", () => {
     expect(cuitty.stats().perf!.retries).toBeGreaterThanOrEqual(1);
 
     const c = await correlations(deployId);
-    expect(c.perf.before.map((p: any) => `${p.p99} ${p.samples}`)).toEqual(["100 400"]);
-    expect(c.perf.after.map((p: any) => `${p.p99} ${p.samples}`)).toEqual(["130 300"]);
+    expect(c.perf.before.map((p) => `${p.p99} ${p.samples}`)).toEqual(["100 400"]);
+    expect(c.perf.after.map((p) => `${p.p99} ${p.samples}`)).toEqual(["130 300"]);
     const regression = await server.request("deploys.regression", { input: { id: deployId }, key: server.keys.read });
     expect(regression.body.result.data.metrics).toEqual([expect.objectContaining({ metric: "GET /checkout", samplesBefore: 400, samplesAfter: 300 })]);
     const { rows } = await server.db.clients.perf.execute({

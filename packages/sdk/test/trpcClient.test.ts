@@ -1,9 +1,9 @@
 // createCuittyTrpcClient against a real server: every procedure, signed, with the server's refusals intact.
 import { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, expectTypeOf, it } from "vitest";
 import type { AppRouter } from "@cuitty/api";
 import { type TestServer, startTestServer } from "@cuitty/server/testing";
-import { createCuittyTrpcClient } from "../src/index.js";
+import { type CuittyErrorData, createCuittyTrpcClient, cuittyErrorOf, isCuittyError } from "../src/index.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -33,4 +33,14 @@ it("rejects a call the key's scope does not allow with the server's code", async
 
 it("refuses to start without a portal URL, naming the variable to set", () => {
   expect(() => createCuittyTrpcClient({ projectId: "prj_x", apiKey: "k", portalUrl: "" })).toThrow(/CUITTY_PORTAL_URL/);
+});
+
+it("narrows a refusal with one guard whose data is the router's own error data", async () => {
+  expectTypeOf<NonNullable<TRPCClientError<AppRouter>["data"]>>().toEqualTypeOf<CuittyErrorData>();
+  const admin = createCuittyTrpcClient({ portalUrl: server.url, projectId: server.projectId, apiKey: server.keys.admin });
+  const error = await admin.environments.update.mutate({ environment: "production", healthChecks: 0, healthUrl: "nope" }).catch((e: unknown) => e);
+  expect(isCuittyError(error)).toBe(true);
+  expect(cuittyErrorOf(error)?.cuittyCode).toBe("VALIDATION_FAILED");
+  expect(cuittyErrorOf(error)?.issues?.map((i) => i.path).sort()).toEqual(["healthChecks", "healthUrl"]);
+  expect(isCuittyError(new Error("ECONNREFUSED"))).toBe(false);
 });

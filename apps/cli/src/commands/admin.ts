@@ -1,6 +1,6 @@
 // Local administration on the data directory, no server needed: projects, keys, backup.
-import type { Command } from "commander";
-import { CuittyError } from "@cuitty/core";
+import type { Command } from "@commander-js/extra-typings";
+import { type ApiKeyScope, CuittyError } from "@cuitty/core";
 import { PROJECT_HELP, defaultProject, withDatabase } from "../dataDir.js";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
@@ -61,7 +61,7 @@ export function registerAdmin(program: Command): void {
       "after",
       "\nExamples:\n  cuitty keys create --scope ingest --label ci\n  cuitty keys create --project prj_1a2b3c --scope read --json\n  cuitty keys create --org --scope read --label \"platform team\"",
     )
-    .action((opts: { project?: string; org?: boolean; scope: "ingest" | "read" | "admin"; label?: string; data?: string; json?: boolean }) =>
+    .action((opts: { project?: string; org?: boolean; scope: ApiKeyScope; label?: string; data?: string; json?: boolean }) =>
       withDatabase(opts, async (db, q, dir) => {
         if (opts.org) {
           if (opts.project) throw new CLIError("--org and --project do not go together", "E_USAGE", "an organisation key belongs to no project; drop --project");

@@ -1,5 +1,5 @@
 // `cuitty audit record`: who changed what (a flag, a config, a migration), so a deploy's correlations show it.
-import { type Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import type { z } from "zod";
 import { auditEntrySchema } from "@cuitty/core";
 import { type CommonFlags, addConnectionOptions, parseDeployId, parseEnvironment, parseOccurredAt, withConnectionHelp } from "./deployOptions.js";

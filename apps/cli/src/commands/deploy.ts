@@ -1,5 +1,5 @@
 // Registers the deploy commands: `deploy <status>`, `deploy run`, `deploy show`, `deploys`, `status`, `rollback`.
-import type { Command } from "commander";
+import type { Command } from "@commander-js/extra-typings";
 import { registerDeployCurrent } from "./deployCurrent.js";
 import { registerDeployList } from "./deployList.js";
 import { configureDeployReport } from "./deployReport.js";

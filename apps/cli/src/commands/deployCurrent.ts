@@ -1,5 +1,5 @@
 // `cuitty status`: what is running in each environment right now.
-import type { Command } from "commander";
+import type { Command } from "@commander-js/extra-typings";
 import { deployTitle } from "@cuitty/core";
 import { call } from "../apiErrors.js";
 import { CLIError } from "../errors.js";

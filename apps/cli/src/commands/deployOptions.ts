@@ -1,5 +1,5 @@
 // Options and parsers shared by the deploy commands, so every command spells and documents them the same way.
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, type CommandUnknownOpts, InvalidArgumentError, Option, type OptionValues } from "@commander-js/extra-typings";
 import { STATUSES, environmentName } from "@cuitty/core";
 import { CONNECTION_HELP, type ConnectionFlags } from "../config.js";
 import { idParser } from "./parse.js";
@@ -32,7 +32,8 @@ export function parseStatus(value: string): (typeof STATUSES)[number] {
   return status;
 }
 
-export function addConnectionOptions(cmd: Command): Command {
+/** Adds the connection options; the returned command's action infers them (so no flags interface is written by hand). */
+export function addConnectionOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .option("--portal-url <url>", "server address (env CUITTY_PORTAL_URL)")
     .option("--project <id>", "project id (env CUITTY_PROJECT_ID)")
@@ -41,7 +42,7 @@ export function addConnectionOptions(cmd: Command): Command {
 }
 
 /** The event fields a report can set; CI variables fill them when a flag is absent. */
-export function addEventOptions(cmd: Command, opts: { timeAndReason: boolean }): Command {
+export function addEventOptions(cmd: CommandUnknownOpts, opts: { timeAndReason: boolean }): CommandUnknownOpts {
   cmd
     // Checked in the action, not with requiredOption: commander checks it for every subcommand of `deploy` too.
     .option("-e, --env <name>", "environment the deploy goes to, e.g. production (required)", parseEnvironment)
@@ -75,6 +76,6 @@ CI detection (each value is used only when its flag is absent):
   Outside CI      in a git checkout: key git:{short sha}:{env} (printed), commit and branch from HEAD;
                   elsewhere pass --deploy KEY`;
 
-export function withConnectionHelp(cmd: Command, examples: string[]): Command {
+export function withConnectionHelp<C extends CommandUnknownOpts>(cmd: C, examples: string[]): C {
   return cmd.addHelpText("after", `\nExample${examples.length > 1 ? "s" : ""}:\n${examples.map((e) => `  ${e}`).join("\n")}\n${CONNECTION_HELP}`);
 }

@@ -1,5 +1,5 @@
 // `cuitty deploy <status> --env NAME`: one line in a CI step reports where the deploy stands.
-import { Argument, type Command } from "commander";
+import { Argument, type Command } from "@commander-js/extra-typings";
 import { type DeployStatus, deployTitle } from "@cuitty/core";
 import { readEnv, resolveConnection } from "../config.js";
 import { type BuiltEvent, type EventFlags, buildDeployEvent } from "../deployEvent.js";
@@ -40,8 +40,8 @@ export async function reportStatus(reporter: Reporter, status: DeployStatus, fla
 }
 
 /** Configures `deploy` itself (its subcommands are added by the caller). */
-export function configureDeployReport(deploy: Command): Command {
-  deploy
+export function configureDeployReport(parent: Command): Command {
+  const deploy = parent
     .description("report a deploy's status from CI: commit, branch, logs link and actor come from the CI's variables")
     .usage("<status> --env NAME [options]\n       cuitty deploy run --env NAME -- <command…>\n       cuitty deploy show <id>")
     .addArgument(new Argument("[status]", "the deploy's new status").choices(REPORTABLE_STATUSES));
@@ -54,12 +54,12 @@ export function configureDeployReport(deploy: Command): Command {
     "cuitty deploy live --env production --deploy release-42 --commit 0a1b2c3 --branch main   # outside CI",
   ]);
   deploy.addHelpText("after", `${CI_HELP}\n\nA server outage only warns (exit 0) so the deploy goes on; --strict makes it fail.`);
-  deploy.action(async (status: DeployStatus | undefined, flags: ReportFlags) => {
+  deploy.action(async (status, flags: ReportFlags) => {
     if (!status) {
       deploy.help({ error: true });
     }
     const conn = resolveConnection(flags);
     await reportStatus(createReporter(conn, { strict: Boolean(flags.strict) }), status!, flags);
   });
-  return deploy;
+  return parent;
 }

@@ -1,29 +1,24 @@
 // `cuitty rollback --env NAME [--to ID]`: roll the environment's current deploy back (admin key).
-import type { Command } from "commander";
+import type { Command } from "@commander-js/extra-typings";
 import { call } from "../apiErrors.js";
 import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
 import { deployTitle } from "@cuitty/core";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson } from "../output.js";
-import { type CommonFlags, addConnectionOptions, parseDeployId, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
-
-interface RollbackFlags extends CommonFlags {
-  env?: string;
-  to?: number;
-  reason?: string;
-}
+import { addConnectionOptions, parseDeployId, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
 
 export function registerDeployRollback(program: Command): void {
-  const rollback = program
-    .command("rollback")
-    .description("roll back an environment's current deploy to an earlier live one (needs an admin key)")
-    .option("-e, --env <name>", "the environment to roll back (required)", parseEnvironment)
-    .option("--to <id>", "the deploy to go back to (default: the latest earlier live deploy not rolled back or marked bad)", parseDeployId)
-    .option("--reason <text>", "why, shown in the timeline");
-  addConnectionOptions(rollback);
+  const rollback = addConnectionOptions(
+    program
+      .command("rollback")
+      .description("roll back an environment's current deploy to an earlier live one (needs an admin key)")
+      .option("-e, --env <name>", "the environment to roll back (required)", parseEnvironment)
+      .option("--to <id>", "the deploy to go back to (default: the latest earlier live deploy not rolled back or marked bad)", parseDeployId)
+      .option("--reason <text>", "why, shown in the timeline"),
+  );
   withConnectionHelp(rollback, ["cuitty rollback --env production", "cuitty rollback --env production --to 41 --reason 'p99 doubled'"]);
-  rollback.action(async (flags: RollbackFlags) => {
+  rollback.action(async (flags) => {
     if (!flags.env) throw new CLIError("missing --env: which environment should be rolled back?", "E_USAGE", "pass --env NAME (see `cuitty status`)");
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);

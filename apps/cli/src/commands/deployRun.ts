@@ -1,5 +1,5 @@
 // `cuitty deploy run --env NAME -- <command…>`: deploying, run it, then live or failed by its exit code.
-import type { Command } from "commander";
+import type { Command } from "@commander-js/extra-typings";
 import { readEnv, resolveConnection } from "../config.js";
 import { buildDeployEvent } from "../deployEvent.js";
 import { withShippedCommits } from "../shippedCommits.js";

@@ -1,13 +1,13 @@
 // `cuitty deploy show ID`: one deploy with the commits it shipped, its timeline of transitions, health checks
 // and rollback links.
-import type { Command } from "commander";
+import type { Command } from "@commander-js/extra-typings";
 import { deployTitle } from "@cuitty/core";
 import { call } from "../apiErrors.js";
 import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
 import { type DeployDetail, duration, fields, shortSha, statusLabel } from "../deployFormat.js";
 import { paint, printJson, relativeTime, table } from "../output.js";
-import { type CommonFlags, addConnectionOptions, parseDeployId, withConnectionHelp } from "./deployOptions.js";
+import { addConnectionOptions, parseDeployId, withConnectionHelp } from "./deployOptions.js";
 
 function render(d: DeployDetail): string {
   const head = fields([
@@ -54,13 +54,14 @@ function render(d: DeployDetail): string {
 }
 
 export function registerDeployShow(deploy: Command): void {
-  const show = deploy
-    .command("show")
-    .description("show one deploy: its fields, timeline of transitions and health checks (needs a read key)")
-    .argument("<id>", "the deploy's id, e.g. 42 or #42", parseDeployId);
-  addConnectionOptions(show);
+  const show = addConnectionOptions(
+    deploy
+      .command("show")
+      .description("show one deploy: its fields, timeline of transitions and health checks (needs a read key)")
+      .argument("<id>", "the deploy's id, e.g. 42 or #42", parseDeployId),
+  );
   withConnectionHelp(show, ["cuitty deploy show 42", "cuitty deploy show 42 --json | jq .events"]);
-  show.action(async (id: number, flags: CommonFlags) => {
+  show.action(async (id, flags) => {
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);
     const detail = await call(conn, () => client.deploys.get.query({ id }));

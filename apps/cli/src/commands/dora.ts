@@ -1,5 +1,5 @@
 // `cuitty dora --env NAME [--since 30d] [--bucket day|week]`: the four DORA metrics of an environment (read key).
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { METRIC_BUCKETS, type MetricBucket } from "@cuitty/core";
 import { call } from "../apiErrors.js";
 import { createApiClient } from "../client.js";
@@ -7,7 +7,7 @@ import { resolveConnection } from "../config.js";
 import { duration } from "../deployFormat.js";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
-import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
+import { addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
 
 const UNIT_SECONDS: Record<string, number> = { h: 3600, d: 86_400, w: 604_800 };
 
@@ -24,26 +24,21 @@ function parseBucket(value: string): MetricBucket {
   return b;
 }
 
-interface DoraFlags extends CommonFlags {
-  env?: string;
-  since: number;
-  bucket: MetricBucket;
-}
-
 const pct = (r: number | null) => (r === null ? "-" : `${(r * 100).toFixed(1)}%`);
 const secs = (s: number | null) => (s === null ? "-" : duration(Math.round(s)));
 
 export function registerDora(program: Command): void {
-  const dora = program
-    .command("dora")
-    .description("deployment frequency, lead time, change failure rate and time to restore of an environment (read key)")
-    .option("-e, --env <name>", "the environment (required)", parseEnvironment)
-    .addOption(new Option("--since <duration>", "how far back: e.g. 30d, 12h, 6w").argParser(parseSince).default(30 * 86_400, "30d"))
-    .option("--bucket <day|week>", "series bucket", parseBucket, "day" as MetricBucket);
-  addConnectionOptions(dora);
+  const dora = addConnectionOptions(
+    program
+      .command("dora")
+      .description("deployment frequency, lead time, change failure rate and time to restore of an environment (read key)")
+      .option("-e, --env <name>", "the environment (required)", parseEnvironment)
+      .addOption(new Option("--since <duration>", "how far back: e.g. 30d, 12h, 6w").argParser(parseSince).default(30 * 86_400, "30d"))
+      .option("--bucket <day|week>", "series bucket", parseBucket, "day" as MetricBucket),
+  );
   withConnectionHelp(dora, ["cuitty dora --env production", "cuitty dora --env production --since 12w --bucket week --json"]);
   dora.exitOverride();
-  dora.action(async (flags: DoraFlags) => {
+  dora.action(async (flags) => {
     if (!flags.env) throw new CLIError("missing --env: which environment?", "E_USAGE", "pass --env NAME (see `cuitty status`)");
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);

@@ -1,5 +1,5 @@
 // `cuitty env set|list|hook-secret`: each environment's health-check policy and rollback hook (DESIGN §7).
-import type { Command } from "commander";
+import type { Command } from "@commander-js/extra-typings";
 import { CuittyError, environmentUpdateSchema } from "@cuitty/core";
 import { call } from "../apiErrors.js";
 import { type ApiClient, createApiClient } from "../client.js";

@@ -1,6 +1,6 @@
 // `cuitty github webhook-secret set`: the per-project secret the server checks X-Hub-Signature-256 with.
 import { randomBytes } from "node:crypto";
-import type { Command } from "commander";
+import type { Command } from "@commander-js/extra-typings";
 import { CuittyError } from "@cuitty/core";
 import { localPortalUrl } from "../config.js";
 import { PROJECT_HELP, defaultProject, withDatabase } from "../dataDir.js";

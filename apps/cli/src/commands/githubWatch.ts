@@ -1,7 +1,7 @@
 // `cuitty github watch`: runs the SDK's GitHub Actions provider (DESIGN §6) from a terminal or a long-running
 // container, printing each transition the server recorded. The SDK is imported only when the command runs,
 // so `cuitty deploy live` and the other commands do not pay for Octokit at start-up.
-import { type Command, Option } from "commander";
+import { type Command, Option } from "@commander-js/extra-typings";
 import type { CuittyClient, CuittyClientError } from "@cuitty/sdk";
 import type { DeploysPlugin } from "@cuitty/sdk/plugins/deploys";
 import { cuittyCodeOf, isOutage, toCLIError } from "../apiErrors.js";

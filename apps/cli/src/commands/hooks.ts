@@ -1,11 +1,11 @@
 // `cuitty hooks add|list|remove|deliveries`: the project's signed outbound event subscriptions (admin key).
-import { type Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { HOOK_EVENT_TYPES, HOOK_FORMATS, type HookEventType, type HookFormat } from "@cuitty/core";
 import { call } from "../apiErrors.js";
 import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
-import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
+import { addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
 import { idParser } from "./parse.js";
 
 function parseEvents(value: string): HookEventType[] {
@@ -24,39 +24,34 @@ function parseFormat(value: string): HookFormat {
 
 const parseId = idParser("hook", "see `cuitty hooks list`");
 
-interface AddFlags extends CommonFlags {
-  secret?: string;
-  events?: HookEventType[];
-  env?: string[];
-  format: HookFormat;
-}
-
 export function registerHooks(program: Command): void {
   const hooks = program.command("hooks").description("signed outbound events: every transition, health change, rollback and mark (admin key)");
   hooks.exitOverride();
 
-  const add = hooks
-    .command("add")
-    .description("send events to a URL, signed like the wire protocol with the hook's secret")
-    .argument("<url>", "the receiver, http(s)")
-    .option("--secret <secret>", "sign with this secret (default: a new one, printed once)")
-    .option("--events <list>", "only these events, e.g. live,failed,rolled_back,marked_bad,health", parseEvents)
-    .option("-e, --env <name>", "only this environment (repeat for more)", (v: string, prev: string[] = []) => [...prev, parseEnvironment(v)])
-    .option("--format <json|slack>", "json (default) or Slack-compatible {\"text\": …}", parseFormat, "json" as HookFormat);
-  const list = hooks.command("list").description("the subscriptions, with what is pending and the last error");
-  const remove = hooks.command("remove").description("stop sending to a subscription").argument("<id>", "hook id", parseId);
-  const deliveries = hooks
-    .command("deliveries")
-    .description("the latest delivery attempts of a subscription")
-    .argument("<id>", "hook id", parseId)
-    .option("--limit <n>", "how many", (v: string) => Number(v), 20);
-  for (const cmd of [add, list, remove, deliveries]) {
-    addConnectionOptions(cmd);
-    cmd.exitOverride();
-  }
+  const add = addConnectionOptions(
+    hooks
+      .command("add")
+      .description("send events to a URL, signed like the wire protocol with the hook's secret")
+      .argument("<url>", "the receiver, http(s)")
+      .option("--secret <secret>", "sign with this secret (default: a new one, printed once)")
+      .option("--events <list>", "only these events, e.g. live,failed,rolled_back,marked_bad,health", parseEvents)
+      .option("-e, --env <name>", "only this environment (repeat for more)", (v: string, prev: string[] = []) => [...prev, parseEnvironment(v)])
+      .option("--format <json|slack>", "json (default) or Slack-compatible {\"text\": …}", parseFormat, "json" as HookFormat),
+  ).exitOverride();
+  const list = addConnectionOptions(hooks.command("list").description("the subscriptions, with what is pending and the last error")).exitOverride();
+  const remove = addConnectionOptions(
+    hooks.command("remove").description("stop sending to a subscription").argument("<id>", "hook id", parseId),
+  ).exitOverride();
+  const deliveries = addConnectionOptions(
+    hooks
+      .command("deliveries")
+      .description("the latest delivery attempts of a subscription")
+      .argument("<id>", "hook id", parseId)
+      .option("--limit <n>", "how many", (v: string) => Number(v), 20),
+  ).exitOverride();
   withConnectionHelp(add, ["cuitty hooks add https://hooks.example.com/cuitty --events live,failed -e production", "cuitty hooks add https://hooks.slack.com/services/T/B/X --format slack"]);
 
-  add.action(async (url: string, flags: AddFlags) => {
+  add.action(async (url, flags) => {
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);
     const r = await call(conn, () =>
@@ -70,7 +65,7 @@ export function registerHooks(program: Command): void {
       process.stdout.write(`${r.secret}\n`);
     }
   });
-  list.action(async (flags: CommonFlags) => {
+  list.action(async (flags) => {
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);
     const subs = await call(conn, () => client.hooks.list.query());
@@ -92,14 +87,14 @@ export function registerHooks(program: Command): void {
       )}\n`,
     );
   });
-  remove.action(async (id: number, flags: CommonFlags) => {
+  remove.action(async (id, flags) => {
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);
     const r = await call(conn, () => client.hooks.remove.mutate({ id }));
     if (flags.json) return printJson(r);
     info(`hook #${id} removed.`);
   });
-  deliveries.action(async (id: number, flags: CommonFlags & { limit: number }) => {
+  deliveries.action(async (id, flags) => {
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);
     const rows = await call(conn, () => client.hooks.deliveries.query({ id, limit: flags.limit }));

@@ -1,5 +1,6 @@
 // Option parsers shared by commands; each refuses bad input with E_USAGE.
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError } from "@commander-js/extra-typings";
+import { API_KEY_SCOPES, type ApiKeyScope } from "@cuitty/core";
 
 export function parsePort(value: string): number {
   const n = Number(value);
@@ -25,9 +26,10 @@ export function parseInteger(value: string): number {
   return n;
 }
 
-export function parseScope(value: string): "ingest" | "read" | "admin" {
-  if (value === "ingest" || value === "read" || value === "admin") return value;
-  throw new InvalidArgumentError("scope is one of ingest, read, admin");
+export function parseScope(value: string): ApiKeyScope {
+  const scope = API_KEY_SCOPES.find((s) => s === value);
+  if (scope) return scope;
+  throw new InvalidArgumentError(`scope is one of ${API_KEY_SCOPES.join(", ")}`);
 }
 
 /** A parser for numeric ids, accepting "#42" as well as "42". */

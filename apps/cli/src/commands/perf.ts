@@ -1,5 +1,5 @@
 // `cuitty perf record`: latency snapshots per environment and metric, the data `cuitty regression` compares.
-import type { Command } from "commander";
+import type { Command } from "@commander-js/extra-typings";
 import type { z } from "zod";
 import { perfSnapshotSchema } from "@cuitty/core";
 import { type CommonFlags, addConnectionOptions, parseEnvironment, parseOccurredAt, withConnectionHelp } from "./deployOptions.js";

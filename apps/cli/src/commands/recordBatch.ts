@@ -1,7 +1,7 @@
 // Shared by `audit record` and `perf record`: one item from flags or many from a JSON file, validated
 // locally as the server will, then sent in batches the server accepts (≤ 500 items, under the body limit).
 import { readFileSync } from "node:fs";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS, zodFieldPaths, zodMessage } from "@cuitty/core";
 import { toCLIError } from "../apiErrors.js";
 import { type ApiClient, createApiClient } from "../client.js";

@@ -1,19 +1,14 @@
 // `cuitty regression DEPLOY_ID`: p99 before vs after a deploy's go-live per metric (DESIGN §5); exits 1 on a regression, to gate CI.
-import { type Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { call } from "../apiErrors.js";
 import { type ApiClient, createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
 import { fields } from "../deployFormat.js";
 import { CLIError } from "../errors.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
-import { type CommonFlags, addConnectionOptions, parseDeployId, withConnectionHelp } from "./deployOptions.js";
+import { addConnectionOptions, parseDeployId, withConnectionHelp } from "./deployOptions.js";
 
 type Regression = Awaited<ReturnType<ApiClient["deploys"]["regression"]["query"]>>;
-
-interface RegressionFlags extends CommonFlags {
-  metric?: string;
-  threshold: number;
-}
 
 function parseThreshold(value: string): number {
   const n = Number(value.replace(/%$/, ""));
@@ -55,12 +50,14 @@ function render(r: Regression): string {
 }
 
 export function registerRegression(program: Command): void {
-  const cmd = program
-    .command("regression")
-    .description("did this deploy regress p99? before vs after its go-live, per metric; exits 1 when one regressed (needs a read key)")
-    .argument("<deploy-id>", "the deploy's id, e.g. 42 or #42", parseDeployId)
-    .option("-m, --metric <name>", "only this metric, e.g. 'GET /checkout'")
-    .option("-t, --threshold <percent>", "a change of at least this much is a regression (or an improvement)", parseThreshold, 10);
+  const cmd = addConnectionOptions(
+    program
+      .command("regression")
+      .description("did this deploy regress p99? before vs after its go-live, per metric; exits 1 when one regressed (needs a read key)")
+      .argument("<deploy-id>", "the deploy's id, e.g. 42 or #42", parseDeployId)
+      .option("-m, --metric <name>", "only this metric, e.g. 'GET /checkout'")
+      .option("-t, --threshold <percent>", "a change of at least this much is a regression (or an improvement)", parseThreshold, 10),
+  );
   cmd.addHelpText(
     "after",
     `
@@ -71,13 +68,12 @@ NAME --prometheus-url URL) is asked instead, over the same windows; if it cannot
 insufficient_data with the reason. Exit code: 1 when the verdict is regressed, else 0,
 so a CI step fails on a regression (wait for the after window to fill before running it).`,
   );
-  addConnectionOptions(cmd);
   withConnectionHelp(cmd, [
     "cuitty regression 42",
     "cuitty regression 42 --metric 'GET /checkout' --threshold 20",
     "cuitty regression \"$DEPLOY_ID\" --json | jq '.metrics[] | select(.verdict == \"regressed\")'",
   ]);
-  cmd.action(async (id: number, flags: RegressionFlags) => {
+  cmd.action(async (id, flags) => {
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);
     const result = await call(conn, () => client.deploys.regression.query({ id, metric: flags.metric, threshold: flags.threshold }));

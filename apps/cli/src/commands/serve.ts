@@ -1,5 +1,5 @@
 // `cuitty serve`: the server and dashboard on the embedded libSQL files (or a libSQL server).
-import type { Command } from "commander";
+import type { Command } from "@commander-js/extra-typings";
 import { readEnv } from "../config.js";
 import { CLIError, isMasterKeyError } from "../errors.js";
 import { info, paint } from "../output.js";

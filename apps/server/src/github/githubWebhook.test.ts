@@ -155,7 +155,7 @@ describe("POST /webhooks/github", () => {
       const commitsOf = async (id: number) => {
         const [row] = (await server.db.deploys.select().from(deploys)).filter((d) => d.externalKey.endsWith(`:run:${id}:1`));
         const res = await server.request("deploys.get", { input: { id: row!.id } });
-        return res.body.result.data.commits.map((c: any) => c.sha);
+        return res.body.result.data.commits.map((c) => c.sha);
       };
       for (const env of ["production", "staging"]) {
         const base = env === "production" ? 11 : 21;

@@ -1,7 +1,7 @@
 // Writes of the lifecycle: an event or a rollback changes a deploy, records its event row and moves
 // the environment's current deploy, all in one write transaction (BEGIN IMMEDIATE: writers are
 // serialized, so two events can never both pass from the same state). Raw SQL: this is the hot path.
-import { CuittyError, type DeployEvent, type DeployStatus, type ShippedCommit, decideTransition } from "@cuitty/core";
+import { type CuittyCode, CuittyError, type DeployEvent, type DeployStatus, type ShippedCommit, decideTransition } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { type SqlExecutor, type SqlResult, deployViewById, deployViewColumnList, firstRow } from "./sqlViews.js";
 import type { DeployView } from "./views.js";
@@ -275,7 +275,7 @@ export function applyDeployEvent(db: Database, projectId: string, event: DeployE
 
 export type BatchItemResult =
   | ({ ok: true } & EmitResult)
-  | { ok: false; error: { cuittyCode: string; message: string; fields?: string[] } };
+  | { ok: false; error: { cuittyCode: CuittyCode; message: string; fields?: string[] } };
 
 /**
  * Applies events in order in one transaction (shared with concurrent emits, see groupCommit.ts). Checks run

@@ -4,6 +4,7 @@
 import type { InStatement } from "@libsql/client";
 import type { DeployStatus, HookEvent, HookEventType } from "@cuitty/core";
 import type { Database } from "../connection.js";
+import type { deploys, environments } from "../schema/deploys.js";
 import { rowsOf } from "./sqlViews.js";
 
 const DEPLOY_FIELDS = `d.id AS "deployId", d.external_key AS "externalKey", d.version, d.commit_sha AS "commitSha",
@@ -11,23 +12,25 @@ const DEPLOY_FIELDS = `d.id AS "deployId", d.external_key AS "externalKey", d.ve
   d.live_at AS "liveAt", d.health_status AS "healthStatus", d.marked_bad_at AS "markedBadAt", d.status,
   e.name AS "environment", d.project_id AS "projectId"`;
 
-export interface DeployFields {
-  deployId: number;
-  externalKey: string;
-  version: string | null;
-  commitSha: string | null;
-  branch: string | null;
-  triggeredBy: string | null;
-  buildLogsUrl: string | null;
-  provider: string;
-  startedAt: number | null;
-  liveAt: number | null;
-  healthStatus: string;
-  markedBadAt: number | null;
-  status: DeployStatus;
-  environment: string;
-  projectId: string;
-}
+type DeployRow = typeof deploys.$inferSelect;
+
+/** One row of DEPLOY_FIELDS: the deploy's columns under their drizzle names, its id as `deployId`, its environment's name. */
+export type DeployFields = Pick<
+  DeployRow,
+  | "externalKey"
+  | "version"
+  | "commitSha"
+  | "branch"
+  | "triggeredBy"
+  | "buildLogsUrl"
+  | "provider"
+  | "startedAt"
+  | "liveAt"
+  | "healthStatus"
+  | "markedBadAt"
+  | "status"
+  | "projectId"
+> & { deployId: DeployRow["id"]; environment: (typeof environments.$inferSelect)["name"] };
 
 /** The event's `deploy` object; `status` is the status as of the event. */
 export function eventDeploy(d: DeployFields, status: DeployStatus): HookEvent["deploy"] {

@@ -1,7 +1,7 @@
 // The deploys module (deploys.db): projects, keys, environments, deploys, their events and health probes.
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { HEALTH_STATUSES, STATUSES } from "@cuitty/core";
+import { API_KEY_SCOPES, HEALTH_STATUSES, STATUSES } from "@cuitty/core";
 
 const now = sql`(unixepoch())`;
 
@@ -12,8 +12,8 @@ export const projects = sqliteTable("projects", {
   createdAt: integer("created_at").notNull().default(now),
 });
 
-export const API_KEY_SCOPES = ["ingest", "read", "admin"] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+// The scope list lives in core (the CLI uses it too); re-exported for the db's callers.
+export { API_KEY_SCOPES, type ApiKeyScope } from "@cuitty/core";
 
 export const apiKeys = sqliteTable(
   "api_keys",

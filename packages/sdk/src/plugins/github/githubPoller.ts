@@ -13,7 +13,7 @@ import {
   withCompareCommits,
 } from "@cuitty/core";
 import { readEnv } from "../../env.js";
-import { CuittyClientError } from "../../errors.js";
+import { CuittyClientError, type CuittyClientErrorCode } from "../../errors.js";
 import { type GithubClient, createGithubClient } from "./githubOctokit.js";
 
 export interface GithubPollerOptions {
@@ -71,7 +71,7 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
     typeof options.deployJobPattern === "string" ? new RegExp(options.deployJobPattern, "i") : options.deployJobPattern ?? DEFAULT_DEPLOY_JOB_PATTERN;
   const interval = options.interval ?? 30_000;
   const secondMs = options.secondMs ?? 1_000;
-  const fail = (code: string, message: string, cause?: unknown) => report(new CuittyClientError(code, message, { plugin: pluginName, cause }));
+  const fail = (code: CuittyClientErrorCode, message: string, cause?: unknown) => report(new CuittyClientError(code, message, { plugin: pluginName, cause }));
 
   const github: GithubClient = createGithubClient({
     token: options.token,

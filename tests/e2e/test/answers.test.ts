@@ -1,13 +1,11 @@
 // Issue 11 in a real browser against a real server: not-found and outage states, environment order, actors by
 // name, deploys by title, the rollback dialog's target, the labelled timeline, the phone-width transitions.
 import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// Relative, as in dashboard.test.ts: the server depends on this package, so no dependency back.
-import { type TestServer, startTestServer } from "../../server/src/testing.js";
-import { type Browser, DIST_DIR, WAIT_MS, launchBrowser, screenshot, signIn } from "./browser.js";
+import { type TestServer, startTestServer } from "@cuitty/server/testing";
+import { type Browser, CLI_BIN, DIST_DIR, WAIT_MS, launchBrowser, screenshot, signIn } from "./browser.js";
 
 const NOW = Math.floor(Date.now() / 1000);
 const DAY = 86_400;
@@ -47,10 +45,9 @@ beforeAll(async () => {
   await emit("hot-2", { environment: "hotfix", status: "building", version: "v2.0.1", occurredAt: NOW - 3700 });
   await emit("hot-2", { environment: "hotfix", status: "live", version: "v2.0.1", occurredAt: NOW - 3600 });
   // A key issued as the README says, with the built CLI on the server's data directory.
-  const cli = fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url));
   const issued = await promisify(execFile)(
     process.execPath,
-    [cli, "keys", "create", "--scope", "admin", "--label", "github actions", "--project", server.projectId, "--data", server.dataDir, "--json"],
+    [CLI_BIN, "keys", "create", "--scope", "admin", "--label", "github actions", "--project", server.projectId, "--data", server.dataDir, "--json"],
     { timeout: WAIT_MS, env: { PATH: process.env.PATH } },
   );
   const ci = JSON.parse(issued.stdout) as { apiKey: string };

@@ -3,11 +3,9 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// A relative import, not "@cuitty/server/testing": the server depends on this package (it serves dist/),
-// so a dependency back would be a cycle turbo refuses.
-import { type TestServer, startTestServer } from "../../server/src/testing.js";
+import { firstDeployCommands } from "@cuitty/dashboard/firstDeployCommands";
+import { type TestServer, startTestServer } from "@cuitty/server/testing";
 import { type Browser, DIST_DIR, WAIT_MS, launchBrowser, screenshot, signIn } from "./browser.js";
-import { firstDeployCommands } from "../src/components/EmptyState.js";
 
 let server: TestServer;
 let browser: Browser;

@@ -4,10 +4,8 @@ import { type IncomingMessage, type ServerResponse, createServer } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// Relative imports, as in dashboard.test.ts: the server depends on this package, so no dependency back.
-import { healthExtension } from "../../server/src/health/healthExtension.js";
-import { hooksExtension } from "../../server/src/hooks/hooksExtension.js";
-import { type TestServer, startTestServer } from "../../server/src/testing.js";
+import { healthExtension, hooksExtension } from "@cuitty/server";
+import { type TestServer, startTestServer } from "@cuitty/server/testing";
 import { type Browser, DIST_DIR, WAIT_MS, launchBrowser, screenshot, signIn } from "./browser.js";
 
 let server: TestServer;

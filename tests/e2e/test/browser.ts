@@ -1,13 +1,17 @@
 // Test support: Debian's chromium through playwright-core with a fresh profile, screenshots in test-artifacts/.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, type Page, chromium } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 // No trailing slash: the server's static handler compares paths against `dir + sep`.
-export const DIST_DIR = fileURLToPath(new URL("../dist", import.meta.url));
+const require = createRequire(import.meta.url);
+export const DIST_DIR = join(dirname(require.resolve("@cuitty/dashboard/package.json")), "dist");
+/** The built `cuitty` binary, as the README's commands run it. */
+export const CLI_BIN = join(dirname(require.resolve("@cuitty/cli/package.json")), "dist", "main.js");
 export const ARTIFACTS_DIR = fileURLToPath(new URL("../test-artifacts", import.meta.url));
 /** Every wait in these tests is bounded by this (polling is every 3 s). */
 export const WAIT_MS = 15_000;
@@ -22,7 +26,7 @@ export async function launchBrowser(): Promise<Browser> {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium with \`apt-get install -y chromium\` (CI installs it)`);
   }
   if (!existsSync(join(DIST_DIR, "index.html"))) {
-    throw new Error(`the dashboard is not built (${DIST_DIR}); run \`pnpm build\` in apps/dashboard or \`pnpm exec turbo run test\``);
+    throw new Error(`the dashboard is not built (${DIST_DIR}); run \`pnpm build\` in apps/dashboard, or \`pnpm exec turbo run test --filter=@cuitty/e2e\``);
   }
   const profile = mkdtempSync(join(tmpdir(), "cuitty-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {

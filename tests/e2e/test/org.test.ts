@@ -1,12 +1,10 @@
 // The organisation view in a real browser: sign in with an organisation key, read the matrix trouble first,
 // filter it, watch the activity feed update, and walk from the matrix into one service's deploy.
 import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// Relative, as the other browser tests: the server depends on this package (it serves dist/).
-import { type TestServer, signedRequester, startTestServer } from "../../server/src/testing.js";
-import { type Browser, DIST_DIR, WAIT_MS, launchBrowser, screenshot, signIn } from "./browser.js";
+import { type TestServer, signedRequester, startTestServer } from "@cuitty/server/testing";
+import { type Browser, CLI_BIN, DIST_DIR, WAIT_MS, launchBrowser, screenshot, signIn } from "./browser.js";
 
 let server: TestServer;
 let browser: Browser;
@@ -14,9 +12,8 @@ let orgKey: string;
 const NOW = Math.floor(Date.now() / 1000);
 const services: Record<string, { projectId: string; apiKey: string; deployId?: number }> = {};
 
-const cli = fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url));
 async function cuitty(args: string[]) {
-  const { stdout } = await promisify(execFile)(process.execPath, [cli, ...args, "--data", server.dataDir, "--json"], {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI_BIN, ...args, "--data", server.dataDir, "--json"], {
     timeout: WAIT_MS,
     env: { PATH: process.env.PATH },
   });
