@@ -17,7 +17,14 @@ const cliDir = fileURLToPath(new URL("..", import.meta.url));
 
 const server = await startTestServer();
 const cwd = mkdtempSync(join(tmpdir(), "cuitty-startup-")); // no .cuitty/credentials.json here
-const env = { PATH: process.env.PATH ?? "", HOME: cwd, NO_COLOR: "1", CUITTY_PORTAL_URL: server.url, CUITTY_PROJECT_ID: server.projectId, CUITTY_API_KEY: server.keys.ingest };
+const env = {
+  PATH: process.env.PATH ?? "",
+  HOME: cwd,
+  NO_COLOR: "1",
+  CUITTY_PORTAL_URL: server.url,
+  CUITTY_PROJECT_ID: server.projectId,
+  CUITTY_API_KEY: server.keys.ingest,
+};
 
 let n = 0;
 const cases = [

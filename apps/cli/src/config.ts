@@ -53,7 +53,11 @@ export function readCredentialsFile(file: string): z.infer<typeof fileSchema> {
   try {
     return fileSchema.parse(JSON.parse(raw));
   } catch {
-    throw new CLIError(`${file} is not a valid credentials file`, "E_CONFIG", "delete it and run `cuitty serve` again, or set the CUITTY_* variables");
+    throw new CLIError(
+      `${file} is not a valid credentials file`,
+      "E_CONFIG",
+      "delete it and run `cuitty serve` again, or set the CUITTY_* variables",
+    );
   }
 }
 
@@ -67,7 +71,8 @@ const SOURCES = {
 export function resolveConnection(flags: ConnectionFlags, env: Env = readEnv()): Connection {
   const vars = envSchema.parse(env);
   const file = credentialsFile(env);
-  const needsFile = !(flags.portalUrl ?? vars.CUITTY_PORTAL_URL) || !(flags.project ?? vars.CUITTY_PROJECT_ID) || !(flags.apiKey ?? vars.CUITTY_API_KEY);
+  const needsFile =
+    !(flags.portalUrl ?? vars.CUITTY_PORTAL_URL) || !(flags.project ?? vars.CUITTY_PROJECT_ID) || !(flags.apiKey ?? vars.CUITTY_API_KEY);
   const stored = needsFile ? readCredentialsFile(file) : {};
   const values = {
     portalUrl: flags.portalUrl ?? vars.CUITTY_PORTAL_URL ?? stored.portalUrl,
@@ -86,7 +91,11 @@ export function resolveConnection(flags: ConnectionFlags, env: Env = readEnv()):
   const portalUrl = values.portalUrl!;
   const parsed = z.url({ protocol: /^https?$/ }).safeParse(portalUrl);
   if (!parsed.success) {
-    throw new CLIError(`the portal URL "${portalUrl}" is not an http(s) URL`, "E_CONFIG", "set CUITTY_PORTAL_URL (or --portal-url) to e.g. https://deploys.example.com");
+    throw new CLIError(
+      `the portal URL "${portalUrl}" is not an http(s) URL`,
+      "E_CONFIG",
+      "set CUITTY_PORTAL_URL (or --portal-url) to e.g. https://deploys.example.com",
+    );
   }
   return { portalUrl: portalUrl.replace(/\/+$/, ""), projectId: values.projectId!, apiKey: values.apiKey! };
 }

@@ -39,7 +39,8 @@ export async function withDatabase<T>(opts: DataOptions, fn: (db: Database, q: D
       onModeTightened: (_message, f) => warn(`${String(f.path)} was readable by others (mode ${String(f.was)}); now ${String(f.now)}`),
     });
   } catch (error) {
-    if (isMasterKeyError(error)) throw new CLIError(`cannot open the data directory ${config.dataDir}: ${error.message}`, "E_CONFIG", error.hint);
+    if (isMasterKeyError(error))
+      throw new CLIError(`cannot open the data directory ${config.dataDir}: ${error.message}`, "E_CONFIG", error.hint);
     throw new CLIError(`cannot open the data directory ${config.dataDir}: ${String(error)}`, "E_DATA", "check --data or CUITTY_DATA_DIR");
   }
   const dir: DataDirectory = {
@@ -64,12 +65,17 @@ export async function defaultProject(db: Database, q: DbModule, given: string | 
   if (given) return given;
   const projects = await q.listProjects(db);
   if (projects.length === 1) return projects[0]!.id;
-  if (projects.length === 0) throw new CLIError("there is no project yet", "E_USAGE", "run `cuitty projects create NAME` or `cuitty serve` once");
+  if (projects.length === 0)
+    throw new CLIError("there is no project yet", "E_USAGE", "run `cuitty projects create NAME` or `cuitty serve` once");
   const stored = dir.credentials.projectId;
   if (stored && projects.some((p) => p.id === stored)) {
     info(`project ${stored} (from ${join(dir.dataDir, "credentials.json")}; pass --project ID for another)`);
     return stored;
   }
   const names = projects.map((p) => `${p.id} (${p.name})`).join(", ");
-  throw new CLIError(`there are several projects and no --project: ${names}`, "E_USAGE", `pass --project ID, e.g. --project ${projects[0]!.id}`);
+  throw new CLIError(
+    `there are several projects and no --project: ${names}`,
+    "E_USAGE",
+    `pass --project ID, e.g. --project ${projects[0]!.id}`,
+  );
 }

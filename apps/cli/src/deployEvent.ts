@@ -60,7 +60,8 @@ function compact<T extends object>(o: T): T {
 }
 
 export function buildDeployEvent(status: DeployStatus, flags: EventFlags, env: Env, opts: BuildOptions = {}): BuiltEvent {
-  if (!flags.env) throw new CLIError("missing --env: which environment is this deploy going to?", "E_USAGE", "pass --env NAME, e.g. --env production");
+  if (!flags.env)
+    throw new CLIError("missing --env: which environment is this deploy going to?", "E_USAGE", "pass --env NAME, e.g. --env production");
   const ci = detectCI(env, flags.env);
   const given = flags.deploy ?? flags.key;
   // Off CI the checkout names the deploy and fills commit and branch; each flag still wins.

@@ -19,7 +19,10 @@ const width = (s: string) => s.replace(ANSI, "").length;
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c + " ".repeat(widths[i]! - width(c)))).join("  ").trimEnd();
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c + " ".repeat(widths[i]! - width(c))))
+      .join("  ")
+      .trimEnd();
   return [paint("bold", line(headers)), ...rows.map(line)].join("\n");
 }
 
@@ -28,7 +31,13 @@ export function relativeTime(unixSeconds: number | null | undefined, now = Date.
   const d = Math.round(now - unixSeconds);
   const abs = Math.abs(d);
   const [n, unit] =
-    abs < 60 ? [abs, "s"] : abs < 3600 ? [Math.floor(abs / 60), "m"] : abs < 86400 ? [Math.floor(abs / 3600), "h"] : [Math.floor(abs / 86400), "d"];
+    abs < 60
+      ? [abs, "s"]
+      : abs < 3600
+        ? [Math.floor(abs / 60), "m"]
+        : abs < 86400
+          ? [Math.floor(abs / 3600), "h"]
+          : [Math.floor(abs / 86400), "d"];
   return d >= 0 ? `${n}${unit} ago` : `in ${n}${unit}`;
 }
 

@@ -51,11 +51,12 @@ export function createReporter(conn: Connection, opts: { strict: boolean }): Rep
         );
       }
       if (!outageSeen) {
-        warn(`${failure.message}; the ${event.status} event for ${event.environment} was not recorded. Continuing, since tracking must not break the deploy (use --strict to fail instead).`);
+        warn(
+          `${failure.message}; the ${event.status} event for ${event.environment} was not recorded. Continuing, since tracking must not break the deploy (use --strict to fail instead).`,
+        );
       }
       outageSeen = true;
       return { reported: false, error: failure.message };
     },
   };
 }
-

@@ -8,7 +8,13 @@ import { warn } from "./output.js";
 
 function git(args: string[], cwd: string | undefined): string | undefined {
   try {
-    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10_000, maxBuffer: 8 << 20 }).trim();
+    return execFileSync("git", args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 10_000,
+      maxBuffer: 8 << 20,
+    }).trim();
   } catch {
     return undefined;
   }
@@ -29,7 +35,11 @@ function parseLog(out: string): ShippedCommit[] {
  * The commits from `base` (exclusive) to `head`, oldest first, at most the newest MAX_EVENT_COMMITS; just the
  * head commit when `base` is unknown or not usable here; undefined when `head` is not in a git checkout at `cwd`.
  */
-export function commitsSince(head: string, base: string | undefined, cwd?: string): { head: ShippedCommit; commits: ShippedCommit[] } | undefined {
+export function commitsSince(
+  head: string,
+  base: string | undefined,
+  cwd?: string,
+): { head: ShippedCommit; commits: ShippedCommit[] } | undefined {
   const tip = parseLog(git(["log", "-1", "--format=%H %ct", head, "--"], cwd) ?? "")[0];
   if (!tip) return undefined;
   const headOnly = { head: tip, commits: [tip] };
@@ -51,7 +61,10 @@ async function previousLiveSha(client: ApiClient, environment: string): Promise<
     return { sha: current.find((c) => c.environment === environment)?.deploy?.commitSha ?? undefined };
   } catch (error) {
     const code = (error as { data?: { cuittyCode?: string } })?.data?.cuittyCode;
-    return { problem: code === "FORBIDDEN_SCOPE" ? "this key cannot read the environment's current deploy (it needs read or admin scope)" : undefined };
+    return {
+      problem:
+        code === "FORBIDDEN_SCOPE" ? "this key cannot read the environment's current deploy (it needs read or admin scope)" : undefined,
+    };
   }
 }
 

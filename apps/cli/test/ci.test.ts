@@ -27,7 +27,9 @@ function github(runId: string, attempt: string): Record<string, string> {
 }
 
 async function report(status: string, ciVars: Record<string, string>, ...flags: string[]) {
-  const result = await runCli(["deploy", status, "--env", "production", ...flags], { env: cleanEnv({ ...connection(server, "ingest"), ...ciVars }) });
+  const result = await runCli(["deploy", status, "--env", "production", ...flags], {
+    env: cleanEnv({ ...connection(server, "ingest"), ...ciVars }),
+  });
   expect(result.stderr).not.toContain("error:");
   expect(result.code).toBe(0);
   return result;
@@ -62,7 +64,12 @@ describe("cuitty deploy <status> in GitHub Actions", () => {
   });
 
   it("uses the pull request's source branch and the re-running actor when GitHub provides them", async () => {
-    await report("building", { ...github("1003", "1"), GITHUB_HEAD_REF: "feature/login", GITHUB_REF_NAME: "7/merge", GITHUB_TRIGGERING_ACTOR: "hubot" });
+    await report("building", {
+      ...github("1003", "1"),
+      GITHUB_HEAD_REF: "feature/login",
+      GITHUB_REF_NAME: "7/merge",
+      GITHUB_TRIGGERING_ACTOR: "hubot",
+    });
     const deploy = await deployByKey(server, "github:acme/api:run:1003:1:production");
     expect(deploy).toMatchObject({ branch: "feature/login", triggeredBy: "hubot" });
   });
@@ -75,7 +82,13 @@ describe("cuitty deploy <status> in GitHub Actions", () => {
       ...["--logs-url", "https://ci.example.com/42", "--actor", "alice", "--reason", "hotfix", "--occurred-at", "2025-01-02T03:04:05Z"],
     );
     const deploy = await deployByKey(server, "custom-key-1");
-    expect(deploy).toMatchObject({ commitSha: "abcdef1", branch: "release", version: "v9.9.9", buildLogsUrl: "https://ci.example.com/42", triggeredBy: "alice" });
+    expect(deploy).toMatchObject({
+      commitSha: "abcdef1",
+      branch: "release",
+      version: "v9.9.9",
+      buildLogsUrl: "https://ci.example.com/42",
+      triggeredBy: "alice",
+    });
     expect(deploy.events[0]).toMatchObject({ occurredAt: Date.parse("2025-01-02T03:04:05Z") / 1000, reason: "hotfix" });
   });
 
@@ -105,7 +118,14 @@ describe("cuitty deploy <status> in other CIs", () => {
     await report("live", gitlab("9001"));
     await report("deploying", gitlab("9002"));
     const deploy = await deployByKey(server, "gitlab:acme/web:pipeline:555:job:9001:production");
-    expect(deploy).toMatchObject({ status: "live", commitSha: SHA, branch: "develop", triggeredBy: "gitlab-user", provider: "gitlab", buildLogsUrl: "https://gitlab.com/acme/web/-/jobs/9001" });
+    expect(deploy).toMatchObject({
+      status: "live",
+      commitSha: SHA,
+      branch: "develop",
+      triggeredBy: "gitlab-user",
+      provider: "gitlab",
+      buildLogsUrl: "https://gitlab.com/acme/web/-/jobs/9001",
+    });
     expect((await deployByKey(server, "gitlab:acme/web:pipeline:555:job:9002:production")).id).not.toBe(deploy.id);
   });
 
@@ -125,7 +145,14 @@ describe("cuitty deploy <status> in other CIs", () => {
     await report("building", circle("11"));
     await report("live", circle("12"));
     const deploy = await deployByKey(server, "circleci:acme/worker:workflow:6a1f2c3d-0000-4000-8000-000000000001:production");
-    expect(deploy).toMatchObject({ status: "live", commitSha: SHA, branch: "main", triggeredBy: "circle-user", provider: "circleci", buildLogsUrl: "https://circleci.com/gh/acme/worker/12" });
+    expect(deploy).toMatchObject({
+      status: "live",
+      commitSha: SHA,
+      branch: "main",
+      triggeredBy: "circle-user",
+      provider: "circleci",
+      buildLogsUrl: "https://circleci.com/gh/acme/worker/12",
+    });
   });
 
   it("reads Buildkite's variables, links the job and skips a commit of HEAD", async () => {
@@ -146,7 +173,14 @@ describe("cuitty deploy <status> in other CIs", () => {
     await report("live", buildkite("0"));
     await report("building", buildkite("1", "HEAD"));
     const deploy = await deployByKey(server, "buildkite:acme/billing:build:77:0:production");
-    expect(deploy).toMatchObject({ status: "live", commitSha: SHA, branch: "main", triggeredBy: "Kite User", provider: "buildkite", buildLogsUrl: "https://buildkite.com/acme/billing/builds/77#0190-job" });
+    expect(deploy).toMatchObject({
+      status: "live",
+      commitSha: SHA,
+      branch: "main",
+      triggeredBy: "Kite User",
+      provider: "buildkite",
+      buildLogsUrl: "https://buildkite.com/acme/billing/builds/77#0190-job",
+    });
     expect((await deployByKey(server, "buildkite:acme/billing:build:77:1:production")).commitSha).toBeNull();
   });
 });

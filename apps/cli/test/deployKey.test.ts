@@ -13,7 +13,8 @@ let sha: string;
 beforeAll(async () => {
   server = await startTestServer();
   checkout = emptyDir();
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], { cwd: checkout, encoding: "utf8" }).trim();
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], { cwd: checkout, encoding: "utf8" }).trim();
   git("init", "--quiet", "--initial-branch=release");
   writeFileSync(join(checkout, "app.txt"), "v1\n");
   git("add", "app.txt");
@@ -46,7 +47,10 @@ describe("outside CI, in a git checkout", () => {
   });
 
   it("--deploy and --commit still win over the checkout", async () => {
-    const result = await runCli(["deploy", "live", "--env", "production", "--deploy", "release-7", "--commit", "abcdef1"], { env: env(), cwd: checkout });
+    const result = await runCli(["deploy", "live", "--env", "production", "--deploy", "release-7", "--commit", "abcdef1"], {
+      env: env(),
+      cwd: checkout,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toContain("deploy key");
     expect(await deployByKey(server, "release-7")).toMatchObject({ commitSha: "abcdef1" });
@@ -59,7 +63,10 @@ describe("outside CI and outside a git checkout", () => {
     const dir = emptyDir();
     const marker = join(dir, "ran");
     const building = await runCli(["deploy", "building", "--env", "staging"], { env: env(), cwd: dir });
-    const run = await runCli(["deploy", "run", "--env", "staging", "--", process.execPath, "-e", `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`], { env: env(), cwd: dir });
+    const run = await runCli(
+      ["deploy", "run", "--env", "staging", "--", process.execPath, "-e", `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`],
+      { env: env(), cwd: dir },
+    );
     for (const result of [building, run]) {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain("no deploy key: this is neither a CI job I recognise");

@@ -32,11 +32,29 @@ describe("cuitty deploy run", () => {
   });
 
   it("passes options after the command name to the command, not to the CLI", async () => {
-    const result = await runCli(["deploy", "run", "--env", "production", "--deploy", "run-args", process.execPath, "-e", "process.exit(process.argv.includes('--fast') ? 0 : 9)", "--", "--fast"], { env: env() });
+    const result = await runCli(
+      [
+        "deploy",
+        "run",
+        "--env",
+        "production",
+        "--deploy",
+        "run-args",
+        process.execPath,
+        "-e",
+        "process.exit(process.argv.includes('--fast') ? 0 : 9)",
+        "--",
+        "--fast",
+      ],
+      { env: env() },
+    );
     expect(result.code).toBe(0);
   });
 
-  for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
+  for (const [signal, code] of [
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const) {
     it(`reports failed on ${signal}, passes the signal to the command and exits ${code}`, async () => {
       // The command says "ready" and waits; it records the signal it gets so we can see it was forwarded.
       const script = `process.on('${signal}', () => { console.log('child got ${signal}'); process.exit(1); }); console.log('ready'); setTimeout(() => {}, 60000);`;
@@ -65,7 +83,10 @@ describe("cuitty deploy run", () => {
   });
 
   it("prints one JSON summary line with --json", async () => {
-    const result = await runCli(["deploy", "run", "--env", "production", "--deploy", "run-json", "--json", "--", process.execPath, "-e", ""], { env: env() });
+    const result = await runCli(
+      ["deploy", "run", "--env", "production", "--deploy", "run-json", "--json", "--", process.execPath, "-e", ""],
+      { env: env() },
+    );
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
     expect(summary).toMatchObject({ deploy: "run-json", status: "live", exitCode: 0 });

@@ -16,18 +16,30 @@ describe("cuitty env set and env list", () => {
   it("sets every policy field, and the result is what environments.list answers", async () => {
     const set = await runCli(
       [
-        "env", "set", "production",
-        "--health-url", "https://api.example.com/healthz",
-        "--expect-status", "204",
-        "--interval", "15",
-        "--timeout", "2500",
-        "--checks", "20",
-        "--failures", "4",
+        "env",
+        "set",
+        "production",
+        "--health-url",
+        "https://api.example.com/healthz",
+        "--expect-status",
+        "204",
+        "--interval",
+        "15",
+        "--timeout",
+        "2500",
+        "--checks",
+        "20",
+        "--failures",
+        "4",
         "--auto-rollback",
-        "--rollback-webhook", "https://ops.example.com/hooks/cuitty",
-        "--rollback-github-repo", "acme/api",
-        "--rollback-github-workflow", "rollback.yml",
-        "--rollback-github-ref", "main",
+        "--rollback-webhook",
+        "https://ops.example.com/hooks/cuitty",
+        "--rollback-github-repo",
+        "acme/api",
+        "--rollback-github-workflow",
+        "rollback.yml",
+        "--rollback-github-ref",
+        "main",
         "--json",
       ],
       { env: admin() },
@@ -58,10 +70,36 @@ describe("cuitty env set and env list", () => {
 
   it("changes only the options given, and --no-… options clear a setting", async () => {
     const env = admin();
-    expect((await runCli(["env", "set", "partial", "--health-url", "http://127.0.0.1:9/h", "--checks", "7", "--auto-rollback", "--rollback-webhook", "http://127.0.0.1:9/hook"], { env })).code).toBe(0);
-    const after = await runCli(["env", "set", "partial", "--failures", "2", "--no-auto-rollback", "--no-rollback-webhook", "--json"], { env });
+    expect(
+      (
+        await runCli(
+          [
+            "env",
+            "set",
+            "partial",
+            "--health-url",
+            "http://127.0.0.1:9/h",
+            "--checks",
+            "7",
+            "--auto-rollback",
+            "--rollback-webhook",
+            "http://127.0.0.1:9/hook",
+          ],
+          { env },
+        )
+      ).code,
+    ).toBe(0);
+    const after = await runCli(["env", "set", "partial", "--failures", "2", "--no-auto-rollback", "--no-rollback-webhook", "--json"], {
+      env,
+    });
     expect(after.code).toBe(0);
-    expect(JSON.parse(after.stdout)).toMatchObject({ healthUrl: "http://127.0.0.1:9/h", healthChecks: 7, healthFailures: 2, autoRollback: false, rollbackWebhookUrl: null });
+    expect(JSON.parse(after.stdout)).toMatchObject({
+      healthUrl: "http://127.0.0.1:9/h",
+      healthChecks: 7,
+      healthFailures: 2,
+      autoRollback: false,
+      rollbackWebhookUrl: null,
+    });
     const off = await runCli(["env", "set", "partial", "--no-health-url", "--json"], { env });
     expect(JSON.parse(off.stdout)).toMatchObject({ healthUrl: null, healthChecks: 7 });
   });
@@ -72,7 +110,9 @@ describe("cuitty env set and env list", () => {
     const [header, ...rows] = result.stdout.trim().split("\n");
     expect(header).toMatch(/^ENV\s+CURRENT\s+HEALTH CHECK\s+AUTO-ROLLBACK\s+ROLLBACK HOOKS$/);
     const production = rows.find((r) => r.startsWith("production"));
-    expect(production).toContain("GET https://api.example.com/healthz → 204, every 15s, timeout 2500ms, 20 checks, failing after 4 in a row");
+    expect(production).toContain(
+      "GET https://api.example.com/healthz → 204, every 15s, timeout 2500ms, 20 checks, failing after 4 in a row",
+    );
     expect(production).toContain("webhook https://ops.example.com/hooks/cuitty; github acme/api rollback.yml @main");
     expect(header!.indexOf("AUTO-ROLLBACK")).toBe(production!.indexOf(" on ") + 1);
   });
@@ -102,12 +142,19 @@ describe("cuitty env set and env list", () => {
     const errors = 'sum(rate(errors_total{env="$environment"}[1m])) / sum(rate(requests_total{env="$environment"}[1m]))';
     const set = await runCli(
       [
-        "env", "set", "prom",
-        "--prometheus-url", "http://127.0.0.1:9090",
-        "--prometheus-latency-query", latency,
-        "--prometheus-bearer-token", "tok-123-secret",
-        "--prometheus-error-query", errors,
-        "--prometheus-error-max", "0.02",
+        "env",
+        "set",
+        "prom",
+        "--prometheus-url",
+        "http://127.0.0.1:9090",
+        "--prometheus-latency-query",
+        latency,
+        "--prometheus-bearer-token",
+        "tok-123-secret",
+        "--prometheus-error-query",
+        errors,
+        "--prometheus-error-max",
+        "0.02",
         "--json",
       ],
       { env },
@@ -130,11 +177,21 @@ describe("cuitty env set and env list", () => {
 
     const basic = await runCli(["env", "set", "prom", "--prometheus-basic-auth", "bob:pw-secret"], { env });
     expect(basic.code, basic.stderr).toBe(0);
-    expect(basic.stdout).toContain("http://127.0.0.1:9090 (basic auth); custom latency query; health: error ratio ≤ 0.02 of sum(rate(errors_total");
+    expect(basic.stdout).toContain(
+      "http://127.0.0.1:9090 (basic auth); custom latency query; health: error ratio ≤ 0.02 of sum(rate(errors_total",
+    );
     expect(basic.stdout).not.toContain("pw-secret");
 
-    const off = await runCli(["env", "set", "prom", "--no-prometheus-auth", "--no-prometheus-latency-query", "--no-prometheus-error-query", "--json"], { env });
-    expect(JSON.parse(off.stdout)).toMatchObject({ prometheusAuth: null, prometheusLatencyQuery: null, prometheusErrorQuery: null, prometheusUrl: "http://127.0.0.1:9090" });
+    const off = await runCli(
+      ["env", "set", "prom", "--no-prometheus-auth", "--no-prometheus-latency-query", "--no-prometheus-error-query", "--json"],
+      { env },
+    );
+    expect(JSON.parse(off.stdout)).toMatchObject({
+      prometheusAuth: null,
+      prometheusLatencyQuery: null,
+      prometheusErrorQuery: null,
+      prometheusUrl: "http://127.0.0.1:9090",
+    });
     const gone = await runCli(["env", "set", "prom", "--no-prometheus-url", "--json"], { env });
     expect(JSON.parse(gone.stdout)).toMatchObject({ prometheusUrl: null });
 
@@ -179,7 +236,32 @@ describe("cuitty env hook-secret", () => {
 
 describe("cuitty env --help", () => {
   for (const [sub, options] of [
-    ["set", ["--health-url", "--expect-status", "--interval", "--timeout", "--checks", "--failures", "--auto-rollback", "--no-auto-rollback", "--rollback-webhook", "--rollback-github-repo", "--rollback-github-workflow", "--rollback-github-ref", "--prometheus-url", "--prometheus-latency-query", "--prometheus-count-query", "--prometheus-bearer-token", "--prometheus-basic-auth", "--no-prometheus-auth", "--prometheus-error-query", "--prometheus-error-max", "--json"]],
+    [
+      "set",
+      [
+        "--health-url",
+        "--expect-status",
+        "--interval",
+        "--timeout",
+        "--checks",
+        "--failures",
+        "--auto-rollback",
+        "--no-auto-rollback",
+        "--rollback-webhook",
+        "--rollback-github-repo",
+        "--rollback-github-workflow",
+        "--rollback-github-ref",
+        "--prometheus-url",
+        "--prometheus-latency-query",
+        "--prometheus-count-query",
+        "--prometheus-bearer-token",
+        "--prometheus-basic-auth",
+        "--no-prometheus-auth",
+        "--prometheus-error-query",
+        "--prometheus-error-max",
+        "--json",
+      ],
+    ],
     ["list", ["--json", "--api-key"]],
     ["hook-secret", ["--rotate", "--data", "--project"]],
   ] as const) {

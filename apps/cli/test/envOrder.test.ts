@@ -8,7 +8,10 @@ beforeAll(async () => {
   server = await startTestServer();
   // Reported alphabetically, so name order would put both previews and alpha before production.
   for (const environment of ["alpha", "preview-pr-412", "production", "staging", "preview-pr-7"]) {
-    const res = await server.request("deploys.emit", { input: { type: "deploy", deploy: `d-${environment}`, status: "live", environment }, key: server.keys.ingest });
+    const res = await server.request("deploys.emit", {
+      input: { type: "deploy", deploy: `d-${environment}`, status: "live", environment },
+      key: server.keys.ingest,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
 });
@@ -22,7 +25,11 @@ const names = async () => ({
 const statusOrder = async () => {
   const result = await runCli(["status"], { env: admin() });
   expect(result.code, result.stderr).toBe(0);
-  return result.stdout.trim().split("\n").slice(1).map((line) => line.split(/\s+/)[0]);
+  return result.stdout
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => line.split(/\s+/)[0]);
 };
 
 describe("environment order", () => {

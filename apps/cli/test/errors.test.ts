@@ -25,14 +25,19 @@ describe("error paths", () => {
   it("falls back to ./.cuitty/credentials.json when the variables are absent", async () => {
     const dir = emptyDir();
     mkdirSync(join(dir, ".cuitty"));
-    writeFileSync(join(dir, ".cuitty", "credentials.json"), JSON.stringify({ portalUrl: server.url, projectId: server.projectId, apiKey: server.keys.admin }));
+    writeFileSync(
+      join(dir, ".cuitty", "credentials.json"),
+      JSON.stringify({ portalUrl: server.url, projectId: server.projectId, apiKey: server.keys.admin }),
+    );
     const result = await runCli(["status", "--json"], { env: cleanEnv(), cwd: dir });
     expect(result.code).toBe(0);
     expect(Array.isArray(JSON.parse(result.stdout))).toBe(true);
   });
 
   it("a bad key is refused with E_AUTH (exit 4), even without --strict", async () => {
-    const result = await runCli(["deploy", "live", "--env", "production", "--deploy", "e-2"], { env: cleanEnv({ ...connection(server), CUITTY_API_KEY: "ck_not_a_real_key" }) });
+    const result = await runCli(["deploy", "live", "--env", "production", "--deploy", "e-2"], {
+      env: cleanEnv({ ...connection(server), CUITTY_API_KEY: "ck_not_a_real_key" }),
+    });
     expect(result.code).toBe(4);
     expect(result.stderr).toContain("refused the API key");
     expect(result.stderr).toContain("[E_AUTH]");

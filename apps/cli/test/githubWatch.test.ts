@@ -84,7 +84,9 @@ function startWatch(args: string[], env: Record<string, string>): Watcher {
 }
 
 /** A proxy in front of the Cuitty server that answers the first deploys.emitBatch with a bare 503, like a restarting load balancer. */
-async function flakyProxy(target: string): Promise<{ url: string; firstRefused: Promise<void>; emitBatches: () => number; stop(): Promise<void> }> {
+async function flakyProxy(
+  target: string,
+): Promise<{ url: string; firstRefused: Promise<void>; emitBatches: () => number; stop(): Promise<void> }> {
   let batches = 0;
   let refused!: () => void;
   const firstRefused = new Promise<void>((resolve) => (refused = resolve));
@@ -99,7 +101,11 @@ async function flakyProxy(target: string): Promise<{ url: string; firstRefused: 
     const headers = Object.fromEntries(
       Object.entries(req.headers).filter(([k]) => !["host", "connection", "content-length"].includes(k)) as [string, string][],
     );
-    const upstream = await fetch(`${target}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+    const upstream = await fetch(`${target}${req.url}`, {
+      method: req.method,
+      headers,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
     res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
     res.end(Buffer.from(await upstream.arrayBuffer()));
   });
@@ -130,7 +136,8 @@ afterEach(async () => {
 
 const KEY = "github:acme/api:run:101:1";
 const watchArgs = (...extra: string[]) => ["--repo", "acme/api", "--env", "production", "--github-api-url", github.url, ...extra];
-const watchEnv = (extra: Record<string, string> = {}) => cleanEnv({ ...connection(server, "ingest"), GITHUB_TOKEN: github.token, ...extra });
+const watchEnv = (extra: Record<string, string> = {}) =>
+  cleanEnv({ ...connection(server, "ingest"), GITHUB_TOKEN: github.token, ...extra });
 
 describe("cuitty github watch", () => {
   it("records a run going queued → in progress → deploy job → completed/success as initiated, building, deploying, live, one JSON line each, and exits 0 on SIGTERM", async () => {
@@ -163,14 +170,23 @@ describe("cuitty github watch", () => {
     watch.child.kill("SIGTERM");
     const { code } = await watch.exit();
     expect(code).toBe(0);
-    const lines = watch.stdout().trim().split("\n").map((l) => JSON.parse(l));
+    const lines = watch
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.type, l.deployId, l.key, l.from, l.to])).toEqual([
       ["transition", deploy.id, KEY, null, "initiated"],
       ["transition", deploy.id, KEY, "initiated", "building"],
       ["transition", deploy.id, KEY, "building", "deploying"],
       ["transition", deploy.id, KEY, "deploying", "live"],
     ]);
-    expect(lines[0]).toMatchObject({ environment: "production", eventId: "github:acme/api:101:1:initiated", commitSha: SHA, branch: "main" });
+    expect(lines[0]).toMatchObject({
+      environment: "production",
+      eventId: "github:acme/api:101:1:initiated",
+      commitSha: SHA,
+      branch: "main",
+    });
     expect(watch.stderr()).toContain("4 transitions recorded");
   }, 30_000);
 
@@ -200,7 +216,9 @@ describe("cuitty github watch", () => {
 
       const lines = watch.stdout().trim().split("\n");
       expect(lines).toHaveLength(2);
-      expect(lines.find((l) => l.includes("run:101"))).toMatch(/#\d+ {2}production {2}github:acme\/api:run:101:1 {2}new → live {2}main 0a1b2c3$/);
+      expect(lines.find((l) => l.includes("run:101"))).toMatch(
+        /#\d+ {2}production {2}github:acme\/api:run:101:1 {2}new → live {2}main 0a1b2c3$/,
+      );
       expect(lines.find((l) => l.includes("run:102"))).toContain("new → failed (cancelled)");
       expect(watch.stderr()).toContain(`cannot reach the Cuitty server at ${proxy.url} (HTTP 503)`);
       expect(watch.stderr()).toContain("2 transitions recorded");
@@ -249,12 +267,20 @@ describe("cuitty github watch", () => {
 
   it("with --once polls one time, records what it found and exits 0", async () => {
     github.runs.set(101, run(101, { status: "completed", conclusion: "success", updated_at: ago(10) }));
-    const result = await runCli(["github", "watch", ...watchArgs("--once", "--json", "--workflow", "deploy.yml", "--branch", "main", "--event", "push")], {
-      env: watchEnv(),
-      timeoutMs: 15_000,
-    });
+    const result = await runCli(
+      ["github", "watch", ...watchArgs("--once", "--json", "--workflow", "deploy.yml", "--branch", "main", "--event", "push")],
+      {
+        env: watchEnv(),
+        timeoutMs: 15_000,
+      },
+    );
     expect(result.code).toBe(0);
-    expect(result.stdout.trim().split("\n").map((l) => JSON.parse(l).to)).toEqual(["live"]);
+    expect(
+      result.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).to),
+    ).toEqual(["live"]);
     expect((await deployByKey(server, KEY)).status).toBe("live");
     expect(github.log).toHaveLength(1);
     const url = new URL(github.log[0]!.path, "http://fake");

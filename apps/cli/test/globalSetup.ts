@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 export default function setup(): void {
   const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
   if (!existsSync(main)) {
-    throw new Error(`${main} does not exist: build the CLI first (cd /work/main && pnpm exec turbo run build --filter=@cuitty/cli...), or run its tests through turbo`);
+    throw new Error(
+      `${main} does not exist: build the CLI first (cd /work/main && pnpm exec turbo run build --filter=@cuitty/cli...), or run its tests through turbo`,
+    );
   }
 }

@@ -3,9 +3,34 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers.js";
 
 const COMMANDS: [string[], string[]][] = [
-  [["deploy"], ["--env", "--deploy", "--key", "--commit", "--branch", "--version", "--logs-url", "--actor", "--reason", "--occurred-at", "--strict", "--json", "--portal-url", "--project", "--api-key"]],
-  [["deploy", "run"], ["--env", "--deploy", "--commit", "--branch", "--version", "--logs-url", "--actor", "--strict", "--json"]],
-  [["deploy", "show"], ["--json", "--portal-url"]],
+  [
+    ["deploy"],
+    [
+      "--env",
+      "--deploy",
+      "--key",
+      "--commit",
+      "--branch",
+      "--version",
+      "--logs-url",
+      "--actor",
+      "--reason",
+      "--occurred-at",
+      "--strict",
+      "--json",
+      "--portal-url",
+      "--project",
+      "--api-key",
+    ],
+  ],
+  [
+    ["deploy", "run"],
+    ["--env", "--deploy", "--commit", "--branch", "--version", "--logs-url", "--actor", "--strict", "--json"],
+  ],
+  [
+    ["deploy", "show"],
+    ["--json", "--portal-url"],
+  ],
   [["deploys"], ["--env", "--status", "--branch", "--limit", "--json"]],
   [["status"], ["--json", "--api-key"]],
   [["rollback"], ["--env", "--to", "--reason", "--json"]],
@@ -17,7 +42,7 @@ describe("--help", () => {
       const result = await runCli([...command, "--help"]);
       expect(result.code).toBe(0);
       for (const option of options) expect(result.stdout).toContain(option);
-      expect(result.stdout).toMatch(/Examples?:\n  cuitty /);
+      expect(result.stdout).toMatch(/Examples?:\n {2}cuitty /);
       expect(result.stdout).toContain("credentials.json");
     });
   }

@@ -81,22 +81,43 @@ describe("the CLI and SDK installed from their tarballs with npm", () => {
 
   it("cuitty deploy run reports to a real server and exits with the command's code, without the server packages", async () => {
     const env = userEnv(connection(server, "ingest"));
-    const ok = await runCommand("npx", ["--no-install", "cuitty", "deploy", "run", "--env", "production", "--deploy", "ci-1", "--", "true"], {
-      cwd: app,
-      env,
-      timeoutMs: 30_000,
-    });
+    const ok = await runCommand(
+      "npx",
+      ["--no-install", "cuitty", "deploy", "run", "--env", "production", "--deploy", "ci-1", "--", "true"],
+      {
+        cwd: app,
+        env,
+        timeoutMs: 30_000,
+      },
+    );
     expect(ok.code, ok.output).toBe(0);
     expect((await deployByKey(server, "ci-1")).status).toBe("live");
 
-    const failing = ["--no-install", "cuitty", "deploy", "run", "--env", "production", "--deploy", "ci-2", "--", "node", "-e", "process.exit(3)"];
+    const failing = [
+      "--no-install",
+      "cuitty",
+      "deploy",
+      "run",
+      "--env",
+      "production",
+      "--deploy",
+      "ci-2",
+      "--",
+      "node",
+      "-e",
+      "process.exit(3)",
+    ];
     const failed = await runCommand("npx", failing, { cwd: app, env, timeoutMs: 30_000 });
     expect(failed.code, failed.output).toBe(3);
     expect((await deployByKey(server, "ci-2")).status).toBe("failed");
   });
 
   it("cuitty serve without @cuitty/server installed names the missing package and how to install it", async () => {
-    const res = await runCommand("npx", ["--no-install", "cuitty", "serve", "--port", "0"], { cwd: app, env: userEnv(), timeoutMs: 30_000 });
+    const res = await runCommand("npx", ["--no-install", "cuitty", "serve", "--port", "0"], {
+      cwd: app,
+      env: userEnv(),
+      timeoutMs: 30_000,
+    });
     expect(res.code, res.output).toBe(3);
     expect(res.output).toMatch(/`cuitty serve` needs the @cuitty\/server package, which is not installed \[E_CONFIG\]/);
     expect(res.output).toMatch(/fix: .*npm install --global @cuitty\/cli @cuitty\/server/);
@@ -104,7 +125,11 @@ describe("the CLI and SDK installed from their tarballs with npm", () => {
 
   it("a script imports @cuitty/sdk and @cuitty/sdk/plugins/deploys by name and emits a deploy", async () => {
     copyFileSync(join(fixtures, "emit.mjs"), join(app, "emit.mjs"));
-    const res = await runCommand(process.execPath, ["emit.mjs"], { cwd: app, env: userEnv(connection(server, "ingest")), timeoutMs: 30_000 });
+    const res = await runCommand(process.execPath, ["emit.mjs"], {
+      cwd: app,
+      env: userEnv(connection(server, "ingest")),
+      timeoutMs: 30_000,
+    });
     expect(res.code, res.output).toBe(0);
     expect(res.output).toContain('{"undelivered":0}');
     const deploy = await deployByKey(server, "sdk-1");
@@ -128,11 +153,18 @@ describe("the CLI and SDK installed from their tarballs with npm", () => {
       outDir: "out",
     };
     writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["typed.ts"] }));
-    writeFileSync(join(app, "tsconfig.mistakes.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, noEmit: true }, files: ["typedMistakes.ts"] }));
+    writeFileSync(
+      join(app, "tsconfig.mistakes.json"),
+      JSON.stringify({ compilerOptions: { ...compilerOptions, noEmit: true }, files: ["typedMistakes.ts"] }),
+    );
 
     const good = await runCommand(tsc, ["-p", "tsconfig.json"], { cwd: app, env: userEnv(), timeoutMs: 60_000 });
     expect(good.code, good.output).toBe(0);
-    const ran = await runCommand(process.execPath, ["out/typed.js"], { cwd: app, env: userEnv(connection(server, "admin")), timeoutMs: 30_000 });
+    const ran = await runCommand(process.execPath, ["out/typed.js"], {
+      cwd: app,
+      env: userEnv(connection(server, "admin")),
+      timeoutMs: 30_000,
+    });
     expect(ran.code, ran.output).toBe(0);
     // Newest first: sdk-1 (live), ci-2 (failed), ci-1 (live); sdk-1 goes back to ci-1.
     const [sdk1, ci1] = [await deployByKey(server, "sdk-1"), await deployByKey(server, "ci-1")];

@@ -104,7 +104,9 @@ describe("cuitty github webhook-secret set with several projects", () => {
   it("prints the portal URL given with --portal-url instead of the local one", async () => {
     const result = await local(["github", "webhook-secret", "set", "--portal-url", "https://deploys.example.com/", "--json"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).payloadUrl).toBe(`https://deploys.example.com/webhooks/github?project=${serve.creds.projectId}&environment=production`);
+    expect(JSON.parse(result.stdout).payloadUrl).toBe(
+      `https://deploys.example.com/webhooks/github?project=${serve.creds.projectId}&environment=production`,
+    );
   });
 
   it("refuses without --project when no credentials.json says which, listing the projects and naming the flag", async () => {

@@ -8,8 +8,24 @@ const now = Math.floor(Date.now() / 1000);
 beforeAll(async () => {
   server = await startTestServer();
   const events = [
-    { id: "m1", type: "deploy", deploy: "m1", environment: "production", status: "live", occurredAt: now - 3 * 86_400, committedAt: now - 3 * 86_400 - 7200 },
-    { id: "m2", type: "deploy", deploy: "m2", environment: "production", status: "live", occurredAt: now - 2 * 86_400, committedAt: now - 2 * 86_400 - 3600 },
+    {
+      id: "m1",
+      type: "deploy",
+      deploy: "m1",
+      environment: "production",
+      status: "live",
+      occurredAt: now - 3 * 86_400,
+      committedAt: now - 3 * 86_400 - 7200,
+    },
+    {
+      id: "m2",
+      type: "deploy",
+      deploy: "m2",
+      environment: "production",
+      status: "live",
+      occurredAt: now - 2 * 86_400,
+      committedAt: now - 2 * 86_400 - 3600,
+    },
     { id: "m3", type: "deploy", deploy: "m3", environment: "production", status: "failed", occurredAt: now - 86_400 },
   ];
   const res = await server.request("deploys.emitBatch", { input: { events } });
@@ -78,7 +94,10 @@ describe("cuitty deploy mark-bad and mark-good", () => {
 
 describe("cuitty hooks", () => {
   it("adds a hook with a generated secret, lists it, shows its deliveries and removes it", async () => {
-    const add = await runCli(["hooks", "add", "http://127.0.0.1:9/in", "--events", "live,failed", "-e", "production", "--format", "slack"], { env: admin() });
+    const add = await runCli(
+      ["hooks", "add", "http://127.0.0.1:9/in", "--events", "live,failed", "-e", "production", "--format", "slack"],
+      { env: admin() },
+    );
     expect(add.code).toBe(0);
     expect(add.stdout.trim()).toMatch(/^whsec_/);
     expect(add.stderr).toMatch(/hook #(\d+) sends deploy.live, deploy.failed/);

@@ -14,13 +14,24 @@ const asOrg = (args: string[], key = orgRead.apiKey) =>
 beforeAll(async () => {
   server = await startTestServer();
   const now = Math.floor(Date.now() / 1000);
-  for (const [name, status] of [["payments", "failed"], ["search", "live"]] as const) {
+  for (const [name, status] of [
+    ["payments", "failed"],
+    ["search", "live"],
+  ] as const) {
     const project = await createProject(server.db, name);
     const key = (await createApiKey(server.db, project.id, "ingest")).apiKey;
     const res = await server.request("deploys.emit", {
       projectId: project.id,
       key,
-      input: { id: `${name}-1`, type: "deploy", deploy: `${name}-1`, environment: "production", status, version: `${name}-v1`, occurredAt: now - 600 },
+      input: {
+        id: `${name}-1`,
+        type: "deploy",
+        deploy: `${name}-1`,
+        environment: "production",
+        status,
+        version: `${name}-v1`,
+        occurredAt: now - 600,
+      },
     });
     expect(res.status).toBe(200);
   }
@@ -35,7 +46,9 @@ describe("cuitty keys --org", () => {
     expect(orgRead).toMatchObject({ scope: "read", org: true });
     expect(orgRead.keyId).toMatch(/^okey_/);
     const listed = await local(["keys", "list", "--org", "--json"]);
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ keyId: orgRead.keyId, scope: "read", label: "platform team", revokedAt: null })]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ keyId: orgRead.keyId, scope: "read", label: "platform team", revokedAt: null }),
+    ]);
     expect(listed.stdout).not.toContain(orgRead.apiKey);
     const ingest = await local(["keys", "create", "--org", "--scope", "ingest"]);
     expect([ingest.code, ingest.stderr]).toEqual([2, expect.stringContaining("organisation keys are read or admin")]);

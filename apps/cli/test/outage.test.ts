@@ -26,14 +26,20 @@ describe("when the server cannot be reached", () => {
   });
 
   it("deploy run still runs the command, warns once and exits with the command's code", async () => {
-    const result = await runCli(["deploy", "run", "--env", "production", "--deploy", "down-3", "--", process.execPath, "-e", "console.log('ran'); process.exit(4)"], { env: await downEnv() });
+    const result = await runCli(
+      ["deploy", "run", "--env", "production", "--deploy", "down-3", "--", process.execPath, "-e", "console.log('ran'); process.exit(4)"],
+      { env: await downEnv() },
+    );
     expect(result.stdout).toContain("ran");
     expect(result.code).toBe(4);
     expect(result.stderr.match(/cannot reach the Cuitty server/g)).toHaveLength(1);
   });
 
   it("deploy run --strict refuses to run the command unreported", async () => {
-    const result = await runCli(["deploy", "run", "--strict", "--env", "production", "--deploy", "down-4", "--", process.execPath, "-e", "console.log('ran')"], { env: await downEnv() });
+    const result = await runCli(
+      ["deploy", "run", "--strict", "--env", "production", "--deploy", "down-4", "--", process.execPath, "-e", "console.log('ran')"],
+      { env: await downEnv() },
+    );
     expect(result.code).toBe(7);
     expect(result.stdout).not.toContain("ran");
   });

@@ -9,9 +9,29 @@ let secondId: number;
 beforeAll(async () => {
   server = await startTestServer();
   const env = cleanEnv(connection(server, "ingest"));
-  for (const [key, version, branch] of [["q-1", "v1.0.0", "main"], ["q-2", "v1.1.0", "main"], ["q-3", "v0.9.0-rc", "feature"]] as const) {
+  for (const [key, version, branch] of [
+    ["q-1", "v1.0.0", "main"],
+    ["q-2", "v1.1.0", "main"],
+    ["q-3", "v0.9.0-rc", "feature"],
+  ] as const) {
     const status = key === "q-3" ? "failed" : "live";
-    const result = await runCli(["deploy", status, "--env", key === "q-3" ? "staging" : "production", "--deploy", key, "--version", version, "--branch", branch, "--commit", "abcdef1234"], { env });
+    const result = await runCli(
+      [
+        "deploy",
+        status,
+        "--env",
+        key === "q-3" ? "staging" : "production",
+        "--deploy",
+        key,
+        "--version",
+        version,
+        "--branch",
+        branch,
+        "--commit",
+        "abcdef1234",
+      ],
+      { env },
+    );
     if (result.code !== 0) throw new Error(result.stderr);
   }
   firstId = (await deployByKey(server, "q-1")).id;
@@ -33,7 +53,9 @@ describe("cuitty deploys", () => {
   });
 
   it("filters by environment, status and branch, and --json parses", async () => {
-    const result = await runCli(["deploys", "--env", "production", "--status", "live", "--branch", "main", "--limit", "1", "--json"], { env: read() });
+    const result = await runCli(["deploys", "--env", "production", "--status", "live", "--branch", "main", "--limit", "1", "--json"], {
+      env: read(),
+    });
     expect(result.code).toBe(0);
     const page = JSON.parse(result.stdout);
     expect(page.items).toHaveLength(1);
@@ -61,7 +83,9 @@ describe("cuitty status and cuitty rollback", () => {
     const human = await runCli(["status"], { env: read() });
     expect(human.stdout).toMatch(/production\s+#\d+\s+live\s+v1\.1\.0/);
 
-    const rolled = await runCli(["rollback", "--env", "production", "--reason", "p99 doubled", "--json"], { env: cleanEnv(connection(server, "admin")) });
+    const rolled = await runCli(["rollback", "--env", "production", "--reason", "p99 doubled", "--json"], {
+      env: cleanEnv(connection(server, "admin")),
+    });
     expect(rolled.code).toBe(0);
     expect(JSON.parse(rolled.stdout)).toMatchObject({ id: secondId, status: "rolled_back", rollbackTargetId: firstId });
 
@@ -71,14 +95,18 @@ describe("cuitty status and cuitty rollback", () => {
 
   it("refuses a rollback target that never went live in that environment, with E_REFUSED", async () => {
     const staging = await deployByKey(server, "q-3");
-    const result = await runCli(["rollback", "--env", "production", "--to", String(staging.id)], { env: cleanEnv(connection(server, "admin")) });
+    const result = await runCli(["rollback", "--env", "production", "--to", String(staging.id)], {
+      env: cleanEnv(connection(server, "admin")),
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/\[E_(REFUSED|NOT_FOUND)\]/);
   });
 
   it("refuses to roll the current deploy forward to one that went live after it, and says what can be rolled back", async () => {
     // After the rollback above, q-1 is current again; q-2 went live after it.
-    const result = await runCli(["rollback", "--env", "production", "--to", String(secondId)], { env: cleanEnv(connection(server, "admin")) });
+    const result = await runCli(["rollback", "--env", "production", "--to", String(secondId)], {
+      env: cleanEnv(connection(server, "admin")),
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("[E_REFUSED]");
     expect(result.stderr).toContain("went live after");

@@ -26,7 +26,10 @@ afterAll(async () => {
 it("should record, list, fetch, and show the README's deploy in its timeline and as current", async () => {
   expect(script).toContain("openssl dgst -sha256 -hmac");
   const { stdout } = await promisify(execFile)("bash", ["-euo", "pipefail", "-c", script], { cwd: dir, timeout: 30_000 });
-  const answers = stdout.trim().split("\n").map((l) => JSON.parse(l));
+  const answers = stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   expect(answers).toHaveLength(5);
   const [emitted, list, one, timeline, current] = answers.map((a) => a.result?.data ?? a);
   expect(emitted.changed).toBe(true);

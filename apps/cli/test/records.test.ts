@@ -35,24 +35,55 @@ describe("cuitty audit record", () => {
   it("records one entry from flags, linked to its deploy", async () => {
     const deployId = await liveDeploy("audit-one", "abc1234");
     const result = await runCli(
-      ["audit", "record", "--env", "audit-one", "--actor", "alice", "--action", "flag.enable", "--target", "new-checkout", "--deploy-id", String(deployId), "--metadata", '{"percent":10}', "--json"],
+      [
+        "audit",
+        "record",
+        "--env",
+        "audit-one",
+        "--actor",
+        "alice",
+        "--action",
+        "flag.enable",
+        "--target",
+        "new-checkout",
+        "--deploy-id",
+        String(deployId),
+        "--metadata",
+        '{"percent":10}',
+        "--json",
+      ],
       { env: ingest() },
     );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ accepted: 1, duplicates: 0, batches: 1 });
     const { audit } = await query(server, "deploys.correlations", { id: deployId });
-    expect(audit).toEqual([expect.objectContaining({ actor: "alice", action: "flag.enable", target: "new-checkout", deployId, metadata: { percent: 10 } })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ actor: "alice", action: "flag.enable", target: "new-checkout", deployId, metadata: { percent: 10 } }),
+    ]);
 
-    const human = await runCli(["audit", "record", "--env", "audit-one", "--actor", "bob", "--action", "db.migrate", "--commit", "ABC1234"], { env: ingest() });
+    const human = await runCli(
+      ["audit", "record", "--env", "audit-one", "--actor", "bob", "--action", "db.migrate", "--commit", "ABC1234"],
+      { env: ingest() },
+    );
     expect(human.code).toBe(0);
     expect(human.stderr).toContain("Recorded 1 audit entry.");
     // Linked by commit this time (the deploy's commit is abc1234).
-    expect((await query(server, "deploys.correlations", { id: deployId })).audit.map((a: any) => a.action)).toEqual(["flag.enable", "db.migrate"]);
+    expect((await query(server, "deploys.correlations", { id: deployId })).audit.map((a: any) => a.action)).toEqual([
+      "flag.enable",
+      "db.migrate",
+    ]);
   });
 
   it("records a --file batch of 1,200 entries in 3 calls, and a rerun of entries with ids records nothing twice", async () => {
     const deployId = await liveDeploy("audit-batch");
-    const entries = Array.from({ length: 1200 }, (_, i) => ({ id: `batch-${i}`, environment: "audit-batch", actor: "ci", action: `step.${i}`, deployId, occurredAt: now() - 300 }));
+    const entries = Array.from({ length: 1200 }, (_, i) => ({
+      id: `batch-${i}`,
+      environment: "audit-batch",
+      actor: "ci",
+      action: `step.${i}`,
+      deployId,
+      occurredAt: now() - 300,
+    }));
     const file = writeJson(entries);
     const first = await runCli(["audit", "record", "--file", file, "--json"], { env: ingest() });
     expect(first.code).toBe(0);
@@ -95,7 +126,10 @@ describe("cuitty audit record", () => {
     expect(missing.stderr).toContain("ENOENT");
 
     const good = { environment: "audit-invalid", actor: "ci", action: "ok" };
-    const invalid = await runCli(["audit", "record", "--file", writeJson([good, good, { environment: "audit-invalid", action: "no actor" }])], { env });
+    const invalid = await runCli(
+      ["audit", "record", "--file", writeJson([good, good, { environment: "audit-invalid", action: "no actor" }])],
+      { env },
+    );
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain("invalid entries[2]: actor");
     expect(invalid.stderr).toContain("nothing was sent");
@@ -104,13 +138,17 @@ describe("cuitty audit record", () => {
   });
 
   it("names the flag the server refused, and refuses --file mixed with entry flags", async () => {
-    const unknown = await runCli(["audit", "record", "--env", "production", "--actor", "a", "--action", "b", "--deploy-id", "999999"], { env: ingest() });
+    const unknown = await runCli(["audit", "record", "--env", "production", "--actor", "a", "--action", "b", "--deploy-id", "999999"], {
+      env: ingest(),
+    });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("fix: correct --deploy-id");
     const mixed = await runCli(["audit", "record", "--file", "x.json", "--actor", "a"], { env: ingest() });
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain("--file cannot be combined with --actor");
-    const badMeta = await runCli(["audit", "record", "--env", "p", "--actor", "a", "--action", "b", "--metadata", "[1]"], { env: ingest() });
+    const badMeta = await runCli(["audit", "record", "--env", "p", "--actor", "a", "--action", "b", "--metadata", "[1]"], {
+      env: ingest(),
+    });
     expect(badMeta.code).toBe(2);
     expect(badMeta.stderr).toContain("expected a JSON object");
   });
@@ -122,20 +160,69 @@ describe("cuitty perf record", () => {
     const t = now();
     const start = new Date((t - 120) * 1000).toISOString();
     const result = await runCli(
-      ["perf", "record", "--env", "perf-one", "--metric", "GET /checkout", "--p50", "40", "--p95", "90.5", "--p99", "182.5", "--error-rate", "0.02", "--samples", "1200", "--window-start", start, "--window-end", String(t - 60)],
+      [
+        "perf",
+        "record",
+        "--env",
+        "perf-one",
+        "--metric",
+        "GET /checkout",
+        "--p50",
+        "40",
+        "--p95",
+        "90.5",
+        "--p99",
+        "182.5",
+        "--error-rate",
+        "0.02",
+        "--samples",
+        "1200",
+        "--window-start",
+        start,
+        "--window-end",
+        String(t - 60),
+      ],
       { env: ingest() },
     );
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("Recorded 1 perf snapshot.");
     const { perf } = await query(server, "deploys.correlations", { id: deployId });
     expect(perf.before).toEqual([]);
-    expect(perf.after).toEqual([expect.objectContaining({ metric: "GET /checkout", p50: 40, p95: 90.5, p99: 182.5, errorRate: 0.02, samples: 1200, windowStart: t - 120, windowEnd: t - 60 })]);
+    expect(perf.after).toEqual([
+      expect.objectContaining({
+        metric: "GET /checkout",
+        p50: 40,
+        p95: 90.5,
+        p99: 182.5,
+        errorRate: 0.02,
+        samples: 1200,
+        windowStart: t - 120,
+        windowEnd: t - 60,
+      }),
+    ]);
   });
 
   it("records a snapshot given --id once, however often the command is repeated", async () => {
     const deployId = await liveDeploy("perf-id");
     const t = now();
-    const args = ["perf", "record", "--env", "perf-id", "--metric", "GET /", "--p99", "80", "--samples", "150", "--window-start", String(t - 120), "--window-end", String(t - 60), "--id", "perf-id-run-1"];
+    const args = [
+      "perf",
+      "record",
+      "--env",
+      "perf-id",
+      "--metric",
+      "GET /",
+      "--p99",
+      "80",
+      "--samples",
+      "150",
+      "--window-start",
+      String(t - 120),
+      "--window-end",
+      String(t - 60),
+      "--id",
+      "perf-id-run-1",
+    ];
     const first = await runCli([...args, "--json"], { env: ingest() });
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({ accepted: 1, duplicates: 0, batches: 1 });
@@ -152,13 +239,28 @@ describe("cuitty perf record", () => {
     const snapshots = Array.from({ length: 1100 }, (_, i) => {
       const before = i % 2 === 0;
       const windowStart = before ? t - 1 - (i % 1000) : t + (i % 500);
-      return { id: `perf-batch-${i}`, environment: "perf-batch", metric: "GET /", p99: before ? 100 : 130, samples: 2, windowStart, windowEnd: windowStart + 1 };
+      return {
+        id: `perf-batch-${i}`,
+        environment: "perf-batch",
+        metric: "GET /",
+        p99: before ? 100 : 130,
+        samples: 2,
+        windowStart,
+        windowEnd: windowStart + 1,
+      };
     });
     const file = writeJson(snapshots);
     const result = await runCli(["perf", "record", "--file", file, "--json"], { env: ingest() });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ accepted: 1100, duplicates: 0, batches: 3 });
-    const counted = expect.objectContaining({ metric: "GET /", samplesBefore: 1100, samplesAfter: 1100, p99Before: 100, p99After: 130, verdict: "regressed" });
+    const counted = expect.objectContaining({
+      metric: "GET /",
+      samplesBefore: 1100,
+      samplesAfter: 1100,
+      p99Before: 100,
+      p99After: 130,
+      verdict: "regressed",
+    });
     expect((await query(server, "deploys.regression", { id: deployId })).metrics).toEqual([counted]);
 
     const again = await runCli(["perf", "record", "--file", file, "--json"], { env: ingest() });
@@ -179,7 +281,10 @@ describe("cuitty perf record", () => {
     const rate = await runCli(["perf", "record", "--error-rate", "5"], { env: cleanEnv() });
     expect(rate.code).toBe(2);
     expect(rate.stderr).toContain("fraction from 0 to 1");
-    const backwards = await runCli(["perf", "record", "--env", "p", "--metric", "m", "--p99", "1", "--samples", "1", "--window-start", "200", "--window-end", "100"], { env: cleanEnv() });
+    const backwards = await runCli(
+      ["perf", "record", "--env", "p", "--metric", "m", "--p99", "1", "--samples", "1", "--window-start", "200", "--window-end", "100"],
+      { env: cleanEnv() },
+    );
     expect(backwards.code).toBe(2);
     expect(backwards.stderr).toContain("invalid --window-end");
     const both = await runCli(["perf", "record", "--file", "snapshots.json", "--id", "x"], { env: cleanEnv() });
@@ -189,7 +294,9 @@ describe("cuitty perf record", () => {
 
   it("refuses a batch file with a bad snapshot, naming it, before sending any", async () => {
     const ok = { environment: "perf-bad", metric: "m", p99: 1, samples: 1, windowStart: now() - 60, windowEnd: now() };
-    const result = await runCli(["perf", "record", "--file", writeJson([ok, { ...ok, p99: -1 }, { ...ok, samples: 1.5 }])], { env: ingest() });
+    const result = await runCli(["perf", "record", "--file", writeJson([ok, { ...ok, p99: -1 }, { ...ok, samples: 1.5 }])], {
+      env: ingest(),
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("2 invalid items, nothing was sent");
     expect(result.stderr).toContain("snapshots[1]: p99");
@@ -201,8 +308,27 @@ describe("cuitty perf record", () => {
 
 describe("--help of the record commands", () => {
   for (const [command, options] of [
-    [["audit", "record"], ["--env", "--actor", "--action", "--target", "--deploy-id", "--commit", "--metadata", "--occurred-at", "--id", "--file", "--json"]],
-    [["perf", "record"], ["--env", "--metric", "--p50", "--p95", "--p99", "--error-rate", "--samples", "--window-start", "--window-end", "--id", "--file", "--json"]],
+    [
+      ["audit", "record"],
+      ["--env", "--actor", "--action", "--target", "--deploy-id", "--commit", "--metadata", "--occurred-at", "--id", "--file", "--json"],
+    ],
+    [
+      ["perf", "record"],
+      [
+        "--env",
+        "--metric",
+        "--p50",
+        "--p95",
+        "--p99",
+        "--error-rate",
+        "--samples",
+        "--window-start",
+        "--window-end",
+        "--id",
+        "--file",
+        "--json",
+      ],
+    ],
   ] as const) {
     it(`cuitty ${command.join(" ")} --help lists every option and examples`, async () => {
       const result = await runCli([...command, "--help"]);

@@ -19,7 +19,13 @@ async function ingest(procedure: string, input: unknown): Promise<any> {
 /** A previous deploy two hours before T and the deploy under test at T, in their own environment. */
 async function deployPair(environment: string): Promise<number> {
   await ingest("deploys.emit", { type: "deploy", deploy: `${environment}-prev`, status: "live", environment, occurredAt: T - 7200 });
-  const { deploy } = await ingest("deploys.emit", { type: "deploy", deploy: `${environment}-new`, status: "live", environment, occurredAt: T });
+  const { deploy } = await ingest("deploys.emit", {
+    type: "deploy",
+    deploy: `${environment}-new`,
+    status: "live",
+    environment,
+    occurredAt: T,
+  });
   return deploy.id;
 }
 
@@ -76,7 +82,15 @@ describe("cuitty regression", () => {
     const answer = JSON.parse(result.stdout);
     expect(answer).toMatchObject({ deployId: ids.regressed, verdict: "regressed", threshold: 10, liveAt: T });
     expect(answer.metrics).toEqual([
-      { metric: "GET /checkout", p99Before: 100, p99After: 150, deltaPercent: 50, samplesBefore: 500, samplesAfter: 500, verdict: "regressed" },
+      {
+        metric: "GET /checkout",
+        p99Before: 100,
+        p99After: 150,
+        deltaPercent: 50,
+        samplesBefore: 500,
+        samplesAfter: 500,
+        verdict: "regressed",
+      },
       { metric: "GET /home", p99Before: 200, p99After: 204, deltaPercent: 2, samplesBefore: 500, samplesAfter: 500, verdict: "unchanged" },
     ]);
   });
@@ -101,7 +115,13 @@ describe("cuitty regression", () => {
   });
 
   it("says where data would come from when no snapshots lie around the go-live, and exits 0", async () => {
-    const { deploy } = await ingest("deploys.emit", { type: "deploy", deploy: "reg-empty-1", status: "live", environment: "reg-empty", occurredAt: T });
+    const { deploy } = await ingest("deploys.emit", {
+      type: "deploy",
+      deploy: "reg-empty-1",
+      status: "live",
+      environment: "reg-empty",
+      occurredAt: T,
+    });
     const result = await runCli(["regression", String(deploy.id)], { env: read() });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/verdict:\s+insufficient_data/);
@@ -109,7 +129,13 @@ describe("cuitty regression", () => {
   });
 
   it("names Prometheus as the source and prints why it gave no verdict, exiting 0, when the environment's Prometheus is down", async () => {
-    const { deploy } = await ingest("deploys.emit", { type: "deploy", deploy: "reg-prom-1", status: "live", environment: "reg-prom", occurredAt: T });
+    const { deploy } = await ingest("deploys.emit", {
+      type: "deploy",
+      deploy: "reg-prom-1",
+      status: "live",
+      environment: "reg-prom",
+      occurredAt: T,
+    });
     // A port that was just free: nothing listens there.
     const free = createServer();
     await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
@@ -141,7 +167,7 @@ describe("cuitty regression", () => {
     const result = await runCli(["regression", "--help"]);
     expect(result.code).toBe(0);
     for (const option of ["--metric", "--threshold", "--json", "--portal-url"]) expect(result.stdout).toContain(option);
-    expect(result.stdout).toMatch(/Examples:\n  cuitty regression 42/);
+    expect(result.stdout).toMatch(/Examples:\n {2}cuitty regression 42/);
     expect(result.stdout).toContain("Exit code: 1 when the verdict is regressed");
   });
 });

@@ -39,7 +39,9 @@ describe("local administration with a master key", () => {
     expect(without.stderr).toContain("fix: set CUITTY_MASTER_KEY");
     expect(without.stderr).not.toMatch(/\n\s+at /);
 
-    const serve = await runCli(["serve", "--port", "0", "--data", data], { env: cleanEnv({ CUITTY_MASTER_KEY: randomBytes(32).toString("hex") }) });
+    const serve = await runCli(["serve", "--port", "0", "--data", data], {
+      env: cleanEnv({ CUITTY_MASTER_KEY: randomBytes(32).toString("hex") }),
+    });
     expect(serve.code).toBe(3);
     expect(serve.stderr).toMatch(/the server could not start: .* but the configured master key is [0-9a-f]{8} \[E_CONFIG\]/);
     expect(serve.stderr).not.toMatch(/\n\s+at /);

@@ -45,7 +45,10 @@ async function sendSigned(url: string, projectId: string, apiKey: string, proced
 
 async function signed(url: string, projectId: string, apiKey: string, procedure: string, input?: unknown, method = "POST") {
   const body = method === "POST" ? JSON.stringify(input) : "";
-  const path = method === "GET" && input !== undefined ? `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}` : `/trpc/${procedure}`;
+  const path =
+    method === "GET" && input !== undefined
+      ? `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`
+      : `/trpc/${procedure}`;
   const headers = await signedHeaders({ projectId, apiKey }, { method, pathAndQuery: path, body });
   const res = await fetch(url.replace("localhost", "127.0.0.1") + path, {
     method,
@@ -89,7 +92,9 @@ describe("first start", () => {
 
 describe("keys on the data directory while the server runs", () => {
   it("should issue a read key that works at once, list it without its secret, and revoke it", async () => {
-    const created = JSON.parse((await cuitty(["keys", "create", "--scope", "read", "--label", "test", "--json", "--data", dataDir])).stdout);
+    const created = JSON.parse(
+      (await cuitty(["keys", "create", "--scope", "read", "--label", "test", "--json", "--data", dataDir])).stdout,
+    );
     expect(created.apiKey).toMatch(/^cdk_read_/);
     const ok = await signed(serve.url, created.projectId, created.apiKey, "deploys.current", undefined, "GET");
     expect(ok.status).toBe(200);
@@ -131,7 +136,12 @@ describe("backup while the server runs", () => {
 
 describe("graceful shutdown", () => {
   it("should finish an in-flight request on SIGTERM, close the database and exit 0, with no key in its logs", async () => {
-    const events = Array.from({ length: 500 }, (_, i) => ({ type: "deploy", deploy: `sig-${i}`, status: "building", environment: "staging" }));
+    const events = Array.from({ length: 500 }, (_, i) => ({
+      type: "deploy",
+      deploy: `sig-${i}`,
+      status: "building",
+      environment: "staging",
+    }));
     const inFlight = await sendSigned(serve.url, serve.creds.projectId, serve.creds.apiKey, "deploys.emitBatch", { events });
     await inFlight.flushed;
     serve.child.kill("SIGTERM");

@@ -18,7 +18,14 @@ function git(cwd: string, args: string[], env: Record<string, string> = {}): str
   return execFileSync("git", args, {
     cwd,
     encoding: "utf8",
-    env: { ...cleanEnv(), GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", ...env },
+    env: {
+      ...cleanEnv(),
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+      ...env,
+    },
   }).trim();
 }
 
@@ -31,11 +38,21 @@ function commit(n: number): string {
 }
 
 function github(runId: string, sha: string): Record<string, string> {
-  return { CI: "true", GITHUB_ACTIONS: "true", GITHUB_REPOSITORY: "acme/api", GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: "1", GITHUB_SHA: sha };
+  return {
+    CI: "true",
+    GITHUB_ACTIONS: "true",
+    GITHUB_REPOSITORY: "acme/api",
+    GITHUB_RUN_ID: runId,
+    GITHUB_RUN_ATTEMPT: "1",
+    GITHUB_SHA: sha,
+  };
 }
 
 async function report(status: string, env: string, runId: string, sha: string, cwd: string, key: keyof TestServer["keys"] = "admin") {
-  const result = await runCli(["deploy", status, "--env", env], { cwd, env: cleanEnv({ ...connection(server, key), ...github(runId, sha) }) });
+  const result = await runCli(["deploy", status, "--env", env], {
+    cwd,
+    env: cleanEnv({ ...connection(server, key), ...github(runId, sha) }),
+  });
   expect(result.code, result.stderr).toBe(0);
   return result;
 }

@@ -7,7 +7,9 @@ const dir = new URL("../dist/assets/", import.meta.url).pathname;
 let raw = 0;
 let gzip = 0;
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
-for (const name of readdirSync(dir).filter((f) => f.endsWith(".js")).sort()) {
+for (const name of readdirSync(dir)
+  .filter((f) => f.endsWith(".js"))
+  .sort()) {
   const bytes = readFileSync(join(dir, name));
   const gz = gzipSync(bytes, { level: 9 }).length;
   raw += bytes.length;

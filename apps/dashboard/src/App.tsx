@@ -15,7 +15,6 @@ import { href, useRoute } from "./route.js";
 import { type Session, clearSession, isOrgSession, loadSession, pageProject, saveSession } from "./session.js";
 import { TRPCProvider, createClient, useTRPC } from "./trpc.js";
 
-
 /**
  * A refused key and any other 4xx (NOT_FOUND, VALIDATION_FAILED…) will answer the same again: shown at once.
  * A network failure, a 5xx or a 429 gets two more tries.
@@ -80,7 +79,15 @@ export function App() {
 
 type OpenProject = (projectId: string, target: string) => void;
 
-function SignedIn({ session, onSignOut, onOpenProject }: { session: Session; onSignOut(message?: string): void; onOpenProject: OpenProject }) {
+function SignedIn({
+  session,
+  onSignOut,
+  onOpenProject,
+}: {
+  session: Session;
+  onSignOut(message?: string): void;
+  onOpenProject: OpenProject;
+}) {
   const queryClient = useMemo(makeQueryClient, []);
   const trpcClient = useMemo(() => createClient(session), [session]);
   return (
@@ -96,7 +103,10 @@ function Shell({ session, onSignOut, onOpenProject }: { session: Session; onSign
   const trpc = useTRPC();
   const route = useRoute();
   const org = isOrgSession(session);
-  const projectWhoami = useQuery({ ...trpc.auth.whoami.queryOptions(undefined, { staleTime: 60_000, refetchInterval: 60_000 }), enabled: !org });
+  const projectWhoami = useQuery({
+    ...trpc.auth.whoami.queryOptions(undefined, { staleTime: 60_000, refetchInterval: 60_000 }),
+    enabled: !org,
+  });
   const orgWhoami = useQuery({ ...trpc.org.whoami.queryOptions(undefined, { staleTime: 60_000, refetchInterval: 60_000 }), enabled: org });
   const whoami = org ? orgWhoami : projectWhoami;
   const projectId = pageProject(session);
@@ -122,7 +132,9 @@ function Shell({ session, onSignOut, onOpenProject }: { session: Session; onSign
               open={onOpenProject}
             />
           ) : (
-            <p className="notice">The organisation view needs an organisation key: sign in with project id <code>org</code>.</p>
+            <p className="notice">
+              The organisation view needs an organisation key: sign in with project id <code>org</code>.
+            </p>
           )}
         </main>
       </>
@@ -144,9 +156,7 @@ function Shell({ session, onSignOut, onOpenProject }: { session: Session; onSign
           />
         )}
         {route.page === "deploy" && <DeployPage id={route.id} admin={scope === "admin"} />}
-        {route.page === "metrics" && (
-          <MetricsPage environment={route.environment} range={route.range} bucket={route.bucket} />
-        )}
+        {route.page === "metrics" && <MetricsPage environment={route.environment} range={route.range} bucket={route.bucket} />}
         {route.page === "settings" && (
           <SettingsPage environment={route.environment} admin={scope === "admin"} scopeKnown={scope !== undefined} />
         )}

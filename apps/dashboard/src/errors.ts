@@ -27,7 +27,11 @@ function describe(error: unknown, projectId?: string): Problem {
       case "UNKNOWN_PROJECT":
         return { code, auth: true, message: `There is no ${project} on this server. Check the project id.` };
       case "FORBIDDEN_SCOPE":
-        return { code, auth: true, message: `This key may not read deploys (it is probably an ingest key). Sign in with a read or admin key.` };
+        return {
+          code,
+          auth: true,
+          message: `This key may not read deploys (it is probably an ingest key). Sign in with a read or admin key.`,
+        };
       case "STALE_TIMESTAMP":
         return { code, auth: true, message: `This computer's clock is off from the server's: ${error.message}` };
       case "RATE_LIMITED":

@@ -87,7 +87,12 @@ describe("the issue 6 and 7 helpers", () => {
   });
 
   it("route the metrics and settings pages with their parameters", () => {
-    expect(parseRoute("#/metrics/prod/eu?range=90d&bucket=week")).toEqual({ page: "metrics", environment: "prod/eu", range: "90d", bucket: "week" });
+    expect(parseRoute("#/metrics/prod/eu?range=90d&bucket=week")).toEqual({
+      page: "metrics",
+      environment: "prod/eu",
+      range: "90d",
+      bucket: "week",
+    });
     expect(parseRoute("#/metrics")).toEqual({ page: "metrics", environment: undefined, range: undefined, bucket: undefined });
     expect(parseRoute(href.metrics("prod/eu", { range: "7d" }))).toMatchObject({ environment: "prod/eu", range: "7d" });
     expect(parseRoute(href.settings("staging"))).toEqual({ page: "settings", environment: "staging" });
@@ -95,7 +100,11 @@ describe("the issue 6 and 7 helpers", () => {
 
   it("route the organisation view with its filters", () => {
     expect(parseRoute("#/org")).toEqual({ page: "org", environment: undefined, search: undefined });
-    expect(parseRoute(href.org({ environment: "prod/eu", search: "pay ments" }))).toEqual({ page: "org", environment: "prod/eu", search: "pay ments" });
+    expect(parseRoute(href.org({ environment: "prod/eu", search: "pay ments" }))).toEqual({
+      page: "org",
+      environment: "prod/eu",
+      search: "pay ments",
+    });
   });
 
   it("end a metrics range at the end of the current minute, so its query key holds still within the minute", async () => {

@@ -8,7 +8,9 @@ export async function startBaseline(dir, apiKey, port = 0) {
   const db = createClient({ url: `file:${join(dir, "baseline.db")}`, concurrency: 1 });
   await db.execute("PRAGMA journal_mode = WAL");
   await db.execute("PRAGMA synchronous = NORMAL");
-  await db.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, event_id TEXT UNIQUE, deploy TEXT, status TEXT, environment TEXT, at INTEGER)");
+  await db.execute(
+    "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, event_id TEXT UNIQUE, deploy TEXT, status TEXT, environment TEXT, at INTEGER)",
+  );
   const server = createServer((req, res) => {
     if (req.url === "/healthz") return void res.writeHead(200).end("{}");
     const chunks = [];

@@ -25,7 +25,10 @@ const { values } = parseArgs({
 });
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
-for (const [name, v, max] of [["rounds", rounds, 50], ["seconds", seconds, 120]]) {
+for (const [name, v, max] of [
+  ["rounds", rounds, 50],
+  ["seconds", seconds, 120],
+]) {
   if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`--${name} must be an integer from 1 to ${max}`);
 }
 
@@ -37,9 +40,14 @@ const dataDir = join(dir, "cuitty");
 // Only the data directory and port are given; everything else is the shipped default (no CUITTY_* from here).
 const shippedEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("CUITTY_")));
 const cuittyPort = await freePort();
-const cuitty = await startServerProcess("cuitty", [CLI, "serve", "--port", String(cuittyPort), "--data", dataDir], `http://127.0.0.1:${cuittyPort}`, {
-  ...shippedEnv,
-});
+const cuitty = await startServerProcess(
+  "cuitty",
+  [CLI, "serve", "--port", String(cuittyPort), "--data", dataDir],
+  `http://127.0.0.1:${cuittyPort}`,
+  {
+    ...shippedEnv,
+  },
+);
 const { projectId } = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
 // An ingest key, issued by the CLI's local administration while the server runs (as an operator would).
 const { apiKey } = JSON.parse(
@@ -60,7 +68,16 @@ const CASES = [
 
 async function measure(server, c, round) {
   const before = server.cpu();
-  const r = await runLoad({ url: server.url, path: c.path, projectId, apiKey, connections: c.connections, seconds, batch: c.batch, runId: `${server.name}-${c.path}-${c.connections}-${round}-${Date.now()}` });
+  const r = await runLoad({
+    url: server.url,
+    path: c.path,
+    projectId,
+    apiKey,
+    connections: c.connections,
+    seconds,
+    batch: c.batch,
+    runId: `${server.name}-${c.path}-${c.connections}-${round}-${Date.now()}`,
+  });
   return { ...r, cpu: server.cpu() - before, events: Math.round(r.eventsPerSecond * r.elapsed) };
 }
 
@@ -105,12 +122,17 @@ for (const { c, baseline: b, cuitty: y } of totals) {
   const [sb, sy] = [summary(b), summary(y)];
   const label = `${c.name.padEnd(16)} ${String(c.connections).padStart(5)}`;
   console.log(`${label}  baseline ${f(sb.eventsPerSecond)} ${f(sb.cpuUsPerEvent, 1)} ${f(sb.p50, 1)} ${f(sb.p99, 1)} ${f(sb.errors)}`);
-  console.log(`${"".padEnd(22)}  cuitty   ${f(sy.eventsPerSecond)} ${f(sy.cpuUsPerEvent, 1)} ${f(sy.p50, 1)} ${f(sy.p99, 1)} ${f(sy.errors)}`);
+  console.log(
+    `${"".padEnd(22)}  cuitty   ${f(sy.eventsPerSecond)} ${f(sy.cpuUsPerEvent, 1)} ${f(sy.p50, 1)} ${f(sy.p99, 1)} ${f(sy.errors)}`,
+  );
   console.log(
     `${"".padEnd(22)}  ratio: CPU per event ${((sb.cpuUsPerEvent / sy.cpuUsPerEvent) * 100).toFixed(1)} % of the baseline's efficiency, ` +
       `events/s ${((sy.eventsPerSecond / sb.eventsPerSecond) * 100).toFixed(1)} %, p99 ×${(sy.p99 / sb.p99).toFixed(2)}`,
   );
-  for (const [name, s] of [["baseline", sb], ["cuitty", sy]]) {
+  for (const [name, s] of [
+    ["baseline", sb],
+    ["cuitty", sy],
+  ]) {
     const refused = Object.entries(s.statuses).filter(([k]) => k !== "200");
     if (refused.length) console.log(`${"".padEnd(24)}${name} answers other than 200: ${refused.map(([k, n]) => `${k} ×${n}`).join(", ")}`);
     if (s.lastError) console.log(`${"".padEnd(24)}${name} last error: ${s.lastError}`);

@@ -43,7 +43,12 @@ async function loop(deadline) {
         method: "POST",
         dispatcher: agent,
         body: b,
-        headers: { "content-type": "application/json", "x-cuitty-project": projectId, "x-cuitty-timestamp": String(ts), "x-cuitty-signature": `v1=${sig}` },
+        headers: {
+          "content-type": "application/json",
+          "x-cuitty-project": projectId,
+          "x-cuitty-timestamp": String(ts),
+          "x-cuitty-signature": `v1=${sig}`,
+        },
       });
       const answer = await res.body.text();
       latencies.push(performance.now() - t0);
@@ -65,5 +70,15 @@ await Promise.all(Array.from({ length: connections }, () => loop(deadline)));
 const elapsed = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-parentPort.postMessage({ eventsPerSecond: events / elapsed, elapsed, statuses, requests: latencies.length, errors, lastError, p50: pct(0.5), p99: pct(0.99), acked });
+parentPort.postMessage({
+  eventsPerSecond: events / elapsed,
+  elapsed,
+  statuses,
+  requests: latencies.length,
+  errors,
+  lastError,
+  p50: pct(0.5),
+  p99: pct(0.99),
+  acked,
+});
 await agent.close();

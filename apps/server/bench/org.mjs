@@ -26,7 +26,10 @@ for (let s = 0; s < SERVICES; s++) {
   const project = await createProject(server.db, `service-${String(s).padStart(3, "0")}`);
   const key = (await createApiKey(server.db, project.id, "ingest")).apiKey;
   const request = signedRequester(server.url, project.id, key);
-  one ??= { projectId: project.id, request: signedRequester(server.url, project.id, (await createApiKey(server.db, project.id, "read")).apiKey) };
+  one ??= {
+    projectId: project.id,
+    request: signedRequester(server.url, project.id, (await createApiKey(server.db, project.id, "read")).apiKey),
+  };
   const batch = [];
   ENVS.forEach((environment, e) => {
     for (let d = 0; d < DEPLOYS; d++) {
@@ -38,11 +41,29 @@ for (let s = 0; s < SERVICES; s++) {
       batch.push({ id: `${deploy}:b`, type: "deploy", deploy, environment, version, status: "building", occurredAt: at });
       if (last && twist === 0) continue; // in flight
       if (last && twist === 1) {
-        batch.push({ id: `${deploy}:f`, type: "deploy", deploy, environment, version, status: "failed", reason: "exit 1", occurredAt: now - 3600 });
+        batch.push({
+          id: `${deploy}:f`,
+          type: "deploy",
+          deploy,
+          environment,
+          version,
+          status: "failed",
+          reason: "exit 1",
+          occurredAt: now - 3600,
+        });
         continue;
       }
-      batch.push({ id: `${deploy}:l`, type: "deploy", deploy, environment, version, status: "live", occurredAt: last ? now - 7200 : at + 300 });
-      if (last && twist === 2) batch.push({ id: `${deploy}:r`, type: "deploy", deploy, environment, status: "rolled_back", occurredAt: now - 3000 });
+      batch.push({
+        id: `${deploy}:l`,
+        type: "deploy",
+        deploy,
+        environment,
+        version,
+        status: "live",
+        occurredAt: last ? now - 7200 : at + 300,
+      });
+      if (last && twist === 2)
+        batch.push({ id: `${deploy}:r`, type: "deploy", deploy, environment, status: "rolled_back", occurredAt: now - 3000 });
     }
   });
   const res = await request("deploys.emitBatch", { input: { events: batch } });
@@ -73,20 +94,32 @@ async function measure(name, call, runs = RUNS) {
 const single = await measure("deploys.current (one project, 5 environments)", () => one.request("deploys.current"));
 const rows = [
   single,
-  await measure(`org.overview (all ${SERVICES} services × ${ENVS.length} environments)`, () => orgRequest("org.overview", { input: { limit: 1000 } })),
-  await measure("org.overview { environment: production }", () => orgRequest("org.overview", { input: { environment: "production", limit: 1000 } })),
-  await measure("org.overview { search: \"service-01\" }", () => orgRequest("org.overview", { input: { search: "service-01" } })),
+  await measure(`org.overview (all ${SERVICES} services × ${ENVS.length} environments)`, () =>
+    orgRequest("org.overview", { input: { limit: 1000 } }),
+  ),
+  await measure("org.overview { environment: production }", () =>
+    orgRequest("org.overview", { input: { environment: "production", limit: 1000 } }),
+  ),
+  await measure('org.overview { search: "service-01" }', () => orgRequest("org.overview", { input: { search: "service-01" } })),
   await measure("org.activity (first page of 50)", () => orgRequest("org.activity", { input: { limit: 50 } })),
   // One per-environment DORA query per service (the same definitions as metrics.dora): a report, not a poll.
-  await measure(`org.dora (production, 30 days, ${SERVICES} services; 10 runs)`, () => orgRequest("org.dora", { input: { environment: "production" } }), 10),
+  await measure(
+    `org.dora (production, 30 days, ${SERVICES} services; 10 runs)`,
+    () => orgRequest("org.dora", { input: { environment: "production" } }),
+    10,
+  ),
 ];
 await server.stop();
 rmSync(dir, { recursive: true, force: true });
 
 const f = (n, d = 1) => n.toFixed(d).padStart(8);
-console.log(`\norg benchmark: ${SERVICES} services × ${ENVS.length} environments, ${DEPLOYS} deploys each (${events} events seeded in ${seedSeconds.toFixed(1)} s), ${RUNS} sequential signed requests per row\n`);
+console.log(
+  `\norg benchmark: ${SERVICES} services × ${ENVS.length} environments, ${DEPLOYS} deploys each (${events} events seeded in ${seedSeconds.toFixed(1)} s), ${RUNS} sequential signed requests per row\n`,
+);
 console.log(`${"procedure".padEnd(62)}  p50 ms   p99 ms   × single   answer KiB`);
 for (const r of rows) {
   console.log(`${r.name.padEnd(62)}${f(r.p50)} ${f(r.p99)} ${f(r.p50 / single.p50)} ${f(r.bytes / 1024)}`);
 }
-console.log(`\norg.overview costs ${(rows[1].p50 / SERVICES).toFixed(3)} ms per service (p50); two set-based queries, however many services.`);
+console.log(
+  `\norg.overview costs ${(rows[1].p50 / SERVICES).toFixed(3)} ms per service (p50); two set-based queries, however many services.`,
+);

@@ -27,7 +27,12 @@ const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const batch = Number(values.batch);
-for (const [name, v, max] of [["rounds", rounds, 1000], ["seconds", seconds, 600], ["connections", connections, 256], ["batch", batch, 500]]) {
+for (const [name, v, max] of [
+  ["rounds", rounds, 1000],
+  ["seconds", seconds, 600],
+  ["connections", connections, 256],
+  ["batch", batch, 500],
+]) {
   if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`--${name} must be an integer from 1 to ${max}`);
 }
 
@@ -86,9 +91,13 @@ const total = { acked: 0, found: 0, lost: 0, duplicated: 0 };
 for (let i = 1; i <= rounds; i++) {
   const r = await round(i);
   for (const k of Object.keys(total)) total[k] += r[k];
-  console.log(`${pad(r.round, 5)} ${pad(r.killAfterMs, 13)} ${pad(r.acked, 9)} ${pad(r.found, 9)} ${pad(r.lost, 9)} ${pad(r.duplicated, 11)}`);
+  console.log(
+    `${pad(r.round, 5)} ${pad(r.killAfterMs, 13)} ${pad(r.acked, 9)} ${pad(r.found, 9)} ${pad(r.lost, 9)} ${pad(r.duplicated, 11)}`,
+  );
 }
-console.log(`${"total".padStart(5)} ${"".padStart(13)} ${pad(total.acked, 9)} ${pad(total.found, 9)} ${pad(total.lost, 9)} ${pad(total.duplicated, 11)}`);
+console.log(
+  `${"total".padStart(5)} ${"".padStart(13)} ${pad(total.acked, 9)} ${pad(total.found, 9)} ${pad(total.lost, 9)} ${pad(total.duplicated, 11)}`,
+);
 if (total.lost > 0 || total.duplicated > 0) {
   console.error(`\nFAILED: ${total.lost} acknowledged events lost, ${total.duplicated} duplicated`);
   process.exit(1);

@@ -112,7 +112,11 @@ export function createHttpServer(opts: HttpServerOptions) {
     };
     const onError = ({ error, path }: { error: TRPCError; path?: string }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") {
-        opts.log.error("procedure failed", { path, error: String(error.cause ?? error), stack: error.cause instanceof Error ? error.cause.stack : undefined });
+        opts.log.error("procedure failed", {
+          path,
+          error: String(error.cause ?? error),
+          stack: error.cause instanceof Error ? error.cause.stack : undefined,
+        });
       }
     };
     // One call of a known procedure goes straight in (directCall.ts); everything else through tRPC's fetch adapter.
@@ -137,7 +141,9 @@ export function createHttpServer(opts: HttpServerOptions) {
       onError,
     });
     const out: Record<string, string> = {};
-    response.headers.forEach((v, k) => (out[k] = v));
+    response.headers.forEach((v, k) => {
+      out[k] = v;
+    });
     const wait = limits.retryAfter();
     if (wait > 0) out["retry-after"] = String(wait);
     res.writeHead(response.status, out);
@@ -210,7 +216,12 @@ export function createHttpServer(opts: HttpServerOptions) {
     } finally {
       if (guarded && !authenticated) addresses.take(address, url ? callsInPath(url.pathname) : 1);
       if (url?.pathname !== "/healthz" && !url?.pathname.startsWith("/assets/")) {
-        opts.log.info("request", { method: req.method, path: url?.pathname ?? "(unparsable target)", status, ms: Math.round(performance.now() - started) });
+        opts.log.info("request", {
+          method: req.method,
+          path: url?.pathname ?? "(unparsable target)",
+          status,
+          ms: Math.round(performance.now() - started),
+        });
       }
     }
   }
@@ -230,8 +241,12 @@ export function createHttpServer(opts: HttpServerOptions) {
     }
     const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
     const reason = status === 431 ? "Request Header Fields Too Large" : status === 408 ? "Request Timeout" : "Bad Request";
-    const body = JSON.stringify({ error: { message: `malformed request: ${reason.toLowerCase()}`, data: { cuittyCode: "VALIDATION_FAILED", httpStatus: status } } });
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const body = JSON.stringify({
+      error: { message: `malformed request: ${reason.toLowerCase()}`, data: { cuittyCode: "VALIDATION_FAILED", httpStatus: status } },
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 30_000;

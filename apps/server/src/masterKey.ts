@@ -46,9 +46,13 @@ export function resolveMasterKeys(sources: MasterKeySources, dataDir: string): M
     throw new Error("invalid configuration: set CUITTY_MASTER_KEY or CUITTY_MASTER_KEY_FILE, not both");
   }
   const currentText = sources.key ?? (sources.keyFile ? readKeyFile(sources.keyFile, "CUITTY_MASTER_KEY_FILE", dataDir) : undefined);
-  const current = currentText === undefined ? undefined : parseMasterKey(currentText, sources.key ? "CUITTY_MASTER_KEY" : "CUITTY_MASTER_KEY_FILE");
+  const current =
+    currentText === undefined ? undefined : parseMasterKey(currentText, sources.key ? "CUITTY_MASTER_KEY" : "CUITTY_MASTER_KEY_FILE");
   const previous = [
-    ...(sources.previous ?? "").split(/[\s,]+/).filter(Boolean).map((k) => parseMasterKey(k, "CUITTY_MASTER_KEY_PREVIOUS")),
+    ...(sources.previous ?? "")
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((k) => parseMasterKey(k, "CUITTY_MASTER_KEY_PREVIOUS")),
     ...(sources.previousFile
       ? readKeyFile(sources.previousFile, "CUITTY_MASTER_KEY_PREVIOUS_FILE", dataDir)
           .split(/\s+/)

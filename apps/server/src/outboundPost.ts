@@ -14,7 +14,10 @@ export async function signedDeliveryHeaders(
 ): Promise<Record<string, string>> {
   return {
     ...BASE_HEADERS,
-    ...(await signedHeaders({ projectId: d.projectId, apiKey: d.secret }, { method: "POST", pathAndQuery: url.pathname + url.search, body: d.body })),
+    ...(await signedHeaders(
+      { projectId: d.projectId, apiKey: d.secret },
+      { method: "POST", pathAndQuery: url.pathname + url.search, body: d.body },
+    )),
     [HOOK_EVENT_TYPE_HEADER]: d.eventType,
     [HOOK_DELIVERY_ID_HEADER]: String(d.deliveryId),
   };
@@ -49,8 +52,15 @@ export async function postOnce(
       signal: AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), opts.stopSignal]),
     });
     const text = await res.text().catch(() => "");
-    if (res.status >= 200 && res.status < 300) return { delivered: true, status: res.status, error: null, durationMs: took(), blocked: false };
-    return { delivered: false, status: res.status, error: `HTTP ${res.status}${text ? `: ${text.slice(0, 300)}` : ""}`, durationMs: took(), blocked: false };
+    if (res.status >= 200 && res.status < 300)
+      return { delivered: true, status: res.status, error: null, durationMs: took(), blocked: false };
+    return {
+      delivered: false,
+      status: res.status,
+      error: `HTTP ${res.status}${text ? `: ${text.slice(0, 300)}` : ""}`,
+      durationMs: took(),
+      blocked: false,
+    };
   } catch (error) {
     if (opts.stopSignal.aborted) throw error;
     const blocked = (error as { cause?: unknown }).cause instanceof OutboundBlockedError;

@@ -11,10 +11,7 @@ export interface RequestTarget {
 const ABSOLUTE = /^https?:\/\/[^/?#]*/i;
 
 function refuse(): never {
-  throw new CuittyError(
-    "VALIDATION_FAILED",
-    "the request target must be a path starting with a single / (or an absolute http:// URL)",
-  );
+  throw new CuittyError("VALIDATION_FAILED", "the request target must be a path starting with a single / (or an absolute http:// URL)");
 }
 
 /**

@@ -6,7 +6,11 @@ export interface CommandResult {
   output: string;
 }
 
-export function runCommand(command: string, args: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs: number }): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  args: string[],
+  opts: { cwd: string; env: Record<string, string>; timeoutMs: number },
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

@@ -29,7 +29,9 @@ describe("audit.record, perf.record, deploys.regression and deploys.correlations
     });
     expect(perf.status).toBe(200);
     expect(perf.body.result.data).toEqual({ accepted: 2, duplicates: 0 });
-    const entries = [{ id: "aud_1", environment: "production", actor: "alice", action: "flag.update", target: "checkout-v2", occurredAt: t + 60 }];
+    const entries = [
+      { id: "aud_1", environment: "production", actor: "alice", action: "flag.update", target: "checkout-v2", occurredAt: t + 60 },
+    ];
     const first = await server.request("audit.record", { key: server.keys.ingest, input: { entries } });
     expect(first.body.result.data).toEqual({ accepted: 1, duplicates: 0 });
     const again = await server.request("audit.record", { key: server.keys.ingest, input: { entries } });
@@ -73,7 +75,17 @@ describe("audit.record, perf.record, deploys.regression and deploys.correlations
     expect(regression.body.result.data).toMatchObject({
       deployId: id,
       verdict: "regressed",
-      metrics: [{ metric: "GET /api/orders", p99Before: 100, p99After: 130, deltaPercent: 30, samplesBefore: 500, samplesAfter: 500, verdict: "regressed" }],
+      metrics: [
+        {
+          metric: "GET /api/orders",
+          p99Before: 100,
+          p99After: 130,
+          deltaPercent: 30,
+          samplesBefore: 500,
+          samplesAfter: 500,
+          verdict: "regressed",
+        },
+      ],
     });
     const correlations = await server.request("deploys.correlations", { key: server.keys.read, input: { id } });
     expect(correlations.status).toBe(200);

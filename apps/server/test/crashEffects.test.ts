@@ -99,7 +99,12 @@ describe("side effects when the server is killed at a step boundary", () => {
     });
     expect(hook).toMatchObject({ kind: "webhook", attempts: 1 });
     expect(receiver.requests).toHaveLength(1);
-    expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ automatic: false, reason: "p99 doubled", deploy: { id }, target: { id: previous } });
+    expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({
+      automatic: false,
+      reason: "p99 doubled",
+      deploy: { id },
+      target: { id: previous },
+    });
   });
 
   describe.each<[CrashPoint, string]>([
@@ -110,7 +115,10 @@ describe("side effects when the server is killed at a step boundary", () => {
       let healthy = true;
       const target = await localServer((n, req, res) => answer(healthy ? 200 : 500)(n, req, res));
       const receiver = await localServer(answer(204));
-      cleanup.push(() => target.close(), () => receiver.close());
+      cleanup.push(
+        () => target.close(),
+        () => receiver.close(),
+      );
       const dataDir = tempDir();
 
       const setup = await restart(dataDir);
@@ -146,7 +154,10 @@ describe("side effects when the server is killed at a step boundary", () => {
       }
 
       const b = await restart(dataDir);
-      await waitFor("the hook delivery to be recorded", async () => (await listRollbackHooks(b.db, b.projectId, id))[0]?.state === "delivered");
+      await waitFor(
+        "the hook delivery to be recorded",
+        async () => (await listRollbackHooks(b.db, b.projectId, id))[0]?.state === "delivered",
+      );
       await waitFor("the owed audit entry to be copied", async () => (await countOwedAuditEntries(b.db)) === 0);
       expect(await auditRows(b, id)).toEqual([{ id: `cuitty:auto-rollback:${id}`, action: "deploy.auto_rollback" }]);
       expect(await listRollbackHooks(b.db, b.projectId, id)).toMatchObject([{ state: "delivered", attempts: 1 }]);

@@ -86,7 +86,15 @@ async function compare(urls: [string, string], requests: Req[]) {
 }
 
 const ev = (deploy: string, status: string, extra: object = {}) =>
-  JSON.stringify({ id: `evt-${deploy}-${status}`, type: "deploy", deploy, status, environment: "production", occurredAt: NOW - 100, ...extra });
+  JSON.stringify({
+    id: `evt-${deploy}-${status}`,
+    type: "deploy",
+    deploy,
+    status,
+    environment: "production",
+    occurredAt: NOW - 100,
+    ...extra,
+  });
 const q = (procedure: string, input?: unknown) =>
   `/trpc/${procedure}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
 
@@ -115,23 +123,51 @@ it("should answer every success, refusal, batch, GET and method mismatch exactly
     { name: "VALIDATION_FAILED", method: "POST", target: "/trpc/deploys.emit", body: JSON.stringify({ type: "deploy", status: "nope" }) },
     { name: "VALIDATION_FAILED (no input)", method: "POST", target: "/trpc/deploys.emit", body: "" },
     { name: "unparsable JSON", method: "POST", target: "/trpc/deploys.emit", body: "{not json" },
-    { name: "emitBatch", method: "POST", target: "/trpc/deploys.emitBatch", body: JSON.stringify({ events: [JSON.parse(ev("c", "initiated")), JSON.parse(ev("c", "building")), JSON.parse(ev("c", "initiated", { id: "x" }))] }) },
+    {
+      name: "emitBatch",
+      method: "POST",
+      target: "/trpc/deploys.emitBatch",
+      body: JSON.stringify({
+        events: [JSON.parse(ev("c", "initiated")), JSON.parse(ev("c", "building")), JSON.parse(ev("c", "initiated", { id: "x" }))],
+      }),
+    },
     { name: "BAD_SIGNATURE", method: "POST", target: "/trpc/deploys.emit", body: ev("d", "live"), key: "wrong" },
     { name: "BAD_SIGNATURE (unsigned)", method: "POST", target: "/trpc/deploys.emit", body: ev("d", "live"), key: "none" },
     { name: "STALE_TIMESTAMP", method: "POST", target: "/trpc/deploys.emit", body: ev("d", "live"), timestamp: NOW - 1000 },
     { name: "UNKNOWN_PROJECT", method: "POST", target: "/trpc/deploys.emit", body: ev("d", "live"), project: "prj_missing" },
     { name: "FORBIDDEN_SCOPE", method: "POST", target: "/trpc/deploys.emit", body: ev("d", "live"), key: "read" },
-    { name: "FORBIDDEN_SCOPE (rollback with ingest)", method: "POST", target: "/trpc/deploys.rollback", body: JSON.stringify({ deployId: 2 }), key: "ingest" },
+    {
+      name: "FORBIDDEN_SCOPE (rollback with ingest)",
+      method: "POST",
+      target: "/trpc/deploys.rollback",
+      body: JSON.stringify({ deployId: 2 }),
+      key: "ingest",
+    },
     { name: "NOT_FOUND", method: "GET", target: q("deploys.get", { id: 999 }), key: "read" },
-    { name: "INVALID_ROLLBACK_TARGET", method: "POST", target: "/trpc/deploys.rollback", body: JSON.stringify({ deployId: 2, targetId: 2 }) },
+    {
+      name: "INVALID_ROLLBACK_TARGET",
+      method: "POST",
+      target: "/trpc/deploys.rollback",
+      body: JSON.stringify({ deployId: 2, targetId: 2 }),
+    },
     { name: "rollback", method: "POST", target: "/trpc/deploys.rollback", body: JSON.stringify({ deployId: 2, reason: "bad" }) },
     { name: "GET with input", method: "GET", target: q("deploys.list", { limit: 2 }), key: "read" },
     { name: "GET one deploy", method: "GET", target: q("deploys.get", { id: 1 }), key: "read" },
     { name: "GET without input", method: "GET", target: q("deploys.current"), key: "read" },
     { name: "GET with unparsable input", method: "GET", target: "/trpc/deploys.list?input=%7Bnope", key: "read" },
     { name: "GET with invalid input", method: "GET", target: q("deploys.list", { limit: "many" }), key: "read" },
-    { name: "batch of queries", method: "GET", target: `/trpc/deploys.list,deploys.current?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { limit: 1 } }))}`, key: "read" },
-    { name: "batch of mutations", method: "POST", target: "/trpc/deploys.emit,deploys.emit?batch=1", body: JSON.stringify({ 0: JSON.parse(ev("e", "live")), 1: JSON.parse(ev("e", "failed")) }) },
+    {
+      name: "batch of queries",
+      method: "GET",
+      target: `/trpc/deploys.list,deploys.current?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { limit: 1 } }))}`,
+      key: "read",
+    },
+    {
+      name: "batch of mutations",
+      method: "POST",
+      target: "/trpc/deploys.emit,deploys.emit?batch=1",
+      body: JSON.stringify({ 0: JSON.parse(ev("e", "live")), 1: JSON.parse(ev("e", "failed")) }),
+    },
     { name: "GET on a mutation", method: "GET", target: q("deploys.emit", JSON.parse(ev("f", "live"))) },
     { name: "POST on a query", method: "POST", target: "/trpc/deploys.list", body: "{}" },
     { name: "unknown procedure", method: "POST", target: "/trpc/deploys.nope", body: "{}" },

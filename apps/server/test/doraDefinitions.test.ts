@@ -57,14 +57,20 @@ afterAll(() => server?.stop());
 describe("time to restore", () => {
   it("ends an outage at a rollback to a healthy deploy: A live 10:00, B live 11:00, B rolled back to A at 11:20 is 20 minutes", async () => {
     const a = await deploy("ex1", "A", [["live", at(10)]]);
-    await deploy("ex1", "B", [["live", at(11)], ["rolled_back", at(11, 20), { rollbackTargetId: a }]]);
+    await deploy("ex1", "B", [
+      ["live", at(11)],
+      ["rolled_back", at(11, 20), { rollbackTargetId: a }],
+    ]);
     const m = await dora("ex1");
     expect(m.timeToRestore).toMatchObject({ medianSeconds: 20 * M, samples: 1, unrestored: 0, openSince: null });
   });
 
   it("times a rolled-back deploy's outage from its go-live to the rollback, not to the next deploy: 12:00 to 12:30 is 30 minutes", async () => {
     const a = await deploy("ex2", "A", [["live", at(10)]]);
-    await deploy("ex2", "B", [["live", at(12)], ["rolled_back", at(12, 30), { rollbackTargetId: a }]]);
+    await deploy("ex2", "B", [
+      ["live", at(12)],
+      ["rolled_back", at(12, 30), { rollbackTargetId: a }],
+    ]);
     await deploy("ex2", "C", [["live", at(14)]]);
     const m = await dora("ex2");
     expect(m.timeToRestore).toMatchObject({ medianSeconds: 30 * M, samples: 1, unrestored: 0 });
@@ -107,7 +113,10 @@ describe("time to restore", () => {
   it("does not end an outage at a rollback to a deploy that is itself bad", async () => {
     await deploy("ex6", "A", [["live", at(10)]]);
     const b = await deploy("ex6", "B", [["live", at(11)]]);
-    await deploy("ex6", "C", [["live", at(11, 30)], ["rolled_back", at(11, 40), { rollbackTargetId: b }]]);
+    await deploy("ex6", "C", [
+      ["live", at(11, 30)],
+      ["rolled_back", at(11, 40), { rollbackTargetId: b }],
+    ]);
     await deploy("ex6", "D", [["live", at(13)]]);
     await call("deploys.markBad", { id: b, reason: "bad since 11:00" });
     const m = await dora("ex6");
@@ -144,10 +153,22 @@ describe("time to restore", () => {
 describe("change failure rate", () => {
   it("is over deploys that went live, with runs that failed before going live beside it and cancelled ones in neither", async () => {
     const a = await deploy("cfr", "A", [["live", at(10)]]);
-    await deploy("cfr", "B", [["initiated", at(10, 10)], ["failed", at(10, 20), { reason: "tests failed" }]]);
-    await deploy("cfr", "C", [["initiated", at(10, 30)], ["failed", at(10, 40), { reason: "cancelled" }]]);
-    await deploy("cfr", "D", [["live", at(11)], ["rolled_back", at(11, 10), { rollbackTargetId: a }]]);
-    const e = await deploy("cfr", "E", [["initiated", at(11, 50)], ["live", at(12)]]);
+    await deploy("cfr", "B", [
+      ["initiated", at(10, 10)],
+      ["failed", at(10, 20), { reason: "tests failed" }],
+    ]);
+    await deploy("cfr", "C", [
+      ["initiated", at(10, 30)],
+      ["failed", at(10, 40), { reason: "cancelled" }],
+    ]);
+    await deploy("cfr", "D", [
+      ["live", at(11)],
+      ["rolled_back", at(11, 10), { rollbackTargetId: a }],
+    ]);
+    const e = await deploy("cfr", "E", [
+      ["initiated", at(11, 50)],
+      ["live", at(12)],
+    ]);
     await call("deploys.markBad", { id: e, reason: "wrong prices" });
     const m = await dora("cfr");
     // Went live: A, D, E; failed changes: D (rolled back), E (marked bad). B never reached production.
@@ -162,7 +183,10 @@ describe("lead time over commits", () => {
 
   it("is the median over every commit a deploy ships, each counted at its first go-live in the environment", async () => {
     const a = await deploy("lt", "A", [["live", at(10), { commits: [c(1, 2), c(2, 4), c(3, 5), c(4, 9)] }]]);
-    await deploy("lt", "B", [["live", at(12), { commits: [c(5, 11, 30)] }], ["rolled_back", at(12, 10), { rollbackTargetId: a }]]);
+    await deploy("lt", "B", [
+      ["live", at(12), { commits: [c(5, 11, 30)] }],
+      ["rolled_back", at(12, 10), { rollbackTargetId: a }],
+    ]);
     const cId = await deploy("lt", "C", [["live", at(14), { commits: [c(5, 11, 30), c(6, 13)] }]]);
     const m = await dora("lt");
     // A: 8h, 6h, 5h, 1h; B: c5 30 min (live at 12:00, then rolled back); C ships c5 again (not counted twice) and

@@ -61,7 +61,8 @@ function generate(): Plan[] {
     let pending: Commit[] = []; // commits not yet live in this environment
     const mine: Plan[] = [];
     while (cursor < END - 3 * H && mine.length < 400) {
-      for (let i = between(1, 4); i > 0; i--) pending.push({ sha: `c${(shaSeq++).toString(16).padStart(7, "0")}`, committedAt: cursor - between(600, 20 * H) });
+      for (let i = between(1, 4); i > 0; i--)
+        pending.push({ sha: `c${(shaSeq++).toString(16).padStart(7, "0")}`, committedAt: cursor - between(600, 20 * H) });
       pending.sort((x, y) => x.committedAt - y.committedAt);
       const plan: Plan = {
         env,
@@ -93,7 +94,12 @@ function generate(): Plan[] {
         plan.markedBad = rand() < 0.1;
         if (rand() < 0.07) {
           plan.healthFailing = true;
-          if (rand() < 0.6) plan.probes = [[plan.liveAt + 30, true], [plan.liveAt + 90, false], [plan.liveAt + 150, false]];
+          if (rand() < 0.6)
+            plan.probes = [
+              [plan.liveAt + 30, true],
+              [plan.liveAt + 90, false],
+              [plan.liveAt + 150, false],
+            ];
         }
       }
       mine.push(plan);
@@ -149,9 +155,7 @@ function expected(plans: Plan[], env: string, from: number, to: number) {
     if (p.liveAt !== undefined && p.liveAt < to && !failedChange(p)) ends.push(p.liveAt);
     if (p.rolledBackAt !== undefined && p.rolledBackAt < to && !failedChange(p.target!)) ends.push(p.rolledBackAt);
   }
-  const intervals = starts
-    .map((s) => ({ s, e: Math.min(Infinity, ...ends.filter((t) => t >= s)) }))
-    .sort((a, b) => a.s - b.s);
+  const intervals = starts.map((s) => ({ s, e: Math.min(Infinity, ...ends.filter((t) => t >= s)) })).sort((a, b) => a.s - b.s);
   const merged: { s: number; e: number }[] = [];
   for (const iv of intervals) {
     const last = merged[merged.length - 1];

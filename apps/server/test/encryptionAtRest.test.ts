@@ -35,8 +35,7 @@ function rawBytes(dataDir: string, module: string): string {
 }
 
 async function storedSecrets(server: TestServer): Promise<string[]> {
-  const q = async (module: "deploys" | "hooks", sql: string) =>
-    (await server.db.clients[module].execute(sql)).rows.map((r) => String(r.v));
+  const q = async (module: "deploys" | "hooks", sql: string) => (await server.db.clients[module].execute(sql)).rows.map((r) => String(r.v));
   return [
     ...(await q("deploys", "SELECT secret AS v FROM api_keys")),
     ...(await q("deploys", "SELECT secret AS v FROM rollback_hook_secrets")),
@@ -114,12 +113,18 @@ describe("encryption at rest", () => {
     const attempt = (masterKeys: { current?: Buffer }) =>
       startServer(loadConfig({}, { port: 0, host: "127.0.0.1", dataDir, logLevel: "silent", masterKeys }), { extensions: [] });
 
-    const missing = await attempt({}).then(() => undefined, (e: unknown) => e);
+    const missing = await attempt({}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(missing).toBeInstanceOf(MasterKeyError);
     expect((missing as MasterKeyError).message).toMatch(/encrypted with master key [0-9a-f]{8}, but no master key is configured/);
     expect((missing as MasterKeyError).hint).toContain("CUITTY_MASTER_KEY");
 
-    const wrong = await attempt({ current: newKey() }).then(() => undefined, (e: unknown) => e);
+    const wrong = await attempt({ current: newKey() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(wrong).toBeInstanceOf(MasterKeyError);
     expect((wrong as MasterKeyError).message).toMatch(/but the configured master key is [0-9a-f]{8}/);
   });
@@ -136,7 +141,9 @@ describe("master key configuration", () => {
     writeFileSync(join(dir, "master.key"), `${key.toString("base64")}\n`);
     const fromFile = loadConfig({ CUITTY_MASTER_KEY_FILE: join(dir, "master.key"), CUITTY_DATA_DIR: join(dir, "data") });
     expect(Buffer.from(fromFile.masterKeys.current!)).toEqual(key);
-    expect(() => loadConfig({ CUITTY_MASTER_KEY_FILE: join(dir, "master.key"), CUITTY_DATA_DIR: dir })).toThrow(/inside the data directory/);
+    expect(() => loadConfig({ CUITTY_MASTER_KEY_FILE: join(dir, "master.key"), CUITTY_DATA_DIR: dir })).toThrow(
+      /inside the data directory/,
+    );
   });
 
   it("refuses a key that is not 32 bytes, naming the variable", () => {

@@ -35,7 +35,9 @@ describe("file modes of the data directory", () => {
     expect((await emit(server, event(uniq("m"), "live"))).status).toBe(200);
     expect(mode(dataDir)).toBe("0700");
     const files = modes(dataDir);
-    expect(Object.keys(files)).toEqual(expect.arrayContaining(["deploys.db", "deploys.db-wal", "deploys.db-shm", "audit.db", "credentials.json"]));
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining(["deploys.db", "deploys.db-wal", "deploys.db-shm", "audit.db", "credentials.json"]),
+    );
     for (const [file, m] of Object.entries(files)) expect(m, file).toBe("0600");
   });
 
@@ -63,7 +65,9 @@ describe("file modes of the data directory", () => {
     expect(mode(dataDir)).toBe("0700");
     for (const [file, m] of Object.entries(modes(dataDir))) expect(m, file).toBe("0600");
     const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.level === "warn" && /tightened/.test(l.msg));
-    expect(warnings.map((w) => w.path)).toEqual(expect.arrayContaining([dataDir, join(dataDir, "deploys.db"), join(dataDir, "credentials.json")]));
+    expect(warnings.map((w) => w.path)).toEqual(
+      expect.arrayContaining([dataDir, join(dataDir, "deploys.db"), join(dataDir, "credentials.json")]),
+    );
     expect(warnings.find((w) => w.path === dataDir)).toMatchObject({ was: "0755", now: "0700" });
   });
 });

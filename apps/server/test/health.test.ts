@@ -11,7 +11,10 @@ describe("health checks against a real local HTTP target", () => {
   async function setup(handle: Parameters<typeof localServer>[0], policy: Record<string, unknown>) {
     const target = await localServer(handle);
     const server = await healthServer();
-    cleanup.push(() => target.close(), () => server.stop());
+    cleanup.push(
+      () => target.close(),
+      () => server.stop(),
+    );
     await setPolicy(server, { healthUrl: `${target.url}/healthz`, healthIntervalSeconds: 1, ...policy });
     return { target, server };
   }
@@ -144,7 +147,10 @@ describe("health checks against a real local HTTP target", () => {
   it("leaves health unknown and probes nothing in an environment without a health URL", async () => {
     const target: LocalServer = await localServer(answer(200));
     const server = await healthServer();
-    cleanup.push(() => target.close(), () => server.stop());
+    cleanup.push(
+      () => target.close(),
+      () => server.stop(),
+    );
     const id = await goLive(server);
     await new Promise((r) => setTimeout(r, 150));
     expect((await getDeploy(server.db, server.projectId, id)).healthStatus).toBe("unknown");

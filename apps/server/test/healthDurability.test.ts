@@ -45,11 +45,20 @@ describe("health checks across restarts and replicas", () => {
     const dataDir = tempDir();
     const a = await healthServer({ dataDir, worker: { ownerId: "server-a" } });
     const b = await healthServer({ dataDir, worker: { ownerId: "server-b" } });
-    cleanup.push(() => a.stop(), () => b.stop());
+    cleanup.push(
+      () => a.stop(),
+      () => b.stop(),
+    );
     const envs = ["e1", "e2", "e3", "e4"];
     for (const environment of envs) {
       const res = await a.request("environments.update", {
-        input: { environment, healthUrl: `${target.url}/${environment}`, healthIntervalSeconds: 1, healthChecks: checks, healthFailures: 2 },
+        input: {
+          environment,
+          healthUrl: `${target.url}/${environment}`,
+          healthIntervalSeconds: 1,
+          healthChecks: checks,
+          healthFailures: 2,
+        },
       });
       expect(res.status).toBe(200);
     }

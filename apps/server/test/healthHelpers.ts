@@ -43,15 +43,17 @@ export async function localServer(
   };
 }
 
-export const answer = (status: number, delayMs = 0) => (_n: number, _req: IncomingMessage, res: ServerResponse) => {
-  const send = () => {
-    if (res.destroyed) return;
-    res.writeHead(status, { "content-type": "text/plain" });
-    res.end(status < 400 ? "ok" : "down");
+export const answer =
+  (status: number, delayMs = 0) =>
+  (_n: number, _req: IncomingMessage, res: ServerResponse) => {
+    const send = () => {
+      if (res.destroyed) return;
+      res.writeHead(status, { "content-type": "text/plain" });
+      res.end(status < 400 ? "ok" : "down");
+    };
+    if (delayMs > 0) setTimeout(send, delayMs).unref();
+    else send();
   };
-  if (delayMs > 0) setTimeout(send, delayMs).unref();
-  else send();
-};
 
 /** A URL on which nothing listens: a port that was just free. */
 export async function refusingUrl(): Promise<string> {
@@ -91,7 +93,14 @@ export async function setPolicy(server: Pick<TestServer, "request">, settings: R
 export async function goLive(server: TestServer, extra: Record<string, unknown> = {}): Promise<number> {
   const res = await server.request("deploys.emit", {
     key: server.keys.ingest,
-    input: { id: `evt-${process.pid}-${++seq}`, type: "deploy", deploy: `health-${process.pid}-${seq}`, status: "live", environment: "production", ...extra },
+    input: {
+      id: `evt-${process.pid}-${++seq}`,
+      type: "deploy",
+      deploy: `health-${process.pid}-${seq}`,
+      status: "live",
+      environment: "production",
+      ...extra,
+    },
   });
   if (res.status !== 200) throw new Error(`emit failed: ${JSON.stringify(res.body)}`);
   return res.body.result.data.deploy.id;

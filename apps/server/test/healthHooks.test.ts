@@ -14,7 +14,11 @@ describe("the rollback hook", () => {
     const target = await localServer((n, req, res) => answer(healthy ? 200 : 500)(n, req, res));
     const receiver = await localServer((n, req, res) => answer(n === 0 ? 503 : 204)(n, req, res));
     const server = await healthServer();
-    cleanup.push(() => target.close(), () => receiver.close(), () => server.stop());
+    cleanup.push(
+      () => target.close(),
+      () => receiver.close(),
+      () => server.stop(),
+    );
     await setPolicy(server, {
       healthUrl: `${target.url}/healthz`,
       healthIntervalSeconds: 1,
@@ -75,7 +79,10 @@ describe("the rollback hook", () => {
   it("is called once when an admin rolls a deploy back, and not for a rollback a client reports", async () => {
     const receiver = await localServer(answer(200));
     const server = await healthServer();
-    cleanup.push(() => receiver.close(), () => server.stop());
+    cleanup.push(
+      () => receiver.close(),
+      () => server.stop(),
+    );
     await setPolicy(server, { rollbackWebhookUrl: `${receiver.url}/hook` });
     const previous = await goLive(server);
     const id = await goLive(server);
@@ -93,7 +100,13 @@ describe("the rollback hook", () => {
     const third = await goLive(server);
     const reported = await server.request("deploys.emit", {
       key: server.keys.ingest,
-      input: { id: "evt-reported-rollback", type: "deploy", deploy: (await getDeploy(server.db, server.projectId, third)).externalKey, status: "rolled_back", environment: "production" },
+      input: {
+        id: "evt-reported-rollback",
+        type: "deploy",
+        deploy: (await getDeploy(server.db, server.projectId, third)).externalKey,
+        status: "rolled_back",
+        environment: "production",
+      },
     });
     expect(reported.status).toBe(200);
     await new Promise((r) => setTimeout(r, 200));
@@ -104,7 +117,10 @@ describe("the rollback hook", () => {
   it("dispatches the GitHub workflow with the target's commit", async () => {
     const github = await localServer(answer(204));
     const server = await healthServer({ worker: { githubApiUrl: github.url, githubToken: "ghp_test" } });
-    cleanup.push(() => github.close(), () => server.stop());
+    cleanup.push(
+      () => github.close(),
+      () => server.stop(),
+    );
     await setPolicy(server, {
       rollbackGithubRepo: "acme/api",
       rollbackGithubWorkflow: "rollback.yml",
@@ -123,18 +139,22 @@ describe("the rollback hook", () => {
       ref: "release",
       inputs: { environment: "production", commit_sha: "aaaa1111", target_deploy_id: String(previous), deploy_id: String(id), reason: "" },
     });
-    await waitFor("the delivery to be recorded", async () =>
-      (await listRollbackHooks(server.db, server.projectId, id))[0]?.state === "delivered",
+    await waitFor(
+      "the delivery to be recorded",
+      async () => (await listRollbackHooks(server.db, server.projectId, id))[0]?.state === "delivered",
     );
   });
 
   it("gives up at once on an answer retrying cannot change", async () => {
-    const github = await localServer((n, req, res) => {
+    const github = await localServer((_n, _req, res) => {
       res.writeHead(422, { "content-type": "application/json" });
-      res.end(JSON.stringify({ message: "Unexpected inputs provided: [\"reason\"]" }));
+      res.end(JSON.stringify({ message: 'Unexpected inputs provided: ["reason"]' }));
     });
     const server = await healthServer({ worker: { githubApiUrl: github.url, githubToken: "ghp_test" } });
-    cleanup.push(() => github.close(), () => server.stop());
+    cleanup.push(
+      () => github.close(),
+      () => server.stop(),
+    );
     await setPolicy(server, { rollbackGithubRepo: "acme/api", rollbackGithubWorkflow: "rollback.yml" });
     await goLive(server);
     const id = await goLive(server);

@@ -11,8 +11,7 @@ export function event(deploy: string, status: DeployStatus, extra: Record<string
 
 /** Row counts of every table a refused request could touch. */
 export async function rowCounts(server: TestServer) {
-  const count = async (table: string) =>
-    Number((await server.db.clients.deploys.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
+  const count = async (table: string) => Number((await server.db.clients.deploys.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
   return {
     deploys: await count("deploys"),
     events: await count("deploy_events"),
@@ -28,8 +27,7 @@ export async function emit(server: TestServer, input: Record<string, unknown>, k
 /** Creates a deploy and drives it to `status` through allowed transitions; returns its numeric id. */
 export async function deployIn(server: TestServer, status: DeployStatus, env = "production"): Promise<number> {
   const key = uniq("d");
-  const path: DeployStatus[] =
-    status === "rolled_back" ? ["live", "rolled_back"] : status === "failed" ? ["building", "failed"] : [status];
+  const path: DeployStatus[] = status === "rolled_back" ? ["live", "rolled_back"] : status === "failed" ? ["building", "failed"] : [status];
   if (status === "rolled_back") await deployIn(server, "live", env); // a target to roll back to
   let id = 0;
   for (const s of path) {

@@ -192,7 +192,14 @@ describe("outbound events", () => {
     });
     await emitAll(server, ["s1"], ["building", "live"], "staging");
     await emitAll(server, ["p1"], ["building", "live"], "production");
-    await ok(server, "deploys.emit", { type: "deploy", deploy: "p2", environment: "production", status: "failed", version: "v2.0.0", reason: "smoke tests failed" });
+    await ok(server, "deploys.emit", {
+      type: "deploy",
+      deploy: "p2",
+      environment: "production",
+      status: "failed",
+      version: "v2.0.0",
+      reason: "smoke tests failed",
+    });
     await waitFor("two deliveries", () => receiver.received.length >= 2);
     await new Promise((r) => setTimeout(r, 300)); // nothing else may follow
     expect(receiver.received.map((r) => r.type)).toEqual(["deploy.live", "deploy.failed"]);

@@ -58,7 +58,11 @@ describe("health changes and auto-rollbacks as outbound events", () => {
     const target = await localServer((n, req, res) => answer(state.healthy ? 200 : 500)(n, req, res));
     const receiver = await localServer(answer(200));
     const server = await startTestServer({ extensions: [healthExtension(FAST), hooksExtension(HOOKS)] });
-    cleanup.push(() => target.close(), () => receiver.close(), () => server.stop());
+    cleanup.push(
+      () => target.close(),
+      () => receiver.close(),
+      () => server.stop(),
+    );
     await setPolicy(server, { healthUrl: `${target.url}/healthz`, healthIntervalSeconds: 1, ...policy });
     return { state, receiver, server, hookUrl: `${receiver.url}/in/cuitty?team=ops` };
   }

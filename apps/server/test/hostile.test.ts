@@ -36,7 +36,10 @@ describe("request targets", () => {
   for (const target of targets) {
     it(`answers ${target} with 400 VALIDATION_FAILED and keeps serving`, async () => {
       for (const method of ["GET", "POST"]) {
-        const res = await rawRequest(server.port, httpMessage(method, target, { "content-type": "application/json" }, method === "POST" ? "{}" : ""));
+        const res = await rawRequest(
+          server.port,
+          httpMessage(method, target, { "content-type": "application/json" }, method === "POST" ? "{}" : ""),
+        );
         expect(res.status).toBe(400);
         expect(res.body.error.data.cuittyCode).toBe("VALIDATION_FAILED");
       }
@@ -69,16 +72,18 @@ describe("request targets", () => {
 describe("connections", () => {
   it("keeps serving after clients hang up halfway through a body", async () => {
     const before = await rowCounts(server);
-    const hangUps = Array.from({ length: 10 }, (_, i) =>
-      new Promise<void>((resolve) => {
-        const path = i % 2 ? "/trpc/deploys.emit" : "/webhooks/github?project=x";
-        const socket = connect({ host: "127.0.0.1", port: server.port }, () => {
-          socket.write(`POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"type":`);
-          setTimeout(() => socket.destroy(), 20);
-        });
-        socket.on("error", () => {});
-        socket.on("close", () => resolve());
-      }),
+    const hangUps = Array.from(
+      { length: 10 },
+      (_, i) =>
+        new Promise<void>((resolve) => {
+          const path = i % 2 ? "/trpc/deploys.emit" : "/webhooks/github?project=x";
+          const socket = connect({ host: "127.0.0.1", port: server.port }, () => {
+            socket.write(`POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"type":`);
+            setTimeout(() => socket.destroy(), 20);
+          });
+          socket.on("error", () => {});
+          socket.on("close", () => resolve());
+        }),
     );
     await Promise.all(hangUps);
     expect(await healthy()).toBe(200);
@@ -92,7 +97,14 @@ describe("signatures cover the request target exactly as received", () => {
     const input = encodeURIComponent(JSON.stringify({ branch: "o'brien's-fix" }));
     expect(input).toContain("'");
     // fetch would send %27 (WHATWG URL encoding), so the target goes out byte for byte over a socket, as curl sends it.
-    const raw = await rawRequest(server.port, httpMessage("GET", `/trpc/deploys.list?input=${input}`, await signed("GET", `/trpc/deploys.list?input=${input}`, "", server.keys.read)));
+    const raw = await rawRequest(
+      server.port,
+      httpMessage(
+        "GET",
+        `/trpc/deploys.list?input=${input}`,
+        await signed("GET", `/trpc/deploys.list?input=${input}`, "", server.keys.read),
+      ),
+    );
     expect(raw.status).toBe(200);
   });
 
@@ -111,7 +123,10 @@ describe("client errors are 4xx with a code", () => {
     const body = JSON.stringify(event(uniq("ct"), "building"));
     const before = await rowCounts(server);
     const headers = await signed("POST", "/trpc/deploys.emit", body, server.keys.ingest);
-    const plain = await rawRequest(server.port, httpMessage("POST", "/trpc/deploys.emit", { ...headers, "content-type": "text/plain" }, body));
+    const plain = await rawRequest(
+      server.port,
+      httpMessage("POST", "/trpc/deploys.emit", { ...headers, "content-type": "text/plain" }, body),
+    );
     const none = await rawRequest(server.port, httpMessage("POST", "/trpc/deploys.emit", headers, body));
     for (const res of [plain, none]) {
       expect(res.status).toBe(415);
@@ -154,7 +169,10 @@ describe("client errors are 4xx with a code", () => {
     const fits = entry(`{"a":${"[".repeat(MAX_JSON_DEPTH - 5)}${"]".repeat(MAX_JSON_DEPTH - 5)}}`);
     expect((await server.request("audit.record", { rawBody: fits, key: server.keys.ingest })).status).toBe(200);
     // A query's input is bounded the same way.
-    const deepQuery = await server.request("deploys.list", { input: { branch: JSON.parse(`${"[".repeat(40)}${"]".repeat(40)}`) }, key: server.keys.read });
+    const deepQuery = await server.request("deploys.list", {
+      input: { branch: JSON.parse(`${"[".repeat(40)}${"]".repeat(40)}`) },
+      key: server.keys.read,
+    });
     expect(deepQuery.status).toBe(400);
     expect(deepQuery.body.error.data.cuittyCode).toBe("VALIDATION_FAILED");
   });
@@ -165,7 +183,9 @@ describe("tRPC batching", () => {
     `/trpc/${Array(n).fill("deploys.current").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`;
 
   it(`answers a batch of ${MAX_CALLS_PER_REQUEST} calls and refuses ${MAX_CALLS_PER_REQUEST + 1} with 400 BATCH_TOO_LARGE`, async () => {
-    const ok = await fetch(server.url + batchPath(MAX_CALLS_PER_REQUEST), { headers: await signed("GET", batchPath(MAX_CALLS_PER_REQUEST), "", server.keys.read) });
+    const ok = await fetch(server.url + batchPath(MAX_CALLS_PER_REQUEST), {
+      headers: await signed("GET", batchPath(MAX_CALLS_PER_REQUEST), "", server.keys.read),
+    });
     expect(ok.status).toBe(200);
     expect((await ok.json()) as unknown[]).toHaveLength(MAX_CALLS_PER_REQUEST);
     for (const n of [MAX_CALLS_PER_REQUEST + 1, 300]) {
@@ -182,7 +202,11 @@ describe("tRPC batching", () => {
     const path = `/trpc/${Array(n).fill("deploys.emit").join(",")}?batch=1`;
     const body = JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, event(uniq("b"), "building")])));
     const before = await rowCounts(server);
-    const res = await fetch(server.url + path, { method: "POST", body, headers: { ...(await signed("POST", path, body, server.keys.ingest)), "content-type": "application/json" } });
+    const res = await fetch(server.url + path, {
+      method: "POST",
+      body,
+      headers: { ...(await signed("POST", path, body, server.keys.ingest)), "content-type": "application/json" },
+    });
     expect(res.status).toBe(400);
     expect(await rowCounts(server)).toEqual(before);
   });

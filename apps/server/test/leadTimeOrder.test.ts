@@ -44,11 +44,21 @@ async function write(environment: string, steps: Step[]): Promise<void> {
 /** Lead time over the first three days, per day: X ships on day 0 at 10:00, Y on day 1 at 10:00. */
 async function leadTime(environment: string) {
   const m = await call("metrics.dora", { environment, from: T0, to: T0 + 3 * D, bucket: "day" });
-  return { samples: m.leadTime.samples, series: m.leadTime.series.map((b: { medianSeconds: number | null; samples: number }) => [b.medianSeconds, b.samples]) };
+  return {
+    samples: m.leadTime.samples,
+    series: m.leadTime.series.map((b: { medianSeconds: number | null; samples: number }) => [b.medianSeconds, b.samples]),
+  };
 }
 
 /** By the definition: X at its first go-live (day 0, 10:00) 12 h after its commit, Y at day 1, 10:00, 11 h after. */
-const DEFINED = { samples: 2, series: [[12 * H, 1], [11 * H, 1], [null, 0]] };
+const DEFINED = {
+  samples: 2,
+  series: [
+    [12 * H, 1],
+    [11 * H, 1],
+    [null, 0],
+  ],
+};
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -36,17 +36,73 @@ beforeAll(async () => {
   server = await startTestServer();
   const P = "production";
   await deploy(P, "d0", [["live", T0 - D]]);
-  await deploy(P, "d1", [["initiated", T0 + H], ["building", T0 + H + 60], ["live", T0 + 2 * H]], T0);
-  await deploy(P, "d2", [["initiated", T0 + 5 * H], ["live", T0 + 6 * H], ["rolled_back", T0 + 7 * H, { reason: "p99 doubled" }]], T0 + 2 * H);
-  await deploy(P, "d3", [["initiated", T0 + 8 * H], ["failed", T0 + 9 * H, { reason: "tests failed" }]], T0 + 7 * H);
-  await deploy(P, "d4", [["initiated", T0 + 10 * H], ["live", T0 + 11 * H]], T0 + 9 * H);
-  await deploy(P, "d5", [["initiated", T0 + 12 * H], ["failed", T0 + 12 * H + 600, { reason: "cancelled" }]]);
+  await deploy(
+    P,
+    "d1",
+    [
+      ["initiated", T0 + H],
+      ["building", T0 + H + 60],
+      ["live", T0 + 2 * H],
+    ],
+    T0,
+  );
+  await deploy(
+    P,
+    "d2",
+    [
+      ["initiated", T0 + 5 * H],
+      ["live", T0 + 6 * H],
+      ["rolled_back", T0 + 7 * H, { reason: "p99 doubled" }],
+    ],
+    T0 + 2 * H,
+  );
+  await deploy(
+    P,
+    "d3",
+    [
+      ["initiated", T0 + 8 * H],
+      ["failed", T0 + 9 * H, { reason: "tests failed" }],
+    ],
+    T0 + 7 * H,
+  );
+  await deploy(
+    P,
+    "d4",
+    [
+      ["initiated", T0 + 10 * H],
+      ["live", T0 + 11 * H],
+    ],
+    T0 + 9 * H,
+  );
+  await deploy(P, "d5", [
+    ["initiated", T0 + 12 * H],
+    ["failed", T0 + 12 * H + 600, { reason: "cancelled" }],
+  ]);
   // Starts on day 0, goes live on day 1 (counted there), later marked bad.
-  const d6 = await deploy(P, "d6", [["initiated", T0 + D - 600], ["live", T0 + D + 600]], T0 + D - H);
-  await deploy(P, "d7", [["initiated", T0 + D + 4 * H], ["live", T0 + D + 5 * H]], T0 + D + 3 * H);
+  const d6 = await deploy(
+    P,
+    "d6",
+    [
+      ["initiated", T0 + D - 600],
+      ["live", T0 + D + 600],
+    ],
+    T0 + D - H,
+  );
+  await deploy(
+    P,
+    "d7",
+    [
+      ["initiated", T0 + D + 4 * H],
+      ["live", T0 + D + 5 * H],
+    ],
+    T0 + D + 3 * H,
+  );
   await deploy(P, "d8", [["live", T0 + 2 * D + H]]);
   await deploy(P, "d10", [["live", T0 + 2 * D + 2 * H]], T0 + 2 * D + H);
-  await deploy(P, "d9", [["initiated", T0 + 2 * D + 2 * H + 60], ["failed", T0 + 2 * D + 3 * H]]);
+  await deploy(P, "d9", [
+    ["initiated", T0 + 2 * D + 2 * H + 60],
+    ["failed", T0 + 2 * D + 3 * H],
+  ]);
   // After the range: neither counted nor a restore of d9 inside it.
   await deploy(P, "d11", [["live", T0 + 3 * D + H]]);
   await call("deploys.markBad", { id: d6, reason: "checkout broken for EU users" });
@@ -168,12 +224,32 @@ describe("metrics.phases and metrics.deployPhases", () => {
   const t = T0 + 3600;
   const ids: Record<string, number> = {};
   beforeAll(async () => {
-    ids.p1 = await deploy(E, "p1", [["initiated", t], ["building", t + 60], ["deploying", t + 180], ["live", t + 300]]);
-    ids.p2 = await deploy(E, "p2", [["initiated", t], ["deploying", t + 100], ["live", t + 160]]); // skips building
-    ids.p3 = await deploy(E, "p3", [["building", t], ["live", t + 500]]); // first seen building; skips deploying
+    ids.p1 = await deploy(E, "p1", [
+      ["initiated", t],
+      ["building", t + 60],
+      ["deploying", t + 180],
+      ["live", t + 300],
+    ]);
+    ids.p2 = await deploy(E, "p2", [
+      ["initiated", t],
+      ["deploying", t + 100],
+      ["live", t + 160],
+    ]); // skips building
+    ids.p3 = await deploy(E, "p3", [
+      ["building", t],
+      ["live", t + 500],
+    ]); // first seen building; skips deploying
     ids.p4 = await deploy(E, "p4", [["live", t]]); // a poller that only saw the end
-    ids.p5 = await deploy(E, "p5", [["initiated", t], ["building", t + 30], ["failed", t + 90]]);
-    ids.p6 = await deploy(E, "p6", [["initiated", t + 8 * D], ["building", t + 8 * D + 10], ["live", t + 8 * D + 1000]]);
+    ids.p5 = await deploy(E, "p5", [
+      ["initiated", t],
+      ["building", t + 30],
+      ["failed", t + 90],
+    ]);
+    ids.p6 = await deploy(E, "p6", [
+      ["initiated", t + 8 * D],
+      ["building", t + 8 * D + 10],
+      ["live", t + 8 * D + 1000],
+    ]);
   });
 
   it("gives the median and p90 of each phase, counting skipped phases and not phases that ended in failure", async () => {
@@ -217,9 +293,19 @@ describe("metrics.phases with rollbacks", () => {
   const t = T0 + 3600;
   beforeAll(async () => {
     await deploy(E, "q1", [["live", t]]); // straight to live, kept
-    await deploy(E, "q3", [["initiated", t + 250], ["live", t + 300]]); // one phase reported, kept
-    await deploy(E, "q2", [["live", t + 400], ["rolled_back", t + 450]]); // straight to live, rolled back
-    await deploy(E, "q4", [["initiated", t + 500], ["live", t + 600], ["rolled_back", t + 700]]); // one phase, rolled back
+    await deploy(E, "q3", [
+      ["initiated", t + 250],
+      ["live", t + 300],
+    ]); // one phase reported, kept
+    await deploy(E, "q2", [
+      ["live", t + 400],
+      ["rolled_back", t + 450],
+    ]); // straight to live, rolled back
+    await deploy(E, "q4", [
+      ["initiated", t + 500],
+      ["live", t + 600],
+      ["rolled_back", t + 700],
+    ]); // one phase, rolled back
   });
 
   it("counts a deploy the same whether or not it was rolled back after going live", async () => {

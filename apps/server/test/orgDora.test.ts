@@ -35,9 +35,16 @@ beforeAll(async () => {
   await history(server, beta, "production", "b1", [["live", at(2), { commitSha: sha(3), committedAt: at(0) }]]);
   const b2 = await history(server, beta, "production", "b2", [["live", at(5), { commitSha: sha(4), committedAt: at(1) }]]);
   await history(server, beta, "production", "b3", [["live", at(7), { commitSha: sha(5), committedAt: at(6) }]]);
-  await history(server, beta, "production", "b4", [["building", at(8)], ["failed", at(8, 10), { reason: "exit 1" }]]);
+  await history(server, beta, "production", "b4", [
+    ["building", at(8)],
+    ["failed", at(8, 10), { reason: "exit 1" }],
+  ]);
   // Marked bad with the organisation's admin key acting in beta: an org admin key is an admin key there.
-  const mark = await server.request("deploys.markBad", { projectId: beta.projectId, key: keys.admin, input: { id: b2, reason: "bad invoices" } });
+  const mark = await server.request("deploys.markBad", {
+    projectId: beta.projectId,
+    key: keys.admin,
+    input: { id: b2, reason: "bad invoices" },
+  });
   expect(mark.status).toBe(200);
   // gamma has no production environment: it is not a service of this roll-up.
   await history(server, gamma, "staging", "g1", [["live", at(4), { commitSha: sha(6), committedAt: at(3) }]]);
@@ -57,7 +64,13 @@ describe("org.dora", () => {
       const { series: _l, ...lead } = own.body.result.data.leadTime;
       const { series: _c, ...cfr } = own.body.result.data.changeFailureRate;
       const { series: _t, ...ttr } = own.body.result.data.timeToRestore;
-      expect(row).toMatchObject({ deploymentFrequency: frequency, leadTime: lead, changeFailureRate: cfr, timeToRestore: ttr, bands: own.body.result.data.bands });
+      expect(row).toMatchObject({
+        deploymentFrequency: frequency,
+        leadTime: lead,
+        changeFailureRate: cfr,
+        timeToRestore: ttr,
+        bands: own.body.result.data.bands,
+      });
     }
   });
 
@@ -95,7 +108,8 @@ describe("org.dora", () => {
   });
 
   it("sorts services worst first by the figure asked for", async () => {
-    const order = async (sort: string) => (await orgCall(server, keys.read, "org.dora", { ...range, sort })).services.map((s: any) => s.service);
+    const order = async (sort: string) =>
+      (await orgCall(server, keys.read, "org.dora", { ...range, sort })).services.map((s: any) => s.service);
     expect(await order("service")).toEqual(["alpha", "beta"]);
     expect(await order("deploymentFrequency")).toEqual(["alpha", "beta"]);
     expect(await order("leadTime")).toEqual(["beta", "alpha"]);
@@ -106,7 +120,11 @@ describe("org.dora", () => {
   it("answers no services for an environment nobody has, and refuses an unknown sort", async () => {
     const none = await orgCall(server, keys.read, "org.dora", { environment: "nowhere", from: T0, to: T0 + D });
     expect(none.services).toEqual([]);
-    expect(none.org).toMatchObject({ services: 0, deploymentFrequency: { count: 0, perServicePerDay: 0 }, changeFailureRate: { rate: null } });
+    expect(none.org).toMatchObject({
+      services: 0,
+      deploymentFrequency: { count: 0, perServicePerDay: 0 },
+      changeFailureRate: { rate: null },
+    });
     const bad = await server.request("org.dora", { projectId: ORG_PROJECT, key: keys.read, input: { ...range, sort: "vibes" } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.data).toMatchObject({ cuittyCode: "VALIDATION_FAILED", fields: ["sort"] });

@@ -15,7 +15,13 @@ let liveId: number;
 let targetId: number;
 
 const refusal = (res: { status: number; body: any }) => [res.status, res.body?.error?.data?.cuittyCode];
-const event = (status: string, extra: Record<string, unknown> = {}) => ({ type: "deploy", deploy: `k-${status}`, environment: "production", status, ...extra });
+const event = (status: string, extra: Record<string, unknown> = {}) => ({
+  type: "deploy",
+  deploy: `k-${status}`,
+  environment: "production",
+  status,
+  ...extra,
+});
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -60,7 +66,10 @@ describe("an organisation read key", () => {
     expect((await server.request("org.overview", { projectId: ORG_PROJECT, key: keys.read })).status).toBe(200);
     expect(refusal(await server.request("org.overview", { projectId: a.projectId, key: keys.read }))).toEqual([403, "FORBIDDEN_SCOPE"]);
     expect(refusal(await server.request("deploys.current", { projectId: ORG_PROJECT, key: keys.read }))).toEqual([401, "UNKNOWN_PROJECT"]);
-    expect(refusal(await server.request("deploys.current", { projectId: "prj_000000000000", key: keys.read }))).toEqual([401, "UNKNOWN_PROJECT"]);
+    expect(refusal(await server.request("deploys.current", { projectId: "prj_000000000000", key: keys.read }))).toEqual([
+      401,
+      "UNKNOWN_PROJECT",
+    ]);
   });
 });
 
@@ -74,7 +83,11 @@ describe("an organisation admin key", () => {
       input: { environment: "production", healthExpectStatus: 204 },
     });
     expect(settings.status).toBe(200);
-    const rollback = await server.request("deploys.rollback", { projectId: a.projectId, key: keys.admin, input: { deployId: liveId, targetId } });
+    const rollback = await server.request("deploys.rollback", {
+      projectId: a.projectId,
+      key: keys.admin,
+      input: { deployId: liveId, targetId },
+    });
     expect(rollback.status).toBe(200);
     const got = await server.request("deploys.get", { projectId: a.projectId, key: keys.admin, input: { id: liveId } });
     expect(got.body.result.data.events.at(-1)).toMatchObject({ toStatus: "rolled_back", actorName: "platform admins" });
@@ -95,10 +108,9 @@ describe("a project key", () => {
       expect(refusal(await server.request("org.overview", { projectId: ORG_PROJECT, key }))).toEqual([401, "BAD_SIGNATURE"]);
       expect(refusal(await server.request("org.activity", { projectId: a.projectId, key }))).toEqual([403, "FORBIDDEN_SCOPE"]);
     }
-    expect(refusal(await server.request("org.dora", { projectId: a.projectId, key: a.admin, input: { environment: "production" } }))).toEqual([
-      403,
-      "FORBIDDEN_SCOPE",
-    ]);
+    expect(
+      refusal(await server.request("org.dora", { projectId: a.projectId, key: a.admin, input: { environment: "production" } })),
+    ).toEqual([403, "FORBIDDEN_SCOPE"]);
   });
 
   it("never sees another project: its admin key names billing and is refused", async () => {

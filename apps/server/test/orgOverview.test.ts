@@ -36,8 +36,14 @@ beforeAll(async () => {
   ]);
   // Checkout: F live 1 d ago; G cancelled 1 h ago (not trouble); staging: H failed 30 h ago (older than 24 h).
   ids.F = await history(server, checkout, "production", "F", [["live", N - D, { version: "c1" }]]);
-  ids.G = await history(server, checkout, "production", "G", [["building", N - 70 * M], ["failed", N - H, { reason: "cancelled" }]]);
-  ids.H = await history(server, checkout, "staging", "H", [["building", N - 31 * H], ["failed", N - 30 * H, { reason: "exit 1" }]]);
+  ids.G = await history(server, checkout, "production", "G", [
+    ["building", N - 70 * M],
+    ["failed", N - H, { reason: "cancelled" }],
+  ]);
+  ids.H = await history(server, checkout, "staging", "H", [
+    ["building", N - 31 * H],
+    ["failed", N - 30 * H, { reason: "exit 1" }],
+  ]);
   // zeta-old: I live 10 d ago; J failed 3 h ago; K deploying 5 min ago.
   ids.I = await history(server, zeta, "production", "I", [["live", N - 10 * D, { version: "z1" }]]);
   ids.J = await history(server, zeta, "production", "J", [["failed", N - 3 * H, { version: "z2", reason: "exit 2" }]]);
@@ -61,7 +67,8 @@ describe("org.overview", () => {
 
   it("describes each cell: current deploy, health, live since, in flight with its phase, and the last failure or rollback", async () => {
     const o = await orgCall(server, key, "org.overview");
-    const cells = (name: string) => Object.fromEntries(o.services.find((s: any) => s.service === name).cells.map((c: any) => [c.environment, c]));
+    const cells = (name: string) =>
+      Object.fromEntries(o.services.find((s: any) => s.service === name).cells.map((c: any) => [c.environment, c]));
     const payments = cells("payments");
     expect(payments.production).toMatchObject({
       attention: "broken",
@@ -70,7 +77,11 @@ describe("org.overview", () => {
       lastFailure: null,
       lastRollback: null,
     });
-    expect(payments.staging).toMatchObject({ attention: "in_flight", current: null, inFlight: { id: ids.C, title: "v3-rc", status: "building", startedAt: N - 10 * M } });
+    expect(payments.staging).toMatchObject({
+      attention: "in_flight",
+      current: null,
+      inFlight: { id: ids.C, title: "v3-rc", status: "building", startedAt: N - 10 * M },
+    });
     // After a rollback the environment's deploy is D again, live since the rollback.
     expect(cells("search").production).toMatchObject({
       attention: "failed_recently",
@@ -110,7 +121,22 @@ describe("org.overview", () => {
 
 describe("org.activity", () => {
   const feed = ["K", "C", "G", "G", "B", "J", "E", "E", "F", "H", "H", "D", "A", "I"];
-  const statuses = ["deploying", "building", "failed", "building", "live", "failed", "rolled_back", "live", "live", "failed", "building", "live", "live", "live"];
+  const statuses = [
+    "deploying",
+    "building",
+    "failed",
+    "building",
+    "live",
+    "failed",
+    "rolled_back",
+    "live",
+    "live",
+    "failed",
+    "building",
+    "live",
+    "live",
+    "live",
+  ];
 
   it("lists every transition of every service newest first, in pages that together hold each exactly once", async () => {
     const seen: any[] = [];
@@ -123,7 +149,14 @@ describe("org.activity", () => {
     }
     expect(seen.map((e) => e.deployId)).toEqual(feed.map((k) => ids[k]));
     expect(seen.map((e) => e.to)).toEqual(statuses);
-    expect(seen[0]).toMatchObject({ service: "zeta-old", projectId: projects.zeta, environment: "production", title: "z3", from: null, occurredAt: N - 5 * M });
+    expect(seen[0]).toMatchObject({
+      service: "zeta-old",
+      projectId: projects.zeta,
+      environment: "production",
+      title: "z3",
+      from: null,
+      occurredAt: N - 5 * M,
+    });
     expect(seen[6]).toMatchObject({ service: "search", from: "live", to: "rolled_back", rollbackTargetId: ids.D, reason: "errors up" });
   });
 
@@ -151,6 +184,12 @@ describe("org.activity", () => {
     });
     expect(res.status).toBe(200);
     const top = await orgCall(server, key, "org.activity", { limit: 1 });
-    expect(top.items[0]).toMatchObject({ deployId: ids.C, from: "building", to: "deploying", projectId: projects.payments, service: "payments" });
+    expect(top.items[0]).toMatchObject({
+      deployId: ids.C,
+      from: "building",
+      to: "deploying",
+      projectId: projects.payments,
+      service: "payments",
+    });
   });
 });

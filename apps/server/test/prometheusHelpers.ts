@@ -17,9 +17,7 @@ const promtoolBin = which("promtool");
 
 /** Why the Prometheus tests cannot run here, or null when they can. */
 export const prometheusMissing: string | null =
-  prometheusBin && promtoolBin
-    ? null
-    : "prometheus/promtool not installed: `apt-get install -y prometheus` (.ci/run installs it)";
+  prometheusBin && promtoolBin ? null : "prometheus/promtool not installed: `apt-get install -y prometheus` (.ci/run installs it)";
 
 if (prometheusMissing) console.warn(`SKIPPING the Prometheus tests: ${prometheusMissing}`);
 

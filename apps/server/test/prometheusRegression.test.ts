@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "../src/testing.js";
 import { startTestServer } from "../src/testing.js";
 import { type LocalServer, localServer, refusingUrl } from "./healthHelpers.js";
-import { type HistogramSeries, type RunningPrometheus, histogramOpenMetrics, prometheusMissing, startPrometheus } from "./prometheusHelpers.js";
+import {
+  type HistogramSeries,
+  type RunningPrometheus,
+  histogramOpenMetrics,
+  prometheusMissing,
+  startPrometheus,
+} from "./prometheusHelpers.js";
 
 // Go-live of the deploy under test: an aligned hour six hours ago, so promtool's backfilled blocks lie well
 // before Prometheus' head block. The previous deploy went live 30 minutes earlier, so the before window
@@ -130,7 +136,8 @@ describe.skipIf(prometheusMissing)("deploys.regression from a real Prometheus wi
     await setEnv({
       prometheusLatencyQuery:
         'histogram_quantile(0.5, sum by (le) (increase(http_server_request_duration_seconds_bucket{deployment_environment="$environment",http_route="/slow"}[$window])))',
-      prometheusCountQuery: 'sum(increase(http_server_request_duration_seconds_count{deployment_environment="$environment",http_route="/slow"}[$window]))',
+      prometheusCountQuery:
+        'sum(increase(http_server_request_duration_seconds_count{deployment_environment="$environment",http_route="/slow"}[$window]))',
     });
     const r = await regression({ id: deployId });
     // One series without labels is the metric "*". p50 before: rank 50 of 100 in (0, 0.1] → 0.1 × 50/99 s.
@@ -168,8 +175,15 @@ describe.skipIf(prometheusMissing)("deploys.regression from a real Prometheus wi
     const down = new URL(await refusingUrl()).origin;
     await setEnv({ prometheusUrl: down });
     const r = await regression({ id: deployId });
-    expect(r).toMatchObject({ source: "prometheus", verdict: "insufficient_data", metrics: [], windows: { before: { from: PREV, to: T } } });
-    expect(r.reason).toMatch(/^Prometheus at http:\/\/127\.0\.0\.1:\d+ did not answer the (latency|count) query of the (before|after) window: ECONNREFUSED$/);
+    expect(r).toMatchObject({
+      source: "prometheus",
+      verdict: "insufficient_data",
+      metrics: [],
+      windows: { before: { from: PREV, to: T } },
+    });
+    expect(r.reason).toMatch(
+      /^Prometheus at http:\/\/127\.0\.0\.1:\d+ did not answer the (latency|count) query of the (before|after) window: ECONNREFUSED$/,
+    );
   });
 
   it("answers insufficient_data with the reason when Prometheus answers an error or something that is not JSON", async () => {
@@ -232,7 +246,10 @@ describe.skipIf(prometheusMissing)("deploys.regression from a real Prometheus wi
       input: { environment: "production", prometheusBearerToken: "t", prometheusBasicAuth: "u:p" },
     });
     expect(both.status).toBe(400);
-    expect(both.body.error.data).toMatchObject({ cuittyCode: "VALIDATION_FAILED", fields: ["prometheusBearerToken", "prometheusBasicAuth"] });
+    expect(both.body.error.data).toMatchObject({
+      cuittyCode: "VALIDATION_FAILED",
+      fields: ["prometheusBearerToken", "prometheusBasicAuth"],
+    });
 
     const list = await server.request("environments.list", { key: server.keys.read });
     expect(JSON.stringify(list.body)).not.toContain("pa:ss");

@@ -25,8 +25,15 @@ describe("the project's budget", () => {
     expect(refused[0]!.body.error.data.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     const before = await rowCounts(server);
     const body = JSON.stringify(event(uniq("rl"), "building"));
-    const headers = await signedHeaders({ projectId: server.projectId, apiKey: server.keys.ingest }, { method: "POST", pathAndQuery: "/trpc/deploys.emit", body });
-    const res = await fetch(`${server.url}/trpc/deploys.emit`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body });
+    const headers = await signedHeaders(
+      { projectId: server.projectId, apiKey: server.keys.ingest },
+      { method: "POST", pathAndQuery: "/trpc/deploys.emit", body },
+    );
+    const res = await fetch(`${server.url}/trpc/deploys.emit`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body,
+    });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(await rowCounts(server)).toEqual(before);
@@ -41,7 +48,12 @@ describe("an unsigned flood", () => {
   afterAll(() => server.stop());
 
   it("should not spend the project's budget: signed requests from elsewhere still answer", async () => {
-    const flood = httpMessage("POST", "/trpc/deploys.emit", { "x-cuitty-project": server.projectId, "content-type": "application/json" }, "{}");
+    const flood = httpMessage(
+      "POST",
+      "/trpc/deploys.emit",
+      { "x-cuitty-project": server.projectId, "content-type": "application/json" },
+      "{}",
+    );
     const statuses: number[] = [];
     for (let round = 0; round < 6; round++) {
       const answers = await Promise.all(Array.from({ length: 10 }, () => rawRequest(server.port, flood, { localAddress: ATTACKER })));
@@ -56,7 +68,11 @@ describe("an unsigned flood", () => {
   });
 
   it("should refuse an address over its failure budget with RATE_LIMITED and Retry-After before looking at the signature", async () => {
-    const bad = httpMessage("GET", "/trpc/deploys.current", { "x-cuitty-project": server.projectId, "x-cuitty-timestamp": "1", "x-cuitty-signature": "v1=00" });
+    const bad = httpMessage("GET", "/trpc/deploys.current", {
+      "x-cuitty-project": server.projectId,
+      "x-cuitty-timestamp": "1",
+      "x-cuitty-signature": "v1=00",
+    });
     let last = await rawRequest(server.port, bad, { localAddress: ATTACKER });
     for (let i = 0; i < 20 && last.status !== 429; i++) last = await rawRequest(server.port, bad, { localAddress: ATTACKER });
     expect(last.status).toBe(429);
@@ -76,7 +92,10 @@ describe("batched calls", () => {
     const n = 8;
     const path = `/trpc/${Array(n).fill("deploys.emit").join(",")}?batch=1`;
     const body = JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, event(uniq("batch"), "building")])));
-    const headers = await signedHeaders({ projectId: server.projectId, apiKey: server.keys.ingest }, { method: "POST", pathAndQuery: path, body });
+    const headers = await signedHeaders(
+      { projectId: server.projectId, apiKey: server.keys.ingest },
+      { method: "POST", pathAndQuery: path, body },
+    );
     const res = await fetch(server.url + path, { method: "POST", body, headers: { ...headers, "content-type": "application/json" } });
     const results = (await res.json()) as any[];
     expect(results).toHaveLength(n);

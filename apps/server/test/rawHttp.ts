@@ -76,5 +76,7 @@ export function rawRequest(
 export function httpMessage(method: string, target: string, headers: Record<string, string> = {}, body = ""): string {
   const all: Record<string, string> = { host: "127.0.0.1", connection: "close", ...headers };
   if (body && !("content-length" in all)) all["content-length"] = String(Buffer.byteLength(body));
-  return `${method} ${target} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n${body}`;
+  return `${method} ${target} HTTP/1.1\r\n${Object.entries(all)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("")}\r\n${body}`;
 }

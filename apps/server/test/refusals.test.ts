@@ -16,12 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-async function expectRefused(
-  send: () => Promise<{ status: number; body: any }>,
-  status: number,
-  code: string,
-  messagePart?: string,
-) {
+async function expectRefused(send: () => Promise<{ status: number; body: any }>, status: number, code: string, messagePart?: string) {
   const before = await rowCounts(server);
   const res = await send();
   expect(res.status).toBe(status);
@@ -44,7 +39,10 @@ const ok = () => event(uniq("r"), "building");
 describe("authentication refusals", () => {
   it("should refuse a body changed after signing with BAD_SIGNATURE", async () => {
     const body = JSON.stringify(ok());
-    const headers = await signedHeaders({ projectId: server.projectId, apiKey: server.keys.ingest }, { method: "POST", pathAndQuery: "/trpc/deploys.emit", body });
+    const headers = await signedHeaders(
+      { projectId: server.projectId, apiKey: server.keys.ingest },
+      { method: "POST", pathAndQuery: "/trpc/deploys.emit", body },
+    );
     await expectRefused(() => rawPost("/trpc/deploys.emit", body.replace("building", "deploying"), headers), 401, "BAD_SIGNATURE");
   });
 
@@ -70,12 +68,20 @@ describe("authentication refusals", () => {
   });
 
   it("should refuse a timestamp more than 300 s in the future with STALE_TIMESTAMP", async () => {
-    await expectRefused(() => server.request("deploys.emit", { input: ok(), key: server.keys.ingest, timestamp: now() + 301 }), 401, "STALE_TIMESTAMP");
+    await expectRefused(
+      () => server.request("deploys.emit", { input: ok(), key: server.keys.ingest, timestamp: now() + 301 }),
+      401,
+      "STALE_TIMESTAMP",
+    );
   });
 
   it("should refuse requests without signature headers", async () => {
     await expectRefused(() => rawPost("/trpc/deploys.emit", JSON.stringify(ok()), {}), 401, "UNKNOWN_PROJECT");
-    await expectRefused(() => rawPost("/trpc/deploys.emit", JSON.stringify(ok()), { "x-cuitty-project": server.projectId }), 401, "BAD_SIGNATURE");
+    await expectRefused(
+      () => rawPost("/trpc/deploys.emit", JSON.stringify(ok()), { "x-cuitty-project": server.projectId }),
+      401,
+      "BAD_SIGNATURE",
+    );
   });
 
   it("should refuse an unknown project with UNKNOWN_PROJECT", async () => {
@@ -86,8 +92,17 @@ describe("authentication refusals", () => {
     await expectRefused(() => server.request("deploys.list", { input: {}, key: server.keys.ingest }), 403, "FORBIDDEN_SCOPE", "read");
     await expectRefused(() => emit(server, ok(), server.keys.read), 403, "FORBIDDEN_SCOPE", "ingest");
     const id = await deployIn(server, "live");
-    await expectRefused(() => server.request("deploys.rollback", { input: { deployId: id }, key: server.keys.read }), 403, "FORBIDDEN_SCOPE", "admin");
-    await expectRefused(() => server.request("environments.update", { input: { environment: "production", autoRollback: true }, key: server.keys.ingest }), 403, "FORBIDDEN_SCOPE");
+    await expectRefused(
+      () => server.request("deploys.rollback", { input: { deployId: id }, key: server.keys.read }),
+      403,
+      "FORBIDDEN_SCOPE",
+      "admin",
+    );
+    await expectRefused(
+      () => server.request("environments.update", { input: { environment: "production", autoRollback: true }, key: server.keys.ingest }),
+      403,
+      "FORBIDDEN_SCOPE",
+    );
   });
 });
 
@@ -101,8 +116,16 @@ describe("another project's key", () => {
     const id = await deployIn(server, "live");
     const list = await server.request("deploys.list", { input: {}, key: other.admin, projectId: other.projectId });
     expect(list.body.result.data.items).toEqual([]);
-    await expectRefused(() => server.request("deploys.get", { input: { id }, key: other.admin, projectId: other.projectId }), 404, "NOT_FOUND");
-    await expectRefused(() => server.request("deploys.rollback", { input: { deployId: id }, key: other.admin, projectId: other.projectId }), 404, "NOT_FOUND");
+    await expectRefused(
+      () => server.request("deploys.get", { input: { id }, key: other.admin, projectId: other.projectId }),
+      404,
+      "NOT_FOUND",
+    );
+    await expectRefused(
+      () => server.request("deploys.rollback", { input: { deployId: id }, key: other.admin, projectId: other.projectId }),
+      404,
+      "NOT_FOUND",
+    );
     const current = await server.request("deploys.current", { key: other.admin, projectId: other.projectId });
     expect(current.body.result.data).toEqual([]);
   });
@@ -110,7 +133,12 @@ describe("another project's key", () => {
 
 describe("input refusals", () => {
   it("should refuse malformed JSON with VALIDATION_FAILED", async () => {
-    await expectRefused(() => server.request("deploys.emit", { rawBody: "{not json", key: server.keys.ingest }), 400, "VALIDATION_FAILED", "JSON");
+    await expectRefused(
+      () => server.request("deploys.emit", { rawBody: "{not json", key: server.keys.ingest }),
+      400,
+      "VALIDATION_FAILED",
+      "JSON",
+    );
   });
 
   it("should refuse wrong types naming the field", async () => {
@@ -134,7 +162,11 @@ describe("input refusals", () => {
     const big = JSON.stringify({ ...ok(), reason: "x".repeat(65 * 1024) });
     await expectRefused(() => server.request("deploys.emit", { rawBody: big, key: server.keys.ingest }), 413, "PAYLOAD_TOO_LARGE");
     // Not even valid JSON: the size is refused first.
-    await expectRefused(() => server.request("deploys.emit", { rawBody: "{".repeat(70_000), key: server.keys.ingest }), 413, "PAYLOAD_TOO_LARGE");
+    await expectRefused(
+      () => server.request("deploys.emit", { rawBody: "{".repeat(70_000), key: server.keys.ingest }),
+      413,
+      "PAYLOAD_TOO_LARGE",
+    );
   });
 
   it("should allow batch procedures up to 1 MiB but not 64 KiB procedures", async () => {
@@ -146,11 +178,19 @@ describe("input refusals", () => {
 
   it("should refuse a batch of more than 500 events", async () => {
     const events = Array.from({ length: 501 }, () => ok());
-    await expectRefused(() => server.request("deploys.emitBatch", { input: { events }, key: server.keys.ingest }), 400, "VALIDATION_FAILED");
+    await expectRefused(
+      () => server.request("deploys.emitBatch", { input: { events }, key: server.keys.ingest }),
+      400,
+      "VALIDATION_FAILED",
+    );
   });
 
   it("should refuse a cursor the server did not issue", async () => {
-    await expectRefused(() => server.request("deploys.list", { input: { cursor: "bm9wZQ" }, key: server.keys.read }), 400, "VALIDATION_FAILED");
+    await expectRefused(
+      () => server.request("deploys.list", { input: { cursor: "bm9wZQ" }, key: server.keys.read }),
+      400,
+      "VALIDATION_FAILED",
+    );
   });
 
   it("should answer an unknown procedure with NOT_FOUND", async () => {
@@ -168,7 +208,12 @@ describe("rollback refusals", () => {
   it("should refuse a rollback target in another environment", async () => {
     const target = await deployIn(server, "live", "staging");
     const id = await deployIn(server, "live");
-    await expectRefused(() => server.request("deploys.rollback", { input: { deployId: id, targetId: target } }), 409, "INVALID_ROLLBACK_TARGET", "another environment");
+    await expectRefused(
+      () => server.request("deploys.rollback", { input: { deployId: id, targetId: target } }),
+      409,
+      "INVALID_ROLLBACK_TARGET",
+      "another environment",
+    );
   });
 
   it("should refuse a rollback target of another project as not found", async () => {
@@ -185,7 +230,12 @@ describe("rollback refusals", () => {
   it("should refuse a rollback target that never reached live", async () => {
     const never = await deployIn(server, "building");
     const id = await deployIn(server, "live");
-    await expectRefused(() => server.request("deploys.rollback", { input: { deployId: id, targetId: never } }), 409, "INVALID_ROLLBACK_TARGET", "never reached live");
+    await expectRefused(
+      () => server.request("deploys.rollback", { input: { deployId: id, targetId: never } }),
+      409,
+      "INVALID_ROLLBACK_TARGET",
+      "never reached live",
+    );
   });
 
   it("should refuse rolling back a deploy that is still building", async () => {

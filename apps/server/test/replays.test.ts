@@ -12,10 +12,21 @@ afterAll(() => server.stop());
 const hookCount = async () => (await server.request("hooks.list")).body.result.data.length as number;
 
 it("answers a byte-identical replay of hooks.add within the signature window with the same subscription", async () => {
-  const body = JSON.stringify({ url: "https://hooks.example.com/replayed", events: ["deploy.live", "deploy.failed"], environments: ["production"] });
-  const headers = await signedHeaders({ projectId: server.projectId, apiKey: server.keys.admin }, { method: "POST", pathAndQuery: "/trpc/hooks.add", body });
+  const body = JSON.stringify({
+    url: "https://hooks.example.com/replayed",
+    events: ["deploy.live", "deploy.failed"],
+    environments: ["production"],
+  });
+  const headers = await signedHeaders(
+    { projectId: server.projectId, apiKey: server.keys.admin },
+    { method: "POST", pathAndQuery: "/trpc/hooks.add", body },
+  );
   const send = async () => {
-    const res = await fetch(`${server.url}/trpc/hooks.add`, { method: "POST", body, headers: { ...headers, "content-type": "application/json" } });
+    const res = await fetch(`${server.url}/trpc/hooks.add`, {
+      method: "POST",
+      body,
+      headers: { ...headers, "content-type": "application/json" },
+    });
     return { status: res.status, data: ((await res.json()) as any).result.data };
   };
   const first = await send();
@@ -28,15 +39,22 @@ it("answers a byte-identical replay of hooks.add within the signature window wit
 
 it("treats the same URL, events and environments in another order as the same subscription, and other filters as another", async () => {
   const url = "https://hooks.example.com/orders";
-  const a = await server.request("hooks.add", { input: { url, events: ["deploy.live", "deploy.failed", "deploy.live"], environments: ["staging", "production"] } });
-  const b = await server.request("hooks.add", { input: { url, events: ["deploy.failed", "deploy.live"], environments: ["production", "staging"] } });
+  const a = await server.request("hooks.add", {
+    input: { url, events: ["deploy.live", "deploy.failed", "deploy.live"], environments: ["staging", "production"] },
+  });
+  const b = await server.request("hooks.add", {
+    input: { url, events: ["deploy.failed", "deploy.live"], environments: ["production", "staging"] },
+  });
   expect(b.body.result.data).toMatchObject({ created: false, subscription: { id: a.body.result.data.subscription.id } });
   const narrower = await server.request("hooks.add", { input: { url, events: ["deploy.live"], environments: ["production", "staging"] } });
   const everything = await server.request("hooks.add", { input: { url } });
   const slack = await server.request("hooks.add", { input: { url, format: "slack" } });
   const ids = [a, narrower, everything, slack].map((r) => r.body.result.data.subscription.id);
   expect(new Set(ids).size).toBe(4);
-  expect((await server.request("hooks.add", { input: { url } })).body.result.data).toMatchObject({ created: false, subscription: { id: ids[2] } });
+  expect((await server.request("hooks.add", { input: { url } })).body.result.data).toMatchObject({
+    created: false,
+    subscription: { id: ids[2] },
+  });
 });
 
 it("keeps a caller-chosen secret on a repeat and refuses to answer it with another secret", async () => {

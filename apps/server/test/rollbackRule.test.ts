@@ -18,7 +18,15 @@ describe("rolling back a deploy that is not the one in charge", () => {
   async function emit(key: string, status: string, minute: number, extra: Record<string, unknown> = {}): Promise<number> {
     const res = await server.request("deploys.emit", {
       key: server.keys.ingest,
-      input: { id: `evt-rule-${++n}`, type: "deploy", deploy: key, status, environment: "production", occurredAt: t0 + minute * 60, ...extra },
+      input: {
+        id: `evt-rule-${++n}`,
+        type: "deploy",
+        deploy: key,
+        status,
+        environment: "production",
+        occurredAt: t0 + minute * 60,
+        ...extra,
+      },
     });
     if (res.status !== 200) throw new Error(`emit failed: ${JSON.stringify(res.body)}`);
     return res.body.result.data.deploy.id;
@@ -40,7 +48,12 @@ describe("rolling back a deploy that is not the one in charge", () => {
 
     const refused = await rollback(b);
     expect(refused.status).toBe(409);
-    expect(refused.body.error.data).toMatchObject({ cuittyCode: "INVALID_TRANSITION", from: "live", to: "rolled_back", currentDeployId: c });
+    expect(refused.body.error.data).toMatchObject({
+      cuittyCode: "INVALID_TRANSITION",
+      from: "live",
+      to: "rolled_back",
+      currentDeployId: c,
+    });
     expect(refused.body.error.message).toContain(`#${c}`);
     const reported = await server.request("deploys.emit", {
       key: server.keys.ingest,

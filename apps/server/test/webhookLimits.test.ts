@@ -23,7 +23,11 @@ afterAll(() => server.stop());
 
 /** Headers announcing a 5 MiB body that is never sent: only an answer from the headers can arrive. */
 function headersOnly(query: string, headers: Record<string, string>, from = ATTACKER) {
-  const message = httpMessage("POST", `/webhooks/github${query}`, { "content-type": "application/json", "content-length": FIVE_MIB, ...headers });
+  const message = httpMessage("POST", `/webhooks/github${query}`, {
+    "content-type": "application/json",
+    "content-length": FIVE_MIB,
+    ...headers,
+  });
   return rawRequest(server.port, message, { localAddress: from, timeoutMs: 5_000 });
 }
 
@@ -31,11 +35,31 @@ describe("POST /webhooks/github before the body", () => {
   it("refuses a missing project, a missing signature and an oversized body, and ignores unmapped events, from the headers alone", async () => {
     const p = `?project=${server.projectId}`;
     const cases: { query: string; headers: Record<string, string>; status: number; code: string | undefined }[] = [
-      { query: "", headers: { "x-github-event": "workflow_run", "x-hub-signature-256": aSignature }, status: 400, code: "VALIDATION_FAILED" },
+      {
+        query: "",
+        headers: { "x-github-event": "workflow_run", "x-hub-signature-256": aSignature },
+        status: 400,
+        code: "VALIDATION_FAILED",
+      },
       { query: p, headers: { "x-github-event": "workflow_run" }, status: 401, code: "BAD_SIGNATURE" },
-      { query: p, headers: { "x-github-event": "workflow_run", "x-hub-signature-256": "sha256=nothex" }, status: 401, code: "BAD_SIGNATURE" },
-      { query: "?project=prj_nope", headers: { "x-github-event": "workflow_run", "x-hub-signature-256": aSignature, "content-length": "100" }, status: 401, code: "UNKNOWN_PROJECT" },
-      { query: p, headers: { "x-github-event": "workflow_run", "x-hub-signature-256": aSignature }, status: 413, code: "PAYLOAD_TOO_LARGE" },
+      {
+        query: p,
+        headers: { "x-github-event": "workflow_run", "x-hub-signature-256": "sha256=nothex" },
+        status: 401,
+        code: "BAD_SIGNATURE",
+      },
+      {
+        query: "?project=prj_nope",
+        headers: { "x-github-event": "workflow_run", "x-hub-signature-256": aSignature, "content-length": "100" },
+        status: 401,
+        code: "UNKNOWN_PROJECT",
+      },
+      {
+        query: p,
+        headers: { "x-github-event": "workflow_run", "x-hub-signature-256": aSignature },
+        status: 413,
+        code: "PAYLOAD_TOO_LARGE",
+      },
       { query: p, headers: { "x-github-event": "issues", "x-hub-signature-256": aSignature }, status: 202, code: undefined },
     ];
     for (const c of cases) {
@@ -52,7 +76,17 @@ describe("POST /webhooks/github before the body", () => {
     const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
     const res = await rawRequest(
       server.port,
-      httpMessage("POST", `/webhooks/github?project=${server.projectId}`, { "content-type": "application/json", "x-github-event": "workflow_run", "x-github-delivery": "d-limits", "x-hub-signature-256": signature }, body),
+      httpMessage(
+        "POST",
+        `/webhooks/github?project=${server.projectId}`,
+        {
+          "content-type": "application/json",
+          "x-github-event": "workflow_run",
+          "x-github-delivery": "d-limits",
+          "x-hub-signature-256": signature,
+        },
+        body,
+      ),
     );
     expect(res.status).toBe(200);
     expect(res.body.results[0]).toMatchObject({ status: "live", changed: true });
@@ -70,7 +104,12 @@ describe("POST /webhooks/github before the body", () => {
     const signature = `sha256=${createHmac("sha256", SECRET).update(ping).digest("hex")}`;
     const res = await rawRequest(
       server.port,
-      httpMessage("POST", `/webhooks/github?project=${server.projectId}`, { "content-type": "application/json", "x-github-event": "ping", "x-hub-signature-256": signature }, ping),
+      httpMessage(
+        "POST",
+        `/webhooks/github?project=${server.projectId}`,
+        { "content-type": "application/json", "x-github-event": "ping", "x-hub-signature-256": signature },
+        ping,
+      ),
     );
     expect(res.body).toEqual({ ok: true, pong: true });
     expect(await rowCounts(server)).toEqual(before);

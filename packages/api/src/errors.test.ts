@@ -32,7 +32,9 @@ describe("the error table", () => {
 
 describe("structured issues", () => {
   it("should give each zod issue its path, message and code", () => {
-    const parsed = z.strictObject({ healthChecks: z.number().min(1), healthUrl: z.url() }).safeParse({ healthChecks: 0, healthUrl: "nope" });
+    const parsed = z
+      .strictObject({ healthChecks: z.number().min(1), healthUrl: z.url() })
+      .safeParse({ healthChecks: 0, healthUrl: "nope" });
     const classified = classifyError(new TRPCError({ code: "BAD_REQUEST", cause: parsed.error }));
     expect(classified.details.issues).toEqual([
       { path: "healthChecks", message: expect.stringContaining(">=1"), code: "too_small" },
@@ -41,7 +43,9 @@ describe("structured issues", () => {
   });
 
   it("should give each named field the whole message when a refusal says no reason per field", () => {
-    const classified = classifyError(toTRPCError(new CuittyError("VALIDATION_FAILED", "cursor is not one this server issued", { fields: ["cursor"] })));
+    const classified = classifyError(
+      toTRPCError(new CuittyError("VALIDATION_FAILED", "cursor is not one this server issued", { fields: ["cursor"] })),
+    );
     expect(withIssues(classified).issues).toEqual([{ path: "cursor", message: "cursor is not one this server issued", code: "custom" }]);
   });
 });

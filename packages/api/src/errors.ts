@@ -47,7 +47,11 @@ export function classifyError(error: TRPCError): ClassifiedError {
   const cause = error.cause;
   if (cause instanceof CuittyError) return { cuittyCode: cause.code, message: cause.message, details: cause.details };
   if (cause instanceof ZodError) {
-    return { cuittyCode: "VALIDATION_FAILED", message: zodMessage(cause), details: { fields: zodFieldPaths(cause), issues: zodIssues(cause) } };
+    return {
+      cuittyCode: "VALIDATION_FAILED",
+      message: zodMessage(cause),
+      details: { fields: zodFieldPaths(cause), issues: zodIssues(cause) },
+    };
   }
   const mapped = CUITTY_CODE_BY_TRPC_CODE[error.code];
   if (mapped) {

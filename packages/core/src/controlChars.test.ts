@@ -41,8 +41,6 @@ describe("control characters in wire inputs", () => {
     expect(refusedPaths(environmentUpdateSchema.safeParse({ environment: "p", rollbackGithubRef: "main\u0000" }))).toEqual([
       "rollbackGithubRef",
     ]);
-    expect(refusedPaths(hookAddSchema.safeParse({ url: "http://127.0.0.1/", secret: "0123456789abcdef\u0000" }))).toEqual([
-      "secret",
-    ]);
+    expect(refusedPaths(hookAddSchema.safeParse({ url: "http://127.0.0.1/", secret: "0123456789abcdef\u0000" }))).toEqual(["secret"]);
   });
 });

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deployEventSchema } from "./schemas.js";
-import {
-  type GithubRun,
-  githubDeploymentStatusToEvents,
-  githubRunDeployKey,
-  githubRunStatus,
-  githubRunToEvents,
-} from "./github.js";
+import { type GithubRun, githubDeploymentStatusToEvents, githubRunDeployKey, githubRunStatus, githubRunToEvents } from "./github.js";
 
 const run = (over: Partial<GithubRun> = {}): GithubRun => ({
   id: 123,
@@ -42,7 +36,17 @@ describe("githubRunStatus", () => {
   });
   it("maps a successful run to live and every other conclusion to failed", () => {
     expect(githubRunStatus({ status: "completed", conclusion: "success" })).toBe("live");
-    for (const conclusion of ["failure", "neutral", "cancelled", "skipped", "timed_out", "action_required", "stale", "startup_failure", null]) {
+    for (const conclusion of [
+      "failure",
+      "neutral",
+      "cancelled",
+      "skipped",
+      "timed_out",
+      "action_required",
+      "stale",
+      "startup_failure",
+      null,
+    ]) {
       expect(githubRunStatus({ status: "completed", conclusion })).toBe("failed");
     }
   });
@@ -103,7 +107,13 @@ describe("githubRunToEvents", () => {
 describe("githubDeploymentStatusToEvents", () => {
   const payload = (state: string) => ({
     deployment_status: { state, updated_at: "2025-11-28T03:30:00Z", target_url: "https://example.com/logs" },
-    deployment: { id: 77, sha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", ref: "main", environment: "staging", creator: { login: "mona" } },
+    deployment: {
+      id: 77,
+      sha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+      ref: "main",
+      environment: "staging",
+      creator: { login: "mona" },
+    },
   });
   it("maps deployment states to the lifecycle with stable keys", () => {
     expect(githubDeploymentStatusToEvents(payload("success"), opts)[0]).toMatchObject({

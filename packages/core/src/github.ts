@@ -99,9 +99,9 @@ export function githubRunToEvents(run: GithubRun, options: GithubRunMappingOptio
     status === "initiated"
       ? isoToUnix(run.created_at)
       : status === "building"
-        ? isoToUnix(run.run_started_at) ?? isoToUnix(run.updated_at)
+        ? (isoToUnix(run.run_started_at) ?? isoToUnix(run.updated_at))
         : status === "deploying"
-          ? isoToUnix(startedDeployJob(options.jobs, pattern)?.started_at) ?? isoToUnix(run.updated_at)
+          ? (isoToUnix(startedDeployJob(options.jobs, pattern)?.started_at) ?? isoToUnix(run.updated_at))
           : isoToUnix(run.updated_at);
   const event: DeployEventInput = {
     id: githubRunEventId(options.repo, run.id, attempt, status),

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { HOOK_EVENT_TYPES, HOOK_FORMATS } from "./hookEvents.js";
 import { environmentName, freeText, lineText } from "./schemas.js";
 
-
 export const hookAddSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2048),
   /** The key deliveries are signed with; generated (and shown once) when absent. */

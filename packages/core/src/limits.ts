@@ -12,9 +12,7 @@ export const BATCH_PROCEDURES: readonly string[] = ["deploys.emitBatch", "perf.r
 /** The body limit for a request path such as `/trpc/deploys.emitBatch` (or a tRPC batch `a,b`). */
 export function bodyLimitForPath(pathname: string): number {
   const procedures = pathname.replace(/^.*\/trpc\//, "").split(",");
-  return procedures.length > 0 && procedures.every((p) => BATCH_PROCEDURES.includes(p))
-    ? MAX_BATCH_BODY_BYTES
-    : MAX_BODY_BYTES;
+  return procedures.length > 0 && procedures.every((p) => BATCH_PROCEDURES.includes(p)) ? MAX_BATCH_BODY_BYTES : MAX_BODY_BYTES;
 }
 
 /**

@@ -40,4 +40,3 @@ export function bucketStarts(from: number, to: number, bucket: MetricBucket): nu
   for (let s = bucketStart(from, bucket); s < to; s += BUCKET_SECONDS[bucket]) starts.push(s);
   return starts;
 }
-

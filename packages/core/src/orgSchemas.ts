@@ -2,7 +2,11 @@
 import { z } from "zod";
 import { environmentName, lineText, unixSeconds } from "./schemas.js";
 
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined).optional();
+const optional = <T extends z.ZodType>(schema: T) =>
+  schema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional();
 
 /** Filters shared by the overview and the activity feed. */
 const orgFilters = {
@@ -12,9 +16,7 @@ const orgFilters = {
   search: optional(lineText(100)),
 };
 
-export const orgOverviewSchema = z
-  .strictObject({ ...orgFilters, limit: z.number().int().min(1).max(1000).default(200) })
-  .prefault({});
+export const orgOverviewSchema = z.strictObject({ ...orgFilters, limit: z.number().int().min(1).max(1000).default(200) }).prefault({});
 export type OrgOverviewInput = z.input<typeof orgOverviewSchema>;
 
 export const orgActivitySchema = z

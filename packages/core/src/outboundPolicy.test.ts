@@ -17,7 +17,16 @@ const ip = (text: string) => {
 
 describe("IP notations", () => {
   it("reads every inet_aton notation of the metadata address as 169.254.169.254", () => {
-    for (const text of ["169.254.169.254", "2852039166", "0xa9fea9fe", "0xA9.0xFE.0xA9.0xFE", "0251.0376.0251.0376", "169.254.43518", "169.16689662", "169.254.169.254."]) {
+    for (const text of [
+      "169.254.169.254",
+      "2852039166",
+      "0xa9fea9fe",
+      "0xA9.0xFE.0xA9.0xFE",
+      "0251.0376.0251.0376",
+      "169.254.43518",
+      "169.16689662",
+      "169.254.169.254.",
+    ]) {
       expect(formatIpAddress(ip(text)), text).toBe("169.254.169.254");
     }
   });
@@ -58,7 +67,15 @@ describe("the default outbound policy", () => {
   });
 
   it("allows loopback, private ranges and ordinary host names", () => {
-    for (const url of ["http://127.0.0.1:8080/healthz", "http://10.1.2.3/", "http://192.168.0.10/", "http://[::1]/", "http://[fd12::1]/", "https://api.example.com/healthz", "http://localhost/"]) {
+    for (const url of [
+      "http://127.0.0.1:8080/healthz",
+      "http://10.1.2.3/",
+      "http://192.168.0.10/",
+      "http://[::1]/",
+      "http://[fd12::1]/",
+      "https://api.example.com/healthz",
+      "http://localhost/",
+    ]) {
       expect(urlBlockReason(policy, url), url).toBeUndefined();
     }
   });

@@ -36,7 +36,7 @@ export function parseIpv4(text: string): IpAddress | undefined {
   const head = values.slice(0, -1);
   if (head.some((n) => n > 255) || last >= 256 ** (4 - head.length)) return undefined;
   let value = last;
-  head.forEach((n, i) => (value += n * 256 ** (3 - i)));
+  for (const [i, n] of head.entries()) value += n * 256 ** (3 - i);
   const bytes = new Uint8Array([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]);
   return { version: 4, bytes };
 }
@@ -128,7 +128,7 @@ export function cidrContains(range: CidrRange, address: IpAddress): boolean {
   const prefix = net.version === range.version ? range.prefix : range.prefix - 96;
   if (ip.version !== net.version || prefix < 0) return false;
   for (let bit = 0; bit < prefix; bit++) {
-    const mask = 0x80 >> bit % 8;
+    const mask = 0x80 >> (bit % 8);
     if ((ip.bytes[bit >> 3]! & mask) !== (net.bytes[bit >> 3]! & mask)) return false;
   }
   return true;

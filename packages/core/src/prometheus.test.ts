@@ -1,12 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_PROMETHEUS_COUNT_QUERY,
-  DEFAULT_PROMETHEUS_LATENCY_QUERY,
-  renderPromQL,
-  samplesOf,
-  seriesName,
-} from "./prometheus.js";
+import { DEFAULT_PROMETHEUS_COUNT_QUERY, DEFAULT_PROMETHEUS_LATENCY_QUERY, renderPromQL, samplesOf, seriesName } from "./prometheus.js";
 
 describe("Prometheus query templates and answers", () => {
   it("fills $environment escaped for a PromQL string and $window in whole seconds, at least 1s", () => {
@@ -23,12 +17,21 @@ describe("Prometheus query templates and answers", () => {
   });
 
   it("reads vectors and scalars, drops __name__, and gives a reason for errors, matrices and other JSON", () => {
-    const vector = { status: "success", data: { resultType: "vector", result: [{ metric: { __name__: "up", job: "a" }, value: [1, "NaN"] }] } };
+    const vector = {
+      status: "success",
+      data: { resultType: "vector", result: [{ metric: { __name__: "up", job: "a" }, value: [1, "NaN"] }] },
+    };
     const v = samplesOf(vector);
     expect(v.ok && v.samples[0]!.labels).toEqual({ job: "a" });
     expect(v.ok && Number.isNaN(v.samples[0]!.value)).toBe(true);
-    expect(samplesOf({ status: "success", data: { resultType: "scalar", result: [1, "0.25"] } })).toEqual({ ok: true, samples: [{ labels: {}, value: 0.25 }] });
-    expect(samplesOf({ status: "error", errorType: "bad_data", error: "parse error" })).toEqual({ ok: false, reason: "bad_data: parse error" });
+    expect(samplesOf({ status: "success", data: { resultType: "scalar", result: [1, "0.25"] } })).toEqual({
+      ok: true,
+      samples: [{ labels: {}, value: 0.25 }],
+    });
+    expect(samplesOf({ status: "error", errorType: "bad_data", error: "parse error" })).toEqual({
+      ok: false,
+      reason: "bad_data: parse error",
+    });
     expect(samplesOf({ status: "success", data: { resultType: "matrix", result: [] } })).toEqual({
       ok: false,
       reason: "the query answers a matrix, not an instant vector",

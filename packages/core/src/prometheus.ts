@@ -72,7 +72,8 @@ export function samplesOf(body: unknown): { ok: true; samples: PromSample[] } | 
   const parsed = prometheusQueryAnswer.safeParse(body);
   if (!parsed.success) return { ok: false, reason: "answer is not a Prometheus query result" };
   const answer = parsed.data;
-  if (answer.status === "error") return { ok: false, reason: `${answer.errorType ?? "error"}: ${answer.error ?? "no message"}`.slice(0, 300) };
+  if (answer.status === "error")
+    return { ok: false, reason: `${answer.errorType ?? "error"}: ${answer.error ?? "no message"}`.slice(0, 300) };
   const data = answer.data;
   if (data.resultType === "scalar") return { ok: true, samples: [{ labels: {}, value: Number(data.result[1]) }] };
   if (data.resultType !== "vector") return { ok: false, reason: `the query answers a ${data.resultType}, not an instant vector` };

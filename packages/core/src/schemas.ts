@@ -12,17 +12,29 @@ const NO_CONTROL_CHARS_TEXT = "must not contain control characters other than ta
 
 /** One line: a key, name, ref or id; no control characters at all. */
 export const lineText = (max: number) =>
-  z.string().min(1).max(max).refine((s) => !CONTROL_CHARS.test(s), NO_CONTROL_CHARS);
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !CONTROL_CHARS.test(s), NO_CONTROL_CHARS);
 /** Free text such as a reason: tabs and newlines allowed, other control characters (NUL) refused. */
 export const freeText = (max: number) =>
-  z.string().min(1).max(max).refine((s) => !CONTROL_CHARS_EXCEPT_WHITESPACE.test(s), NO_CONTROL_CHARS_TEXT);
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !CONTROL_CHARS_EXCEPT_WHITESPACE.test(s), NO_CONTROL_CHARS_TEXT);
 
 export const unixSeconds = z.number().int().min(0).max(4_102_444_800); // up to 2100-01-01
 export const environmentName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/, "letters, digits, '.', '_', '-', '/'; at most 64 characters");
 export const deployStatus = z.enum(STATUSES);
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined).optional();
+const optional = <T extends z.ZodType>(schema: T) =>
+  schema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional();
 const commitSha = z.string().regex(/^[0-9a-fA-F]{4,64}$/, "hexadecimal commit SHA");
 
 /** One commit a deploy ships: lead time is measured from `committedAt` to the deploy's go-live. */
@@ -96,19 +108,31 @@ export type RegressionQuery = z.output<typeof regressionSchema>;
 
 export const environmentUpdateSchema = z.strictObject({
   environment: environmentName,
-  healthUrl: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
+  healthUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .nullish(),
   healthExpectStatus: z.number().int().min(100).max(599).optional(),
   healthIntervalSeconds: z.number().int().min(1).max(3600).optional(),
   healthTimeoutMs: z.number().int().min(100).max(60_000).optional(),
   healthChecks: z.number().int().min(1).max(1000).optional(),
   healthFailures: z.number().int().min(1).max(1000).optional(),
   autoRollback: z.boolean().optional(),
-  rollbackWebhookUrl: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
-  rollbackGithubRepo: z.string().regex(/^[\w.-]+\/[\w.-]+$/).nullish(),
+  rollbackWebhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .nullish(),
+  rollbackGithubRepo: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/)
+    .nullish(),
   rollbackGithubWorkflow: lineText(255).nullish(),
   rollbackGithubRef: lineText(255).nullish(),
   // Prometheus source (regression and health condition); see prometheus.ts for the query contract.
-  prometheusUrl: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
+  prometheusUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .nullish(),
   /** null = DEFAULT_PROMETHEUS_LATENCY_QUERY. */
   prometheusLatencyQuery: freeText(4000).nullish(),
   /** null = DEFAULT_PROMETHEUS_COUNT_QUERY. */
@@ -116,7 +140,11 @@ export const environmentUpdateSchema = z.strictObject({
   /** Sent as `Authorization: Bearer …`; never listed back. Setting it clears basic auth. */
   prometheusBearerToken: lineText(4096).nullish(),
   /** `user:password`, sent as `Authorization: Basic …`; never listed back. Setting it clears the bearer token. */
-  prometheusBasicAuth: z.string().max(4096).regex(/^[^:\u0000-\u001f\u007f]+:[^\u0000-\u001f\u007f]*$/, "user:password").nullish(),
+  prometheusBasicAuth: z
+    .string()
+    .max(4096)
+    .regex(/^[^:\u0000-\u001f\u007f]+:[^\u0000-\u001f\u007f]*$/, "user:password")
+    .nullish(),
   /** The health condition: an error ratio query; null = no Prometheus condition. */
   prometheusErrorQuery: freeText(4000).nullish(),
   /** The highest error ratio that passes (default 0.05). */

@@ -68,7 +68,7 @@ export async function verify(input: SignInput & { signature: string }): Promise<
   const prefix = `${SIGNATURE_VERSION}=`;
   if (!input.signature.startsWith(prefix)) return false;
   const mac = fromHex(input.signature.slice(prefix.length));
-  if (!mac || mac.length !== 32) return false;
+  if (mac?.length !== 32) return false;
   const key = await importKey(input.apiKey, "verify");
   return globalThis.crypto.subtle.verify("HMAC", key, mac, signingBytes(input));
 }
@@ -97,6 +97,6 @@ export function pathRelativeToPortal(portalUrl: string, url: string): string {
   const base = new URL(portalUrl);
   const target = new URL(url, base);
   const basePath = base.pathname.replace(/\/+$/, "");
-  const path = target.pathname.startsWith(basePath + "/") ? target.pathname.slice(basePath.length) : target.pathname;
+  const path = target.pathname.startsWith(`${basePath}/`) ? target.pathname.slice(basePath.length) : target.pathname;
   return path + target.search;
 }

@@ -29,7 +29,7 @@ const pid = (await createProject(db, "bench")).id;
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 console.log(`filling ${dataDir}: ${N.toLocaleString()} deploys over ${DAYS} days in one environment, with events and commits`);
-let t0 = process.hrtime.bigint();
+const t0 = process.hrtime.bigint();
 await db.clients.deploys.execute({ sql: "INSERT INTO environments (project_id, name) VALUES (?, 'production')", args: [pid] });
 const envId = Number((await db.clients.deploys.execute("SELECT id FROM environments")).rows[0]!.id);
 // Deploy i starts at from + i*STEP. Of every 100: 2 are first reported live (a poller), 3 skip building, 5 fail
@@ -98,7 +98,9 @@ async function time(label: string, fn: () => Promise<unknown>) {
   }
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)]!;
-  console.log(`  ${label.padEnd(62)} median ${median.toFixed(1).padStart(7)} ms   max ${samples[samples.length - 1]!.toFixed(1).padStart(7)} ms`);
+  console.log(
+    `  ${label.padEnd(62)} median ${median.toFixed(1).padStart(7)} ms   max ${samples[samples.length - 1]!.toFixed(1).padStart(7)} ms`,
+  );
   return median;
 }
 

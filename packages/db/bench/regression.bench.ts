@@ -84,7 +84,7 @@ const plan = await db.cross.client.execute({
   sql: `EXPLAIN QUERY PLAN ${regressionSql(db.cross.schemas)}`,
   args: [1, pid, null],
 });
-console.log("query plan:\n" + plan.rows.map((r) => `  ${String(r.detail)}`).join("\n"));
+console.log(`query plan:\n${plan.rows.map((r) => `  ${String(r.detail)}`).join("\n")}`);
 
 // Deploy ids spread over the whole table (a fixed pseudo-random sequence, so runs are comparable).
 let seed = 42;
@@ -119,7 +119,9 @@ const pk = await time("baseline: SELECT one deploy by primary key", async (id) =
   await db.cross.client.execute({ sql: "SELECT * FROM deploys WHERE id = ?", args: [id] });
 });
 console.log(`  metrics per answer (mean): ${metricsPerAnswer.toFixed(1)}`);
-console.log(`ratio regression / range SELECT: ${(regression / windowRead).toFixed(2)}x; regression / primary-key SELECT: ${(regression / pk).toFixed(2)}x`);
+console.log(
+  `ratio regression / range SELECT: ${(regression / windowRead).toFixed(2)}x; regression / primary-key SELECT: ${(regression / pk).toFixed(2)}x`,
+);
 
 db.close();
 if (values.keep) console.log(`data kept in ${dataDir}`);

@@ -8,7 +8,9 @@ import { openHotPath } from "./hotPath.js";
 import { createFileLock } from "./serializedClient.js";
 
 const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
 
 function open() {
   const dir = mkdtempSync(join(tmpdir(), "cuitty-group-"));

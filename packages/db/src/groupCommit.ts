@@ -33,7 +33,9 @@ export function createGroupCommit<Tx>(conn: GroupConnection, lock: FileLock, tx:
   let scheduled = false;
 
   function commitFailed(cause: unknown): CuittyError {
-    return Object.assign(new CuittyError("INTERNAL", "the write could not be committed; nothing of this call was kept, retry it"), { cause });
+    return Object.assign(new CuittyError("INTERNAL", "the write could not be committed; nothing of this call was kept, retry it"), {
+      cause,
+    });
   }
 
   async function runGroup(jobs: Job<Tx>[]): Promise<void> {

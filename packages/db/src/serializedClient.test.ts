@@ -6,7 +6,9 @@ import { afterEach, expect, it } from "vitest";
 import { serializedClient } from "./serializedClient.js";
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 function open() {
   const dir = mkdtempSync(join(tmpdir(), "cuitty-serial-"));

@@ -22,14 +22,24 @@ describe("the commit_first_live migration", () => {
     cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
     for (const m of MODULES) {
       const client = createClient({ url: `file:${join(dataDir, `${m}.db`)}` });
-      for (const migration of readMigrations(m).filter((x) => m !== "deploys" || x.tag < "0010")) await applyLikeDrizzle(client, m, migration);
+      for (const migration of readMigrations(m).filter((x) => m !== "deploys" || x.tag < "0010"))
+        await applyLikeDrizzle(client, m, migration);
       if (m === "deploys") {
         await client.execute("INSERT INTO projects (id, name) VALUES ('p', 'p')");
         await client.execute("INSERT INTO environments (id, project_id, name) VALUES (1, 'p', 'production'), (2, 'p', 'staging')");
         // [key, env, status, live_at, commits]: "late" is created first but went live after "early" (both ship X);
         // "tie" goes live with "early" in the same second; "broken" never went live; staging ships X on its own.
         const deploys: [string, number, string, number | null, [string, number][]][] = [
-          ["late", 1, "live", t + 100, [[sha("a"), t - 10], [sha("b"), t - 20]]],
+          [
+            "late",
+            1,
+            "live",
+            t + 100,
+            [
+              [sha("a"), t - 10],
+              [sha("b"), t - 20],
+            ],
+          ],
           ["early", 1, "rolled_back", t + 50, [[sha("a"), t - 10]]],
           ["tie", 1, "live", t + 50, [[sha("a"), t - 10]]],
           ["broken", 1, "failed", null, [[sha("c"), t - 30]]],

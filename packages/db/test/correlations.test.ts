@@ -112,12 +112,18 @@ describe("perf snapshots", () => {
   afterAll(() => ctx.close());
 
   const rowCount = async (projectId: string) =>
-    Number((await ctx.db.clients.perf.execute({ sql: "SELECT count(*) AS n FROM perf_snapshots WHERE project_id = ?", args: [projectId] })).rows[0]!.n);
+    Number(
+      (await ctx.db.clients.perf.execute({ sql: "SELECT count(*) AS n FROM perf_snapshots WHERE project_id = ?", args: [projectId] }))
+        .rows[0]!.n,
+    );
 
   it("deduplicates snapshots by id per project, within a batch too, and records snapshots without an id every time", async () => {
     const s = { id: "perf_1", environment: "production", metric: "GET /", p99: 100, samples: 500, windowStart: t0, windowEnd: t0 + 60 };
     expect(await recordPerfSnapshots(ctx.db, ctx.projectId, [s, { ...s, id: undefined }], t0)).toEqual({ accepted: 2, duplicates: 0 });
-    expect(await recordPerfSnapshots(ctx.db, ctx.projectId, [s, { ...s, id: "perf_2" }, { ...s, id: "perf_2" }], t0)).toEqual({ accepted: 1, duplicates: 2 });
+    expect(await recordPerfSnapshots(ctx.db, ctx.projectId, [s, { ...s, id: "perf_2" }, { ...s, id: "perf_2" }], t0)).toEqual({
+      accepted: 1,
+      duplicates: 2,
+    });
     expect(await recordPerfSnapshots(ctx.db, ctx.projectId, [{ ...s, id: undefined }], t0)).toEqual({ accepted: 1, duplicates: 0 });
     expect(await rowCount(ctx.projectId)).toBe(4);
     expect(await recordPerfSnapshots(ctx.db, "prj_other", [s], t0)).toEqual({ accepted: 1, duplicates: 0 });

@@ -38,7 +38,12 @@ for (const [name, config] of PATHS) {
       ];
       const first = await applyDeployEvent(db, projectId, event({ id: "e1", deploy: "a", status: "building", commits }), 1_750_000_000);
       // A later event of the same deploy repeating one commit and adding another.
-      await applyDeployEvent(db, projectId, event({ id: "e2", deploy: "a", commits: [commits[1], { sha: sha(3), committedAt: 300 }] }), 1_750_000_000);
+      await applyDeployEvent(
+        db,
+        projectId,
+        event({ id: "e2", deploy: "a", commits: [commits[1], { sha: sha(3), committedAt: 300 }] }),
+        1_750_000_000,
+      );
       const got = await getDeploy(db, projectId, first.deploy.id);
       expect(got.commits).toEqual([...commits, { sha: sha(3), committedAt: 300 }]);
     });

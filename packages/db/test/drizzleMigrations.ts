@@ -36,7 +36,10 @@ export async function applyLikeDrizzle(client: Client, module: ModuleName, migra
   const table = `__drizzle_migrations_${module}`;
   await client.execute(`CREATE TABLE IF NOT EXISTS "${table}" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`);
   await client.batch(
-    [...migration.statements, { sql: `INSERT INTO "${table}" ("hash", "created_at") VALUES (?, ?)`, args: [migration.hash, migration.when] }],
+    [
+      ...migration.statements,
+      { sql: `INSERT INTO "${table}" ("hash", "created_at") VALUES (?, ?)`, args: [migration.hash, migration.when] },
+    ],
     "write",
   );
 }

@@ -53,10 +53,5 @@ export async function perfAt(
   samples: number,
   environment = "production",
 ) {
-  await recordPerfSnapshots(
-    db,
-    projectId,
-    [{ environment, metric, p99, samples, windowStart, windowEnd: windowStart + 60 }],
-    windowStart,
-  );
+  await recordPerfSnapshots(db, projectId, [{ environment, metric, p99, samples, windowStart, windowEnd: windowStart + 60 }], windowStart);
 }

@@ -114,9 +114,7 @@ describe("database migrations", () => {
       ],
       "write",
     );
-    const oldDeployId = Number(
-      (await clients.deploys.execute(`SELECT id FROM deploys WHERE external_key = 'old-deploy'`)).rows[0]!.id,
-    );
+    const oldDeployId = Number((await clients.deploys.execute(`SELECT id FROM deploys WHERE external_key = 'old-deploy'`)).rows[0]!.id);
     await clients.perf.execute({
       sql: `INSERT INTO perf_snapshots (project_id, environment, metric, p50, p95, p99, error_rate, samples, window_start, window_end)
             VALUES (?, 'production', 'GET /', 10, 20, 30, 0.01, 100, ?, ?)`,
@@ -129,16 +127,14 @@ describe("database migrations", () => {
 
     // Every later migration applied, recorded as drizzle records it (a second open would find nothing to do).
     for (const m of MODULES) {
-      const { rows } = await db.clients[m].execute(
-        `SELECT hash, created_at FROM "__drizzle_migrations_${m}" ORDER BY created_at`,
-      );
+      const { rows } = await db.clients[m].execute(`SELECT hash, created_at FROM "__drizzle_migrations_${m}" ORDER BY created_at`);
       expect(
         rows.map((r) => ({ hash: String(r.hash), when: Number(r.created_at) })),
         `migrations recorded in ${m}.db`,
       ).toEqual(readMigrations(m).map(({ hash, when }) => ({ hash, when })));
     }
-    const indexes = (await db.clients.deploys.execute(`SELECT name FROM sqlite_master WHERE type = 'index'`)).rows.map(
-      (r) => String(r.name),
+    const indexes = (await db.clients.deploys.execute(`SELECT name FROM sqlite_master WHERE type = 'index'`)).rows.map((r) =>
+      String(r.name),
     );
     expect(indexes).toEqual(expect.arrayContaining(["health_series_due_idx", "deploys_env_completed_idx"]));
 
@@ -172,7 +168,9 @@ describe("database migrations", () => {
     // ... and health_series: the old live deploy gets a series that a worker can claim.
     expect(await startHealthSeries(db, projectId, oldDeployId, 1_000)).toBe(true);
     const claimed = await claimDueSeries(db, "upgrade-test", 2_000, 60_000, 10);
-    expect(claimed).toMatchObject([{ deployId: oldDeployId, projectId, probesDone: 0, checks: 4, healthUrl: "http://127.0.0.1:9/healthz" }]);
+    expect(claimed).toMatchObject([
+      { deployId: oldDeployId, projectId, probesDone: 0, checks: 4, healthUrl: "http://127.0.0.1:9/healthz" },
+    ]);
     expect(await listHealthChecks(db, oldDeployId)).toEqual([]);
     expect((await getDeploy(db, projectId, oldDeployId)).healthStatus).toBe("pending");
 
@@ -198,10 +196,21 @@ describe("database migrations", () => {
       if (m === "deploys") {
         const t = 1_700_000_000;
         const histories: Record<string, [string, number][]> = {
-          full: [["initiated", t], ["building", t + 10], ["deploying", t + 40], ["live", t + 100]],
-          skips: [["building", t + 5], ["live", t + 65]],
+          full: [
+            ["initiated", t],
+            ["building", t + 10],
+            ["deploying", t + 40],
+            ["live", t + 100],
+          ],
+          skips: [
+            ["building", t + 5],
+            ["live", t + 65],
+          ],
           straight: [["live", t + 7]],
-          broken: [["initiated", t + 1], ["failed", t + 3]],
+          broken: [
+            ["initiated", t + 1],
+            ["failed", t + 3],
+          ],
         };
         await client.execute({ sql: "INSERT INTO projects (id, name) VALUES ('p', 'p')", args: [] });
         await client.execute({ sql: "INSERT INTO environments (project_id, name) VALUES ('p', 'production')", args: [] });

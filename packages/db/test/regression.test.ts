@@ -82,7 +82,15 @@ describe("deploys.regression on synthetic data with known answers", () => {
     const r = await deployRegression(ctx.db, ctx.projectId, { id: a, metric: "GET /first" });
     expect(r.windows).toEqual({ before: { from: t0 - 3600, to: t0 }, after: { from: t0, to: t0 + 3600 } });
     expect(r.metrics).toEqual([
-      { metric: "GET /first", p99Before: 100, p99After: 130, deltaPercent: 30, samplesBefore: 500, samplesAfter: 500, verdict: "regressed" },
+      {
+        metric: "GET /first",
+        p99Before: 100,
+        p99After: 130,
+        deltaPercent: 30,
+        samplesBefore: 500,
+        samplesAfter: 500,
+        verdict: "regressed",
+      },
     ]);
   });
 
@@ -109,7 +117,13 @@ describe("deploys.regression on synthetic data with known answers", () => {
       args: [b, ctx.projectId, null],
     });
     const plan = rows.map((r) => String(r.detail));
-    expect(plan.some((d) => /SEARCH s USING INDEX perf_snapshots_env_window_idx \(project_id=\? AND environment=\? AND window_start>\? AND window_start<\?\)/.test(d))).toBe(true);
+    expect(
+      plan.some((d) =>
+        /SEARCH s USING INDEX perf_snapshots_env_window_idx \(project_id=\? AND environment=\? AND window_start>\? AND window_start<\?\)/.test(
+          d,
+        ),
+      ),
+    ).toBe(true);
     expect(plan.some((d) => /SEARCH [pn] USING COVERING INDEX deploys_env_live_idx/.test(d))).toBe(true);
     expect(plan.some((d) => /SEARCH dp USING INTEGER PRIMARY KEY/.test(d))).toBe(true);
     expect(plan.filter((d) => /^SCAN (s|dp|p|n|perf_snapshots|deploys)\b/.test(d))).toEqual([]);

@@ -50,9 +50,13 @@ export class Channel<T> {
     const evicted = this.queue.push(item);
     if (evicted !== undefined && this.queue.dropped % 100 === 1) {
       this.opts.onError(
-        new CuittyClientError("QUEUE_OVERFLOW", `${this.opts.name} queue is full (${this.queue.capacity}); dropped the oldest (${this.queue.dropped} so far)`, {
-          items: [evicted],
-        }),
+        new CuittyClientError(
+          "QUEUE_OVERFLOW",
+          `${this.opts.name} queue is full (${this.queue.capacity}); dropped the oldest (${this.queue.dropped} so far)`,
+          {
+            items: [evicted],
+          },
+        ),
       );
     }
     this.draining ??= this.drain().finally(() => {
@@ -94,7 +98,9 @@ export class Channel<T> {
     const left = this.queue.peek(this.queue.size).map((e) => e.item);
     if (!flushed && left.length > 0) {
       this.opts.onError(
-        new CuittyClientError("UNDELIVERED", `${left.length} ${this.opts.name} items were not delivered before the stop timeout`, { items: left }),
+        new CuittyClientError("UNDELIVERED", `${left.length} ${this.opts.name} items were not delivered before the stop timeout`, {
+          items: left,
+        }),
       );
     }
     return left.length;
@@ -158,7 +164,10 @@ export class Channel<T> {
   /** A refusal of the whole batch: drop only the items it names (VALIDATION_FAILED fields `events.3.…`), else all. */
   private refuseBatch(batch: { seq: number; item: T }[], failure: ReturnType<typeof classifyFailure>): void {
     const named = new Set(
-      (failure.fields ?? []).map((f) => /^[a-z]+\.(\d+)(\.|$)/i.exec(f)?.[1]).filter((i): i is string => i !== undefined).map(Number),
+      (failure.fields ?? [])
+        .map((f) => /^[a-z]+\.(\d+)(\.|$)/i.exec(f)?.[1])
+        .filter((i): i is string => i !== undefined)
+        .map(Number),
     );
     const refused = named.size > 0 ? batch.filter((_, i) => named.has(i)) : batch;
     this.stats.refused += refused.length;

@@ -30,8 +30,12 @@ describe("createCuittyClient", () => {
 
   it("refuses a github plugin without owner/name or token at use()", () => {
     const client = createCuittyClient({ portalUrl: "http://127.0.0.1:1", projectId: "p", apiKey: "k" });
-    expect(() => client.use(deploysPlugin({ provider: "github", repo: "acme", token: "t", environment: "production" }))).toThrow(/owner\/name/);
-    expect(() => client.use(deploysPlugin({ provider: "github", repo: "acme/api", token: "", environment: "production" }))).toThrow(/token/);
+    expect(() => client.use(deploysPlugin({ provider: "github", repo: "acme", token: "t", environment: "production" }))).toThrow(
+      /owner\/name/,
+    );
+    expect(() => client.use(deploysPlugin({ provider: "github", repo: "acme/api", token: "", environment: "production" }))).toThrow(
+      /token/,
+    );
   });
 });
 

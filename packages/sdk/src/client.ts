@@ -75,8 +75,7 @@ function newEventId(): string {
 
 export function createCuittyClient(options: CuittyClientOptions = {}): CuittyClient {
   const { portalUrl, projectId, apiKey } = resolveCredentials(options, "createCuittyClient");
-  const onError =
-    options.onError ?? ((e: CuittyClientError) => console.warn(`[cuitty] ${e.code}: ${e.message}`));
+  const onError = options.onError ?? ((e: CuittyClientError) => console.warn(`[cuitty] ${e.code}: ${e.message}`));
   const report = (error: CuittyClientError) => {
     try {
       onError(error);
@@ -146,7 +145,12 @@ export function createCuittyClient(options: CuittyClientOptions = {}): CuittyCli
           try {
             await plugin.stop?.();
           } catch (error) {
-            report(new CuittyClientError("PLUGIN", `plugin ${plugin.name} failed to stop: ${String(error)}`, { plugin: plugin.name, cause: error }));
+            report(
+              new CuittyClientError("PLUGIN", `plugin ${plugin.name} failed to stop: ${String(error)}`, {
+                plugin: plugin.name,
+                cause: error,
+              }),
+            );
           }
         }
         const timeoutMs = opts.timeoutMs ?? options.stopTimeoutMs ?? 5_000;
@@ -170,7 +174,9 @@ export function createCuittyClient(options: CuittyClientOptions = {}): CuittyCli
     try {
       await plugin.start?.();
     } catch (error) {
-      report(new CuittyClientError("PLUGIN", `plugin ${plugin.name} failed to start: ${String(error)}`, { plugin: plugin.name, cause: error }));
+      report(
+        new CuittyClientError("PLUGIN", `plugin ${plugin.name} failed to start: ${String(error)}`, { plugin: plugin.name, cause: error }),
+      );
     }
   }
 

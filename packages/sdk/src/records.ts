@@ -2,8 +2,8 @@
 import {
   type AuditEntryInput,
   type PerfSnapshotInput,
-  auditEntrySchema,
-  perfSnapshotSchema,
+  type auditEntrySchema,
+  type perfSnapshotSchema,
   zodFieldPaths,
   zodMessage,
 } from "@cuitty/core";

@@ -114,7 +114,11 @@ describe("delivery", () => {
       req.resume();
       if (refusals++ === 0) {
         res.writeHead(429, { "content-type": "application/json", "retry-after": "1" });
-        res.end(JSON.stringify({ error: { message: "slow down", code: -32029, data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, cuittyCode: "RATE_LIMITED" } } }));
+        res.end(
+          JSON.stringify({
+            error: { message: "slow down", code: -32029, data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, cuittyCode: "RATE_LIMITED" } },
+          }),
+        );
         return;
       }
       const up = httpRequest(server.url + req.url, { method: req.method, headers: req.headers }, (u) => {
@@ -125,7 +129,12 @@ describe("delivery", () => {
     });
     await new Promise<void>((r) => limiter.listen(port, "127.0.0.1", r));
     proxy = limiter;
-    const client = createCuittyClient({ portalUrl: `http://127.0.0.1:${port}`, projectId: server.projectId, apiKey: server.keys.ingest, retry: { baseMs: 10, maxMs: 50 } });
+    const client = createCuittyClient({
+      portalUrl: `http://127.0.0.1:${port}`,
+      projectId: server.projectId,
+      apiKey: server.keys.ingest,
+      retry: { baseMs: 10, maxMs: 50 },
+    });
     const started = Date.now();
     await client.emit(event(1));
     expect(await client.flush(5_000)).toBe(true);
@@ -136,14 +145,25 @@ describe("delivery", () => {
 
   it("reports refusals that can never succeed through onError without retrying them", async () => {
     const errors: CuittyClientError[] = [];
-    const bad = createCuittyClient({ portalUrl: server.url, projectId: server.projectId, apiKey: "cdk_ingest_wrong", retry: { baseMs: 10, maxMs: 50 }, onError: (e) => errors.push(e) });
+    const bad = createCuittyClient({
+      portalUrl: server.url,
+      projectId: server.projectId,
+      apiKey: "cdk_ingest_wrong",
+      retry: { baseMs: 10, maxMs: 50 },
+      onError: (e) => errors.push(e),
+    });
     await bad.emit(event(1));
     expect(await bad.flush(5_000)).toBe(true);
     expect(errors.map((e) => e.code)).toEqual(["BAD_SIGNATURE"]);
     expect(bad.stats().deploys).toMatchObject({ sent: 0, refused: 1, retries: 0 });
 
     errors.length = 0;
-    const good = createCuittyClient({ portalUrl: server.url, projectId: server.projectId, apiKey: server.keys.ingest, onError: (e) => errors.push(e) });
+    const good = createCuittyClient({
+      portalUrl: server.url,
+      projectId: server.projectId,
+      apiKey: server.keys.ingest,
+      onError: (e) => errors.push(e),
+    });
     await good.emit({ ...event(2), status: "live" });
     await good.emit({ ...event(2), status: "building" }); // live → building is illegal
     await good.emit({ type: "deploy", deploy: "x", status: "nope", environment: "production" } as never);

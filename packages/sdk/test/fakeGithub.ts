@@ -72,7 +72,10 @@ function comparePayload(api: string, web: string, history: FakeCommit[], base: n
       comments_url: `${api}/commits/${c.sha}/comments`,
       author: { login: "octocat", id: 583231, type: "User" },
       committer: { login: "octocat", id: 583231, type: "User" },
-      parents: i > 0 ? [{ sha: history[i - 1]!.sha, url: `${api}/commits/${history[i - 1]!.sha}`, html_url: `${web}/commit/${history[i - 1]!.sha}` }] : [],
+      parents:
+        i > 0
+          ? [{ sha: history[i - 1]!.sha, url: `${api}/commits/${history[i - 1]!.sha}`, html_url: `${web}/commit/${history[i - 1]!.sha}` }]
+          : [],
     };
   };
   const ahead = Math.max(0, head - base);
@@ -101,9 +104,7 @@ export interface FakeJob {
   started_at: string | null;
 }
 
-export type Fault =
-  | { kind: "status"; status: number; headers?: Record<string, string>; body?: unknown }
-  | { kind: "hang"; ms: number };
+export type Fault = { kind: "status"; status: number; headers?: Record<string, string>; body?: unknown } | { kind: "hang"; ms: number };
 
 export interface LoggedRequest {
   method: string;
@@ -146,7 +147,14 @@ export async function startFakeGithub(token = "ghp_fake_token"): Promise<FakeGit
     };
   }
 
-  function send(req: IncomingMessage, res: ServerResponse, path: string, status: number, body: unknown, headers: Record<string, string> = {}) {
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) {
     log.push({ method: req.method ?? "GET", path, status });
     const text = body === undefined ? "" : JSON.stringify(body);
     res.writeHead(status, {
@@ -179,7 +187,8 @@ export async function startFakeGithub(token = "ghp_fake_token"): Promise<FakeGit
       res.on("close", () => clearTimeout(t));
       return;
     }
-    if (fault?.kind === "status") return send(req, res, path, fault.status, fault.body ?? { message: "fault" }, { ...rateHeaders(), ...fault.headers });
+    if (fault?.kind === "status")
+      return send(req, res, path, fault.status, fault.body ?? { message: "fault" }, { ...rateHeaders(), ...fault.headers });
     const auth = req.headers.authorization ?? "";
     if (auth !== `token ${token}` && auth !== `bearer ${token}` && auth !== `Bearer ${token}`) {
       return send(req, res, path, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" });
@@ -192,7 +201,9 @@ export async function startFakeGithub(token = "ghp_fake_token"): Promise<FakeGit
       const branch = url.searchParams.get("branch");
       const event = url.searchParams.get("event");
       const all = [...runs.values()]
-        .filter((r) => (!branch || r.head_branch === branch) && (!event || r.event === event) && (!workflow || r.path.endsWith(`/${workflow}`)))
+        .filter(
+          (r) => (!branch || r.head_branch === branch) && (!event || r.event === event) && (!workflow || r.path.endsWith(`/${workflow}`)),
+        )
         .sort((a, b) => b.id - a.id);
       const items = all.slice((page - 1) * perPage, page * perPage).map((r) => ({
         ...r,
@@ -214,7 +225,10 @@ export async function startFakeGithub(token = "ghp_fake_token"): Promise<FakeGit
     m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/jobs$/.exec(url.pathname);
     if (m) {
       const list = jobs.get(Number(m[3])) ?? [];
-      return sendCacheable(req, res, path, { total_count: list.length, jobs: list.map((j, i) => ({ id: i + 1, run_id: Number(m![3]), ...j })) });
+      return sendCacheable(req, res, path, {
+        total_count: list.length,
+        jobs: list.map((j, i) => ({ id: i + 1, run_id: Number(m![3]), ...j })),
+      });
     }
     m = /^\/repos\/([^/]+)\/([^/]+)\/compare\/([0-9a-fA-F]+)\.\.\.([0-9a-fA-F]+)$/.exec(url.pathname);
     if (m) {
@@ -224,7 +238,11 @@ export async function startFakeGithub(token = "ghp_fake_token"): Promise<FakeGit
         const api = `http://${req.headers.host}/repos/${m[1]}/${m[2]}`;
         return sendCacheable(req, res, path, comparePayload(api, `https://github.com/${m[1]}/${m[2]}`, commits, base, head));
       }
-      return send(req, res, path, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/commits/commits#compare-two-commits", status: "404" });
+      return send(req, res, path, 404, {
+        message: "Not Found",
+        documentation_url: "https://docs.github.com/rest/commits/commits#compare-two-commits",
+        status: "404",
+      });
     }
     send(req, res, path, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
   });

@@ -6,7 +6,7 @@ import { type DeploysPlugin, deploysPlugin } from "../src/plugins/deploys.js";
 import { FAKE_SHA, type FakeGithub, type FakeRun, fakeRun, startFakeGithub } from "./fakeGithub.js";
 import { recordedTransitions } from "./helpers.js";
 
-const SHA = FAKE_SHA;
+const _SHA = FAKE_SHA;
 const at = (minute: number) => new Date(Date.UTC(2025, 10, 28, 3, minute)).toISOString();
 const run = (id: number, over: Partial<FakeRun> = {}) => fakeRun(id, at(0), over);
 
@@ -69,7 +69,11 @@ const history: ((g: FakeGithub) => void)[] = [
     g.runs.set(102, run(102, { status: "completed", conclusion: "failure", created_at: at(1), updated_at: at(3) }));
   },
   (g) => g.runs.set(101, run(101, { run_attempt: 2, status: "queued", created_at: at(4), updated_at: at(4), run_started_at: at(4) })),
-  (g) => g.runs.set(101, run(101, { run_attempt: 2, status: "completed", conclusion: "success", created_at: at(4), updated_at: at(5), run_started_at: at(4) })),
+  (g) =>
+    g.runs.set(
+      101,
+      run(101, { run_attempt: 2, status: "completed", conclusion: "success", created_at: at(4), updated_at: at(5), run_started_at: at(4) }),
+    ),
 ];
 
 const EXPECTED = [
@@ -132,7 +136,14 @@ describe("the GitHub provider", () => {
     const sha = (n: number) => `${n}`.repeat(40).slice(0, 40);
     for (let n = 1; n <= 5; n++) github.commits.push({ sha: sha(n), date: at(n) });
     const done = (id: number, head: string, created: number) =>
-      run(id, { status: "completed", conclusion: "success", head_sha: head, created_at: at(created), updated_at: at(created + 5), head_commit: { timestamp: at(created) } });
+      run(id, {
+        status: "completed",
+        conclusion: "success",
+        head_sha: head,
+        created_at: at(created),
+        updated_at: at(created + 5),
+        head_commit: { timestamp: at(created) },
+      });
     const { client, plugin } = pollingClient({ onlyCompleted: true });
     github.runs.set(201, done(201, sha(2), 10));
     github.runs.set(202, done(202, sha(5), 20));
@@ -150,7 +161,11 @@ describe("the GitHub provider", () => {
     // 201 is the first go-live seen: nothing to compare with, so its head commit (time from head_commit).
     expect(await commitsOf(201)).toEqual([[sha(2), unix(10)]]);
     // 202: compare 201's commit ... 202's: the three commits after it, oldest first, with their commit times.
-    expect(await commitsOf(202)).toEqual([[sha(3), unix(3)], [sha(4), unix(4)], [sha(5), unix(5)]]);
+    expect(await commitsOf(202)).toEqual([
+      [sha(3), unix(3)],
+      [sha(4), unix(4)],
+      [sha(5), unix(5)],
+    ]);
     expect(await commitsOf(203)).toEqual([["f".repeat(40), unix(30)]]);
     const compares = github.log.filter((r) => r.path.includes("/compare/"));
     expect(compares.map((r) => `${r.status} ${r.path}`)).toEqual([
@@ -183,8 +198,18 @@ describe("the GitHub provider", () => {
     const { client, plugin } = pollingClient();
     github.runs.set(101, run(101, { status: "completed", conclusion: "success" }));
     github.faults.push(
-      { kind: "status", status: 403, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." } },
-      { kind: "status", status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000)) }, body: { message: "API rate limit exceeded for user ID 1." } },
+      {
+        kind: "status",
+        status: 403,
+        headers: { "retry-after": "1" },
+        body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+      },
+      {
+        kind: "status",
+        status: 403,
+        headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000)) },
+        body: { message: "API rate limit exceeded for user ID 1." },
+      },
       { kind: "status", status: 502, body: { message: "Server Error" } },
       { kind: "status", status: 503, body: { message: "Service Unavailable" } },
       { kind: "hang", ms: 5_000 },

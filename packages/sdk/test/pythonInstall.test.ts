@@ -42,7 +42,11 @@ it("pip installs the Python client into a fresh venv without the package index, 
   const before = await runCommand(python, ["-c", "import cuitty_sdk"], { cwd: work, env: pythonEnv(), timeoutMs: 15_000 });
   expect(before.output).toMatch(/ModuleNotFoundError: No module named 'cuitty_sdk'/);
 
-  const installed = await runCommand(python, ["-m", "pip", "install", "--no-index", source], { cwd: work, env: pythonEnv(), timeoutMs: 60_000 });
+  const installed = await runCommand(python, ["-m", "pip", "install", "--no-index", source], {
+    cwd: work,
+    env: pythonEnv(),
+    timeoutMs: 60_000,
+  });
   expect(installed.code, installed.output).toBe(0);
   expect(installed.output).toMatch(/Successfully installed cuitty-sdk-0\.1\.0/);
   // The checkout is gone: only the installed copy can answer the import.

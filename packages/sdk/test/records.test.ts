@@ -46,12 +46,29 @@ describe("cuitty.audit and cuitty.perf", () => {
     const deployId = await liveDeploy("sdk-happy");
     const errors: CuittyClientError[] = [];
     const cuitty = client({ errors });
-    await cuitty.audit({ environment: "sdk-happy", actor: "alice", action: "flag.enable", target: "new-checkout", deployId, metadata: { percent: 10 } });
+    await cuitty.audit({
+      environment: "sdk-happy",
+      actor: "alice",
+      action: "flag.enable",
+      target: "new-checkout",
+      deployId,
+      metadata: { percent: 10 },
+    });
     await cuitty.audit([
       { environment: "sdk-happy", actor: "bob", action: "config.change", occurredAt: now() - 60 },
       { environment: "sdk-happy", actor: "carol", action: "cache.flush", id: "fixed-id-1" },
     ]);
-    await cuitty.perf({ environment: "sdk-happy", metric: "GET /checkout", p50: 40, p95: 90, p99: 120, errorRate: 0.01, samples: 500, windowStart: now() - 300, windowEnd: now() - 240 });
+    await cuitty.perf({
+      environment: "sdk-happy",
+      metric: "GET /checkout",
+      p50: 40,
+      p95: 90,
+      p99: 120,
+      errorRate: 0.01,
+      samples: 500,
+      windowStart: now() - 300,
+      windowEnd: now() - 240,
+    });
     await cuitty.perf([
       { environment: "sdk-happy", metric: "GET /checkout", p99: 100, samples: 400, windowStart: now() - 1200, windowEnd: now() - 1140 },
       { environment: "sdk-happy", metric: "GET /home", p99: 30, samples: 200, windowStart: now() - 120, windowEnd: now() - 60 },
@@ -77,7 +94,10 @@ describe("cuitty.audit and cuitty.perf", () => {
     const errors: CuittyClientError[] = [];
     const cuitty = client({ errors });
     await expect(
-      cuitty.audit([{ environment: "sdk-invalid", actor: "dave", action: "ok.one" }, { environment: "sdk-invalid", actor: "", action: "bad" } as never]),
+      cuitty.audit([
+        { environment: "sdk-invalid", actor: "dave", action: "ok.one" },
+        { environment: "sdk-invalid", actor: "", action: "bad" } as never,
+      ]),
     ).resolves.toBeUndefined();
     await cuitty.perf({ environment: "sdk-invalid", metric: "m", p99: 5, samples: 1, windowStart: now(), windowEnd: now() - 10 });
     await cuitty.stop({ timeoutMs: 10_000 });
@@ -101,7 +121,10 @@ describe("cuitty.audit and cuitty.perf", () => {
     await cuitty.stop({ timeoutMs: 10_000 });
     expect(errors).toHaveLength(1);
     // The first entry may leave in a batch of its own, so the refused index is not fixed; the item is.
-    expect(errors[0]).toMatchObject({ code: "VALIDATION_FAILED", details: { fields: [expect.stringMatching(/^entries\.\d+\.deployId$/)] } });
+    expect(errors[0]).toMatchObject({
+      code: "VALIDATION_FAILED",
+      details: { fields: [expect.stringMatching(/^entries\.\d+\.deployId$/)] },
+    });
     expect((errors[0]!.details.items as any[]).map((i) => i.action)).toEqual(["unknown-deploy"]);
     expect(cuitty.stats().audit).toMatchObject({ sent: 2, refused: 1 });
     expect((await correlations(deployId)).audit.map((a) => a.action)).toEqual(["before", "after"]);
@@ -123,7 +146,14 @@ describe("cuitty.audit and cuitty.perf", () => {
     const errors: CuittyClientError[] = [];
     const cuitty = client({ portalUrl: `http://127.0.0.1:${port}`, errors });
     await cuitty.audit([1, 2, 3].map((i) => ({ environment: "sdk-outage", actor: "ci", action: `step-${i}`, deployId })));
-    await cuitty.perf({ environment: "sdk-outage", metric: "GET /", p99: 80, samples: 150, windowStart: now() - 100, windowEnd: now() - 40 });
+    await cuitty.perf({
+      environment: "sdk-outage",
+      metric: "GET /",
+      p99: 80,
+      samples: 150,
+      windowStart: now() - 100,
+      windowEnd: now() - 40,
+    });
     await waitFor("failed attempts while nothing listens", () => cuitty.stats().audit!.retries >= 2 && cuitty.stats().perf!.retries >= 2);
     expect(cuitty.stats().audit).toMatchObject({ queued: 3, sent: 0 });
 
@@ -140,15 +170,32 @@ describe("cuitty.audit and cuitty.perf", () => {
     expect(c.perf.after).toHaveLength(1);
   });
 
-  it("record a perf batch once when its answer is lost and the client sends it again, so deploys.regression counts each sample once", { timeout: 30_000 }, async () => {
+  it("record a perf batch once when its answer is lost and the client sends it again, so deploys.regression counts each sample once", {
+    timeout: 30_000,
+  }, async () => {
     const deployId = await liveDeploy("sdk-lost-answer");
     const lossy = await loseFirstAnswer("/trpc/perf.record", server.url);
     const errors: CuittyClientError[] = [];
     const cuitty = client({ portalUrl: lossy.url, errors });
     try {
       await cuitty.perf([
-        { environment: "sdk-lost-answer", metric: "GET /checkout", p99: 100, samples: 400, windowStart: now() - 1200, windowEnd: now() - 1140 },
-        { environment: "sdk-lost-answer", metric: "GET /checkout", p99: 130, samples: 300, windowStart: now() - 300, windowEnd: now() - 240, id: "own-id-1" },
+        {
+          environment: "sdk-lost-answer",
+          metric: "GET /checkout",
+          p99: 100,
+          samples: 400,
+          windowStart: now() - 1200,
+          windowEnd: now() - 1140,
+        },
+        {
+          environment: "sdk-lost-answer",
+          metric: "GET /checkout",
+          p99: 130,
+          samples: 300,
+          windowStart: now() - 300,
+          windowEnd: now() - 240,
+          id: "own-id-1",
+        },
       ]);
       expect(await cuitty.stop({ timeoutMs: 15_000 })).toEqual({ undelivered: 0 });
     } finally {
@@ -163,7 +210,9 @@ describe("cuitty.audit and cuitty.perf", () => {
     expect(c.perf.before.map((p) => `${p.p99} ${p.samples}`)).toEqual(["100 400"]);
     expect(c.perf.after.map((p) => `${p.p99} ${p.samples}`)).toEqual(["130 300"]);
     const regression = await server.request("deploys.regression", { input: { id: deployId }, key: server.keys.read });
-    expect(regression.body.result.data.metrics).toEqual([expect.objectContaining({ metric: "GET /checkout", samplesBefore: 400, samplesAfter: 300 })]);
+    expect(regression.body.result.data.metrics).toEqual([
+      expect.objectContaining({ metric: "GET /checkout", samplesBefore: 400, samplesAfter: 300 }),
+    ]);
     const { rows } = await server.db.clients.perf.execute({
       sql: "SELECT snapshot_id FROM perf_snapshots WHERE environment = ? ORDER BY window_start",
       args: ["sdk-lost-answer"],
@@ -176,7 +225,10 @@ describe("cuitty.audit and cuitty.perf", () => {
  * A proxy that forwards everything to `target`, but for the first request to `path` lets the server answer
  * and then cuts the connection instead of passing the answer on: the batch is recorded, the client hears nothing.
  */
-async function loseFirstAnswer(path: string, target: string): Promise<{ url: string; forwarded: () => number; close: () => Promise<void> }> {
+async function loseFirstAnswer(
+  path: string,
+  target: string,
+): Promise<{ url: string; forwarded: () => number; close: () => Promise<void> }> {
   let forwarded = 0;
   const proxy = createServer((req, res) => {
     const hit = req.url === path;

@@ -38,9 +38,15 @@ it("refuses to start without a portal URL, naming the variable to set", () => {
 it("narrows a refusal with one guard whose data is the router's own error data", async () => {
   expectTypeOf<NonNullable<TRPCClientError<AppRouter>["data"]>>().toEqualTypeOf<CuittyErrorData>();
   const admin = createCuittyTrpcClient({ portalUrl: server.url, projectId: server.projectId, apiKey: server.keys.admin });
-  const error = await admin.environments.update.mutate({ environment: "production", healthChecks: 0, healthUrl: "nope" }).catch((e: unknown) => e);
+  const error = await admin.environments.update
+    .mutate({ environment: "production", healthChecks: 0, healthUrl: "nope" })
+    .catch((e: unknown) => e);
   expect(isCuittyError(error)).toBe(true);
   expect(cuittyErrorOf(error)?.cuittyCode).toBe("VALIDATION_FAILED");
-  expect(cuittyErrorOf(error)?.issues?.map((i) => i.path).sort()).toEqual(["healthChecks", "healthUrl"]);
+  expect(
+    cuittyErrorOf(error)
+      ?.issues?.map((i) => i.path)
+      .sort(),
+  ).toEqual(["healthChecks", "healthUrl"]);
   expect(isCuittyError(new Error("ECONNREFUSED"))).toBe(false);
 });

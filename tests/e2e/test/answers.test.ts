@@ -23,7 +23,11 @@ async function call(procedure: string, input: unknown, key = server.keys.admin) 
 }
 
 async function emit(name: string, input: Record<string, unknown>): Promise<number> {
-  const answer = await call("deploys.emit", { type: "deploy", deploy: name, triggeredBy: "octocat", branch: "main", ...input }, server.keys.ingest);
+  const answer = await call(
+    "deploys.emit",
+    { type: "deploy", deploy: name, triggeredBy: "octocat", branch: "main", ...input },
+    server.keys.ingest,
+  );
   ids[name] = answer.deploy.id;
   return answer.deploy.id;
 }
@@ -34,7 +38,13 @@ beforeAll(async () => {
   // Reported in an order where names sort before production.
   await emit("alpha-1", { environment: "alpha", status: "live", version: "a1" });
   await emit("pr-1", { environment: "preview-pr-412", status: "live", version: "pr412" });
-  await emit("prod-1", { environment: "production", status: "live", version: "v1.26.0", commitSha: SHA_A, occurredAt: NOW - 2 * DAY - 600 });
+  await emit("prod-1", {
+    environment: "production",
+    status: "live",
+    version: "v1.26.0",
+    commitSha: SHA_A,
+    occurredAt: NOW - 2 * DAY - 600,
+  });
   await emit("prod-2", { environment: "production", status: "live", version: "v1.27.0", commitSha: SHA_B, occurredAt: NOW - 3600 });
   // staging: a real failure, a live deploy known only by its commit, then a cancelled run known only by its key.
   await emit("stg-0", { environment: "staging", status: "failed", version: "v0.9.0", reason: "tests failed", occurredAt: NOW - 900 });
@@ -47,13 +57,30 @@ beforeAll(async () => {
   // A key issued as the README says, with the built CLI on the server's data directory.
   const issued = await promisify(execFile)(
     process.execPath,
-    [CLI_BIN, "keys", "create", "--scope", "admin", "--label", "github actions", "--project", server.projectId, "--data", server.dataDir, "--json"],
+    [
+      CLI_BIN,
+      "keys",
+      "create",
+      "--scope",
+      "admin",
+      "--label",
+      "github actions",
+      "--project",
+      server.projectId,
+      "--data",
+      server.dataDir,
+      "--json",
+    ],
     { timeout: WAIT_MS, env: { PATH: process.env.PATH } },
   );
   const ci = JSON.parse(issued.stdout) as { apiKey: string };
   await call(
     "deploys.rollback",
-    { deployId: ids["hot-2"], targetId: ids["hot-1"], reason: "error rate up after the invoices table migration; paging the on-call engineer" },
+    {
+      deployId: ids["hot-2"],
+      targetId: ids["hot-1"],
+      reason: "error rate up after the invoices table migration; paging the on-call engineer",
+    },
     ci.apiKey,
   );
 }, 60_000);
@@ -106,7 +133,10 @@ describe("the dashboard's answers (issue 11)", () => {
   it("shows an outage on the deploy page when the server stops answering", async () => {
     const other = await startTestServer({ config: { dashboardDir: DIST_DIR } });
     try {
-      const first = await other.request("deploys.emit", { input: { type: "deploy", deploy: "o-1", environment: "production", status: "live", version: "v9" }, key: other.keys.ingest });
+      const first = await other.request("deploys.emit", {
+        input: { type: "deploy", deploy: "o-1", environment: "production", status: "live", version: "v9" },
+        key: other.keys.ingest,
+      });
       const page = await signIn(browser.context, other.url, other.projectId, other.keys.read);
       await page.goto(`${other.url}/#/deploys/${first.body.result.data.deploy.id}`);
       await page.getByTestId("deploy-facts").waitFor();
@@ -188,7 +218,9 @@ describe("the dashboard's answers (issue 11)", () => {
     await page.getByTestId("rollback-button").click();
     const confirm = page.getByTestId("rollback-confirm");
     await expect(confirm.getByTestId("rollback-target").innerText()).resolves.toBe(`v1.26.0, #${ids["prod-1"]}, live 2 d ago, abc1234`);
-    await expect(confirm.innerText()).resolves.toMatch(new RegExp(`Roll back production from v1\\.27\\.0 \\(#${ids["prod-2"]}\\) to v1\\.26\\.0, #`));
+    await expect(confirm.innerText()).resolves.toMatch(
+      new RegExp(`Roll back production from v1\\.27\\.0 \\(#${ids["prod-2"]}\\) to v1\\.26\\.0, #`),
+    );
     await expect(confirm.getByTestId("rollback-confirm-button").innerText()).resolves.toBe("Roll back to v1.26.0");
     await screenshot(page, "44-rollback-dialog");
     await page.close();

@@ -26,7 +26,9 @@ export async function launchBrowser(): Promise<Browser> {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium with \`apt-get install -y chromium\` (CI installs it)`);
   }
   if (!existsSync(join(DIST_DIR, "index.html"))) {
-    throw new Error(`the dashboard is not built (${DIST_DIR}); run \`pnpm build\` in apps/dashboard, or \`pnpm exec turbo run test --filter=@cuitty/e2e\``);
+    throw new Error(
+      `the dashboard is not built (${DIST_DIR}); run \`pnpm build\` in apps/dashboard, or \`pnpm exec turbo run test --filter=@cuitty/e2e\``,
+    );
   }
   const profile = mkdtempSync(join(tmpdir(), "cuitty-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {

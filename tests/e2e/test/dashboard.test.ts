@@ -202,7 +202,9 @@ describe("the dashboard", () => {
     await current.getByTestId("rollback-button").click();
     const confirm = current.getByTestId("rollback-confirm");
     // Named as a person would: title, id, when it went live, commit (was "v1.0.0 (#1, 0001abc)").
-    await expect(confirm.getByTestId("rollback-target").innerText()).resolves.toMatch(new RegExp(`^v1\\.0\\.0, #${ids["rel-100"]}, live \\d+ min ago, 0001abc$`));
+    await expect(confirm.getByTestId("rollback-target").innerText()).resolves.toMatch(
+      new RegExp(`^v1\\.0\\.0, #${ids["rel-100"]}, live \\d+ min ago, 0001abc$`),
+    );
     await screenshot(page, "06-rollback-confirm");
     await confirm.locator("input").fill("error rate up");
     await confirm.getByTestId("rollback-confirm-button").click();
@@ -227,7 +229,10 @@ describe("the dashboard", () => {
     await production.getByTestId("last-rollback").filter({ hasText: "v1.2.0 → v1.0.0" }).waitFor();
 
     await page.goto(`${server.url}/#/deploys/${ids["rel-120"]}`);
-    await page.getByTestId("rollback-target-link").filter({ hasText: `v1.0.0 (#${ids["rel-100"]})` }).waitFor();
+    await page
+      .getByTestId("rollback-target-link")
+      .filter({ hasText: `v1.0.0 (#${ids["rel-100"]})` })
+      .waitFor();
     await screenshot(page, "08-deploy-detail-rolled-back");
     await page.close();
   });
@@ -252,7 +257,14 @@ describe("the dashboard", () => {
     for (let batch = 0; batch < 20; batch++) {
       const events = Array.from({ length: 500 }, (_, i) => {
         const n = batch * 500 + i;
-        return { type: "deploy", deploy: `bulk-${n}`, environment: "bulk", status: n % 10 === 3 ? "failed" : "live", version: `v0.${n}`, occurredAt: T0 - 20_000 + n };
+        return {
+          type: "deploy",
+          deploy: `bulk-${n}`,
+          environment: "bulk",
+          status: n % 10 === 3 ? "failed" : "live",
+          version: `v0.${n}`,
+          occurredAt: T0 - 20_000 + n,
+        };
       });
       const res = await server.request("deploys.emitBatch", { input: { events }, key: server.keys.ingest });
       expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
@@ -264,7 +276,9 @@ describe("the dashboard", () => {
     expect(await rows(page).count()).toBe(50);
     for (const expected of [100, 150, 200]) {
       await page.getByRole("button", { name: /Load 50 older deploys/ }).click();
-      await page.waitForFunction((n) => document.querySelectorAll("[data-testid=timeline-row]").length === n, expected, { timeout: WAIT_MS });
+      await page.waitForFunction((n) => document.querySelectorAll("[data-testid=timeline-row]").length === n, expected, {
+        timeout: WAIT_MS,
+      });
     }
     await page.getByTestId("timeline").filter({ hasText: "v0.9800" }).waitFor();
     console.log(

@@ -95,7 +95,10 @@ describe("health, correlations and settings (issue 6)", () => {
     const ok = await emit({ deploy: "hc-ok-1", environment: "hc-ok", status: "live", version: "v3.0.0" });
     const down = await emit({ deploy: "hc-down-1", environment: "hc-down", status: "live", version: "v3.0.1" });
     // The real worker probes the real target: wait for both series to end.
-    for (const [id, status] of [[ok, "passing"], [down, "failing"]] as const) {
+    for (const [id, status] of [
+      [ok, "passing"],
+      [down, "failing"],
+    ] as const) {
       await waitUntil(`deploy #${id} ${status}`, async () => (await call("deploys.get", { id }, server.keys.read)).healthStatus === status);
     }
 
@@ -125,7 +128,13 @@ describe("health, correlations and settings (issue 6)", () => {
     await emit({ deploy: "perf-1", environment: "perf", status: "live", version: "v4.0.0", occurredAt: t - 3 * 3600 });
     const id = await emit({ deploy: "perf-2", environment: "perf", status: "live", version: "v4.1.0", occurredAt: t });
     const snap = (metric: string, at: number, p99: number, samples: number) => ({
-      environment: "perf", metric, p99, p50: p99 / 3, samples, windowStart: at, windowEnd: at + 60,
+      environment: "perf",
+      metric,
+      p99,
+      p50: p99 / 3,
+      samples,
+      windowStart: at,
+      windowEnd: at + 60,
     });
     const snapshots = [];
     for (const m of [0, 1, 2]) {
@@ -134,12 +143,23 @@ describe("health, correlations and settings (issue 6)", () => {
       snapshots.push(snap("GET /rare", t - 1500 + m * 300, 50, 5), snap("GET /rare", t + 60 + m * 300, 90, 5));
     }
     await call("perf.record", { snapshots }, server.keys.ingest);
-    await call("audit.record", {
-      entries: [
-        { environment: "perf", actor: "alice", action: "config.change", target: "PAYMENTS_TIMEOUT=30s", occurredAt: t + 30, deployId: id },
-        { environment: "perf", actor: "bob", action: "feature_flag.enable", target: "new-checkout", occurredAt: t + 600 },
-      ],
-    }, server.keys.ingest);
+    await call(
+      "audit.record",
+      {
+        entries: [
+          {
+            environment: "perf",
+            actor: "alice",
+            action: "config.change",
+            target: "PAYMENTS_TIMEOUT=30s",
+            occurredAt: t + 30,
+            deployId: id,
+          },
+          { environment: "perf", actor: "bob", action: "feature_flag.enable", target: "new-checkout", occurredAt: t + 600 },
+        ],
+      },
+      server.keys.ingest,
+    );
     const verdict = await call("deploys.regression", { id }, server.keys.read);
     expect(verdict.verdict).toBe("regressed");
 
@@ -160,7 +180,14 @@ describe("health, correlations and settings (issue 6)", () => {
     // The caption names the go-live and shows its time, formatted as the page formats times.
     await expect(panel.locator("p.small").first().innerText()).resolves.toMatch(/^p99 in the hour before go-live at /);
     const goLive = await page.evaluate(
-      (at) => new Date(at * 1000).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }),
+      (at) =>
+        new Date(at * 1000).toLocaleString(undefined, {
+          month: "short",
+          day: "numeric",
+          hour: "2-digit",
+          minute: "2-digit",
+          second: "2-digit",
+        }),
       t,
     );
     await expect(panel.getByTestId("go-live-time").innerText()).resolves.toBe(goLive);
@@ -183,7 +210,10 @@ describe("health, correlations and settings (issue 6)", () => {
     expect(await page.locator("input").count()).toBe(0);
     expect(await page.getByTestId("hooks-panel").count()).toBe(0);
     await screenshot(page, "23-settings-read-only");
-    const refused = await server.request("environments.update", { input: { environment: "ro-env", healthUrl: null }, key: server.keys.read });
+    const refused = await server.request("environments.update", {
+      input: { environment: "ro-env", healthUrl: null },
+      key: server.keys.read,
+    });
     expect(refused.body.error.data.cuittyCode).toBe("FORBIDDEN_SCOPE");
     await page.close();
   });
@@ -249,7 +279,12 @@ describe("health, correlations and settings (issue 6)", () => {
     await form.locator("button[type=submit]").click();
     await form.getByTestId("prometheus-saved").waitFor();
     const env = (await call("environments.list", undefined, server.keys.read)).find((e: { name: string }) => e.name === "prom-env");
-    expect(env).toMatchObject({ prometheusUrl: gone.url, prometheusErrorMax: 0.02, prometheusAuth: "bearer", prometheusLatencyQuery: null });
+    expect(env).toMatchObject({
+      prometheusUrl: gone.url,
+      prometheusErrorMax: 0.02,
+      prometheusAuth: "bearer",
+      prometheusLatencyQuery: null,
+    });
     expect(JSON.stringify(env)).not.toContain("dash-secret-token");
     await expect(form.locator("label[data-field=prometheusAuth]").innerText()).resolves.toContain("now: bearer");
     expect(await page.content()).not.toContain("dash-secret-token");
@@ -337,7 +372,14 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
       { sha: "2222222bbbbbbb", committedAt: NOW - 2 * 3600 },
       { sha: "3333333ccccccc", committedAt: NOW - 3600 },
     ];
-    const id = await emit({ deploy: "shipped-1", environment: "shipped", status: "live", version: "v7.0.0", occurredAt: NOW - 600, commits });
+    const id = await emit({
+      deploy: "shipped-1",
+      environment: "shipped",
+      status: "live",
+      version: "v7.0.0",
+      occurredAt: NOW - 600,
+      commits,
+    });
     const page = await signIn(browser.context, server.url, server.projectId, server.keys.read);
     await page.goto(`${server.url}/#/deploys/${id}`);
     const list = page.getByTestId("shipped-commits");

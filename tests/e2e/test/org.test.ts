@@ -45,7 +45,15 @@ beforeAll(async () => {
     version: "v2.0.0",
     occurredAt: NOW - 3600,
   });
-  await emit("payments", { id: "p2", deploy: "p2", environment: "staging", status: "failed", version: "v2.1.0-rc", reason: "tests failed", occurredAt: NOW - 600 });
+  await emit("payments", {
+    id: "p2",
+    deploy: "p2",
+    environment: "staging",
+    status: "failed",
+    version: "v2.1.0-rc",
+    reason: "tests failed",
+    occurredAt: NOW - 600,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -59,7 +67,9 @@ describe("the organisation view", () => {
     const rows = page.locator("[data-testid=org-service]");
     await expect.poll(() => rows.count(), { timeout: WAIT_MS }).toBe(3);
     // Trouble first: payments failed in staging 10 minutes ago; search is steady; the default project has nothing live.
-    expect(await rows.evaluateAll((els) => els.map((e) => [e.querySelector("th a")?.textContent, e.getAttribute("data-attention")]))).toEqual([
+    expect(
+      await rows.evaluateAll((els) => els.map((e) => [e.querySelector("th a")?.textContent, e.getAttribute("data-attention")])),
+    ).toEqual([
       ["payments", "failed_recently"],
       ["search", "steady"],
       ["default", "no_deploy"],

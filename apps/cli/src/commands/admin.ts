@@ -43,7 +43,12 @@ export function registerAdmin(program: Command): void {
         const rows = await q.listProjects(db);
         if (opts.json) return printJson(rows.map(({ githubWebhookSecret: _, ...p }) => p));
         if (rows.length === 0) return info("No projects yet. Run `cuitty projects create NAME`.");
-        process.stdout.write(`${table(["ID", "NAME", "CREATED"], rows.map((p) => [p.id, p.name, relativeTime(p.createdAt)]))}\n`);
+        process.stdout.write(
+          `${table(
+            ["ID", "NAME", "CREATED"],
+            rows.map((p) => [p.id, p.name, relativeTime(p.createdAt)]),
+          )}\n`,
+        );
       }),
     );
 
@@ -59,14 +64,23 @@ export function registerAdmin(program: Command): void {
     .option("--json", "print JSON")
     .addHelpText(
       "after",
-      "\nExamples:\n  cuitty keys create --scope ingest --label ci\n  cuitty keys create --project prj_1a2b3c --scope read --json\n  cuitty keys create --org --scope read --label \"platform team\"",
+      '\nExamples:\n  cuitty keys create --scope ingest --label ci\n  cuitty keys create --project prj_1a2b3c --scope read --json\n  cuitty keys create --org --scope read --label "platform team"',
     )
     .action((opts: { project?: string; org?: boolean; scope: ApiKeyScope; label?: string; data?: string; json?: boolean }) =>
       withDatabase(opts, async (db, q, dir) => {
         if (opts.org) {
-          if (opts.project) throw new CLIError("--org and --project do not go together", "E_USAGE", "an organisation key belongs to no project; drop --project");
+          if (opts.project)
+            throw new CLIError(
+              "--org and --project do not go together",
+              "E_USAGE",
+              "an organisation key belongs to no project; drop --project",
+            );
           if (opts.scope === "ingest") {
-            throw new CLIError("organisation keys are read or admin", "E_USAGE", "report deploys with a project's ingest key; use --scope read or --scope admin");
+            throw new CLIError(
+              "organisation keys are read or admin",
+              "E_USAGE",
+              "report deploys with a project's ingest key; use --scope read or --scope admin",
+            );
           }
           const key = await q.createOrgKey(db, opts.scope, opts.label);
           if (opts.json) return printJson(key);
@@ -96,7 +110,14 @@ export function registerAdmin(program: Command): void {
         process.stdout.write(
           `${table(
             ["KEY", "SCOPE", "PREFIX", "LABEL", "CREATED", "STATE"],
-            rows.map((k) => [k.keyId, k.scope, k.prefix, k.label ?? "", relativeTime(k.createdAt), k.revokedAt ? paint("red", "revoked") : paint("green", "active")]),
+            rows.map((k) => [
+              k.keyId,
+              k.scope,
+              k.prefix,
+              k.label ?? "",
+              relativeTime(k.createdAt),
+              k.revokedAt ? paint("red", "revoked") : paint("green", "active"),
+            ]),
           )}\n`,
         );
       }),
@@ -106,7 +127,10 @@ export function registerAdmin(program: Command): void {
     .description("revoke a key at once; requests signed with it are refused")
     .option(...dataOption)
     .option("--json", "print JSON")
-    .addHelpText("after", "\nExamples:\n  cuitty keys revoke key_1a2b3c4d5e6f\n  cuitty keys revoke okey_1a2b3c4d5e6f    an organisation key")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  cuitty keys revoke key_1a2b3c4d5e6f\n  cuitty keys revoke okey_1a2b3c4d5e6f    an organisation key",
+    )
     .action((keyId: string, opts: { data?: string; json?: boolean }) =>
       withDatabase(opts, async (db, q) => {
         if (keyId.startsWith("okey_")) {

@@ -2,7 +2,14 @@
 import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import type { z } from "zod";
 import { auditEntrySchema } from "@cuitty/core";
-import { type CommonFlags, addConnectionOptions, parseDeployId, parseEnvironment, parseOccurredAt, withConnectionHelp } from "./deployOptions.js";
+import {
+  type CommonFlags,
+  addConnectionOptions,
+  parseDeployId,
+  parseEnvironment,
+  parseOccurredAt,
+  withConnectionHelp,
+} from "./deployOptions.js";
 import { type RecordSpec, parseJsonObject, recordItems } from "./recordBatch.js";
 
 interface AuditFlags extends CommonFlags {
@@ -39,7 +46,17 @@ function parseCommit(value: string): string {
 }
 
 function entryFromFlags(f: AuditFlags) {
-  return { id: f.id, environment: f.env, actor: f.actor, action: f.action, target: f.target, occurredAt: f.occurredAt, deployId: f.deployId, commitSha: f.commit, metadata: f.metadata };
+  return {
+    id: f.id,
+    environment: f.env,
+    actor: f.actor,
+    action: f.action,
+    target: f.target,
+    occurredAt: f.occurredAt,
+    deployId: f.deployId,
+    commitSha: f.commit,
+    metadata: f.metadata,
+  };
 }
 
 const SPEC: RecordSpec<z.output<typeof auditEntrySchema>> = {
@@ -69,14 +86,14 @@ export function registerAudit(program: Command): void {
     .option("--target <text>", "what it was done to, e.g. the flag's name")
     .option("--deploy-id <id>", "the deploy it belongs to", parseDeployId)
     .option("--commit <sha>", "the commit it belongs to (links it to that commit's deploys)", parseCommit)
-    .option("--metadata <json>", "a JSON object of extra facts, e.g. '{\"ticket\":\"OPS-12\"}'", parseJsonObject)
+    .option("--metadata <json>", 'a JSON object of extra facts, e.g. \'{"ticket":"OPS-12"}\'', parseJsonObject)
     .option("--occurred-at <time>", "when: unix seconds or ISO 8601 (default: now)", parseOccurredAt)
     .option("--id <id>", "an idempotency key: an entry with an id already recorded is not recorded again")
     .option("-f, --file <file>", "record a JSON array of entries instead (`-` reads standard input); sent 500 per call");
   addConnectionOptions(record);
   withConnectionHelp(record, [
     "cuitty audit record --env production --actor alice --action flag.enable --target new-checkout",
-    "cuitty audit record --env production --actor \"$GITHUB_ACTOR\" --action db.migrate --commit \"$GITHUB_SHA\" --metadata '{\"migration\":\"0042\"}'",
+    'cuitty audit record --env production --actor "$GITHUB_ACTOR" --action db.migrate --commit "$GITHUB_SHA" --metadata \'{"migration":"0042"}\'',
     `cuitty audit record --file entries.json     # [${EXAMPLE}, …]`,
   ]);
   record.action((flags: AuditFlags) => recordItems(SPEC, flags, entryFromFlags(flags)));

@@ -7,14 +7,16 @@ import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
 import { shortSha, statusLabel } from "../deployFormat.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
-import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
+import { addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
 import { parsePositiveInt } from "./parse.js";
 import { type StatusAllFlags, statusAll } from "./statusAll.js";
 
 export function registerDeployCurrent(program: Command): void {
   const status = program
     .command("status")
-    .description("show the current deploy of each environment (needs a read key); --all: every service of the organisation (organisation key)")
+    .description(
+      "show the current deploy of each environment (needs a read key); --all: every service of the organisation (organisation key)",
+    )
     .option("--all", "every service × environment, trouble first (an organisation key; the project header is `org`)")
     .option("-e, --env <name>", "with --all: only this environment", parseEnvironment)
     .option("--search <text>", "with --all: only services whose name or id contains this text")
@@ -29,7 +31,11 @@ export function registerDeployCurrent(program: Command): void {
   status.action(async (flags: StatusAllFlags & { all?: boolean }) => {
     if (flags.all) return statusAll(flags);
     if (flags.env ?? flags.search ?? flags.limit) {
-      throw new CLIError("--env, --search and --limit go with --all", "E_USAGE", "run `cuitty status --all --env production` with an organisation key");
+      throw new CLIError(
+        "--env, --search and --limit go with --all",
+        "E_USAGE",
+        "run `cuitty status --all --env production` with an organisation key",
+      );
     }
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);
@@ -42,7 +48,16 @@ export function registerDeployCurrent(program: Command): void {
         ["ENV", "DEPLOY", "STATUS", "TITLE", "COMMIT", "BRANCH", "SINCE", "HEALTH"],
         rows.map(({ environment, deploy: d }) =>
           d
-            ? [environment, `#${d.id}`, statusLabel(d.status), deployTitle(d), shortSha(d.commitSha), d.branch ?? "-", relativeTime(d.completedAt ?? d.startedAt), health(d.healthStatus)]
+            ? [
+                environment,
+                `#${d.id}`,
+                statusLabel(d.status),
+                deployTitle(d),
+                shortSha(d.commitSha),
+                d.branch ?? "-",
+                relativeTime(d.completedAt ?? d.startedAt),
+                health(d.healthStatus),
+              ]
             : [environment, paint("gray", "none live yet"), "-", "-", "-", "-", "-", "-"],
         ),
       )}\n`,

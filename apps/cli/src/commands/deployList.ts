@@ -25,7 +25,11 @@ export function registerDeployList(program: Command): void {
       .option("-b, --branch <name>", "only this branch")
       .option("-n, --limit <n>", `at most this many (1-${MAX_LIMIT})`, parseLimit, 20),
   );
-  withConnectionHelp(list, ["cuitty deploys", "cuitty deploys --env production --status failed --limit 5", "cuitty deploys --branch main --json | jq '.items[].id'"]);
+  withConnectionHelp(list, [
+    "cuitty deploys",
+    "cuitty deploys --env production --status failed --limit 5",
+    "cuitty deploys --branch main --json | jq '.items[].id'",
+  ]);
   list.action(async (flags) => {
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);

@@ -46,7 +46,10 @@ export function addEventOptions(cmd: CommandUnknownOpts, opts: { timeAndReason: 
   cmd
     // Checked in the action, not with requiredOption: commander checks it for every subcommand of `deploy` too.
     .option("-e, --env <name>", "environment the deploy goes to, e.g. production (required)", parseEnvironment)
-    .option("--deploy <key>", "the deploy's key, the same in every step (default in CI: from the run, new on a re-run; in a git checkout: git:<short sha>:<env>)")
+    .option(
+      "--deploy <key>",
+      "the deploy's key, the same in every step (default in CI: from the run, new on a re-run; in a git checkout: git:<short sha>:<env>)",
+    )
     .option("--key <key>", "same as --deploy")
     .option("--commit <sha>", "commit SHA (default in CI: the built commit)")
     .option("--branch <name>", "branch (default in CI: the built branch)")
@@ -77,5 +80,8 @@ CI detection (each value is used only when its flag is absent):
                   elsewhere pass --deploy KEY`;
 
 export function withConnectionHelp<C extends CommandUnknownOpts>(cmd: C, examples: string[]): C {
-  return cmd.addHelpText("after", `\nExample${examples.length > 1 ? "s" : ""}:\n${examples.map((e) => `  ${e}`).join("\n")}\n${CONNECTION_HELP}`);
+  return cmd.addHelpText(
+    "after",
+    `\nExample${examples.length > 1 ? "s" : ""}:\n${examples.map((e) => `  ${e}`).join("\n")}\n${CONNECTION_HELP}`,
+  );
 }

@@ -16,7 +16,10 @@ export type ReportFlags = EventFlags & CommonFlags & { strict?: boolean };
 
 /** Prints a report's outcome: one line for people, the server's answer for scripts. */
 export function announce(result: ReportResult, status: string, environment: string, json: boolean | undefined): void {
-  if (json) return printJson(result.reported ? { reported: true, ...result.answer } : result);
+  if (json) {
+    printJson(result.reported ? { reported: true, ...result.answer } : result);
+    return;
+  }
   if (!result.reported) return; // the reporter already warned
   const { deploy, changed } = result.answer;
   const what = changed ? `is now ${statusLabel(status)}` : `was already ${statusLabel(deploy.status)} (nothing changed)`;

@@ -14,12 +14,17 @@ export function registerDeployRollback(program: Command): void {
       .command("rollback")
       .description("roll back an environment's current deploy to an earlier live one (needs an admin key)")
       .option("-e, --env <name>", "the environment to roll back (required)", parseEnvironment)
-      .option("--to <id>", "the deploy to go back to (default: the latest earlier live deploy not rolled back or marked bad)", parseDeployId)
+      .option(
+        "--to <id>",
+        "the deploy to go back to (default: the latest earlier live deploy not rolled back or marked bad)",
+        parseDeployId,
+      )
       .option("--reason <text>", "why, shown in the timeline"),
   );
   withConnectionHelp(rollback, ["cuitty rollback --env production", "cuitty rollback --env production --to 41 --reason 'p99 doubled'"]);
   rollback.action(async (flags) => {
-    if (!flags.env) throw new CLIError("missing --env: which environment should be rolled back?", "E_USAGE", "pass --env NAME (see `cuitty status`)");
+    if (!flags.env)
+      throw new CLIError("missing --env: which environment should be rolled back?", "E_USAGE", "pass --env NAME (see `cuitty status`)");
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);
     const current = await call(conn, () => client.deploys.current.query());

@@ -46,7 +46,11 @@ export function registerDeployRun(deploy: Command): void {
       if (status === "failed") warn(`${argv.join(" ")}: ${describeOutcome(outcome)}`);
       // The same key as `deploying`, whatever named it.
       // The commits went with `deploying`; the final event carries the same details without them.
-      const { event: final } = buildDeployEvent(status, { ...flags, deploy: deploying.deploy, reason: status === "failed" ? describeOutcome(outcome) : undefined }, env);
+      const { event: final } = buildDeployEvent(
+        status,
+        { ...flags, deploy: deploying.deploy, reason: status === "failed" ? describeOutcome(outcome) : undefined },
+        env,
+      );
       try {
         const last = await reporter.report(final);
         if (flags.json) {

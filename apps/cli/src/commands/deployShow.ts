@@ -35,19 +35,25 @@ function render(d: DeployDetail): string {
   const checks = d.healthChecks.length
     ? `\n\n${paint("bold", "Health checks")} (latest ${Math.min(d.healthChecks.length, 10)})\n${table(
         ["WHEN", "RESULT", "STATUS", "LATENCY", "ERROR"],
-        d.healthChecks.slice(0, 10).map((c) => [
-          relativeTime(c.checkedAt),
-          c.ok ? paint("green", "ok") : paint("red", "failed"),
-          String(c.statusCode ?? "-"),
-          c.latencyMs === null ? "-" : `${c.latencyMs}ms`,
-          c.error ?? "",
-        ]),
+        d.healthChecks
+          .slice(0, 10)
+          .map((c) => [
+            relativeTime(c.checkedAt),
+            c.ok ? paint("green", "ok") : paint("red", "failed"),
+            String(c.statusCode ?? "-"),
+            c.latencyMs === null ? "-" : `${c.latencyMs}ms`,
+            c.error ?? "",
+          ]),
       )}`
     : "";
   const shipped = d.commits.length
     ? `\n\n${paint("bold", "What changed")} (${d.commits.length} commit${d.commits.length === 1 ? "" : "s"}, oldest first)\n${table(
         ["COMMIT", "COMMITTED", "LEAD TIME"],
-        d.commits.map((c) => [shortSha(c.sha), relativeTime(c.committedAt), d.liveAt === null ? "-" : duration(Math.max(0, d.liveAt - c.committedAt))]),
+        d.commits.map((c) => [
+          shortSha(c.sha),
+          relativeTime(c.committedAt),
+          d.liveAt === null ? "-" : duration(Math.max(0, d.liveAt - c.committedAt)),
+        ]),
       )}`
     : "";
   return `${head}${shipped}\n\n${paint("bold", "Timeline")}\n${events}${checks}`;

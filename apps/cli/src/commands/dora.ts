@@ -43,7 +43,9 @@ export function registerDora(program: Command): void {
     const conn = resolveConnection(flags);
     const client = createApiClient(conn);
     const to = Math.floor(Date.now() / 1000);
-    const m = await call(conn, () => client.metrics.dora.query({ environment: flags.env!, from: to - flags.since, to, bucket: flags.bucket }));
+    const m = await call(conn, () =>
+      client.metrics.dora.query({ environment: flags.env!, from: to - flags.since, to, bucket: flags.bucket }),
+    );
     if (flags.json) return printJson(m);
     const days = (m.to - m.from) / 86_400;
     const band = (b: string | null) => (b ? paint(b === "elite" || b === "high" ? "green" : b === "medium" ? "yellow" : "red", b) : "-");
@@ -53,11 +55,26 @@ export function registerDora(program: Command): void {
       `${table(
         ["METRIC", "VALUE", "SAMPLES", "BAND"],
         [
-          ["deployment frequency", `${m.deploymentFrequency.perDay.toFixed(2)}/day`, String(m.deploymentFrequency.count), band(m.bands.deploymentFrequency)],
+          [
+            "deployment frequency",
+            `${m.deploymentFrequency.perDay.toFixed(2)}/day`,
+            String(m.deploymentFrequency.count),
+            band(m.bands.deploymentFrequency),
+          ],
           ["lead time (median)", secs(m.leadTime.medianSeconds), `${m.leadTime.samples} commits`, band(m.bands.leadTime)],
-          ["change failure rate", pct(m.changeFailureRate.rate), `${m.changeFailureRate.failures}/${m.changeFailureRate.total} live`, band(m.bands.changeFailureRate)],
+          [
+            "change failure rate",
+            pct(m.changeFailureRate.rate),
+            `${m.changeFailureRate.failures}/${m.changeFailureRate.total} live`,
+            band(m.bands.changeFailureRate),
+          ],
           ["failed runs (never live)", String(m.changeFailureRate.failedRuns), "-", "-"],
-          ["time to restore (median)", secs(m.timeToRestore.medianSeconds), `${m.timeToRestore.samples} restored`, band(m.bands.timeToRestore)],
+          [
+            "time to restore (median)",
+            secs(m.timeToRestore.medianSeconds),
+            `${m.timeToRestore.samples} restored`,
+            band(m.bands.timeToRestore),
+          ],
           [
             "open outage",
             m.timeToRestore.openSince === null ? "none" : `began ${relativeTime(m.timeToRestore.openSince)}`,

@@ -102,7 +102,10 @@ function policy(e: EnvironmentView): string {
 function hooks(e: EnvironmentView): string[] {
   const out: string[] = [];
   if (e.rollbackWebhookUrl) out.push(`webhook ${e.rollbackWebhookUrl}`);
-  if (e.rollbackGithubRepo) out.push(`github ${e.rollbackGithubRepo} ${e.rollbackGithubWorkflow ?? "(no workflow set)"}${e.rollbackGithubRef ? ` @${e.rollbackGithubRef}` : ""}`);
+  if (e.rollbackGithubRepo)
+    out.push(
+      `github ${e.rollbackGithubRepo} ${e.rollbackGithubWorkflow ?? "(no workflow set)"}${e.rollbackGithubRef ? ` @${e.rollbackGithubRef}` : ""}`,
+    );
   return out;
 }
 
@@ -110,7 +113,9 @@ function prometheus(e: EnvironmentView): string {
   if (!e.prometheusUrl) return paint("gray", "none (regression from pushed snapshots)");
   const auth = e.prometheusAuth ? ` (${e.prometheusAuth} auth)` : "";
   const latency = e.prometheusLatencyQuery ? "custom latency query" : "default latency query";
-  const condition = e.prometheusErrorQuery ? `health: error ratio ≤ ${e.prometheusErrorMax} of ${e.prometheusErrorQuery}` : "no health condition";
+  const condition = e.prometheusErrorQuery
+    ? `health: error ratio ≤ ${e.prometheusErrorMax} of ${e.prometheusErrorQuery}`
+    : "no health condition";
   return `${e.prometheusUrl}${auth}; ${latency}; ${condition}`;
 }
 
@@ -127,7 +132,9 @@ function render(e: EnvironmentView): string {
 }
 
 export function registerEnv(program: Command): void {
-  const env = program.command("env").description("environments: health-check policy, auto-rollback, rollback hooks and the order they are listed in");
+  const env = program
+    .command("env")
+    .description("environments: health-check policy, auto-rollback, rollback hooks and the order they are listed in");
 
   const set = env
     .command("set")
@@ -150,7 +157,10 @@ export function registerEnv(program: Command): void {
     .option("--no-rollback-github", "remove the GitHub dispatch")
     .option("--prometheus-url <url>", "answer `cuitty regression` from this Prometheus (and enable --prometheus-error-query)")
     .option("--no-prometheus-url", "stop using Prometheus: regression from pushed snapshots again")
-    .option("--prometheus-latency-query <promql>", "p99 per metric in seconds; $environment and $window are filled in (default: OpenTelemetry http_server_request_duration_seconds by http_route)")
+    .option(
+      "--prometheus-latency-query <promql>",
+      "p99 per metric in seconds; $environment and $window are filled in (default: OpenTelemetry http_server_request_duration_seconds by http_route)",
+    )
     .option("--no-prometheus-latency-query", "back to the default latency query")
     .option("--prometheus-count-query <promql>", "requests per metric over $window, grouped like the latency query (default: its _count)")
     .option("--no-prometheus-count-query", "back to the default count query")
@@ -160,7 +170,11 @@ export function registerEnv(program: Command): void {
     .option("--prometheus-error-query <promql>", "health condition: an error ratio, evaluated at each probe ($window = the probe interval)")
     .option("--no-prometheus-error-query", "remove the Prometheus health condition")
     .option("--prometheus-error-max <ratio>", "highest error ratio that passes (default 0.05)", parseRatio)
-    .option("--order <n>", "where the environment is listed (dashboard, status, env list): ascending; production is 1 and staging 2 unless set", parseInteger)
+    .option(
+      "--order <n>",
+      "where the environment is listed (dashboard, status, env list): ascending; production is 1 and staging 2 unless set",
+      parseInteger,
+    )
     .option("--no-order", "back to the default order (production, staging, then the rest by name)");
   addConnectionOptions(set);
   withConnectionHelp(set, [
@@ -168,14 +182,18 @@ export function registerEnv(program: Command): void {
     "cuitty env set production --rollback-webhook https://ops.example.com/hooks/cuitty",
     "cuitty env set production --rollback-github-repo acme/api --rollback-github-workflow rollback.yml --rollback-github-ref main",
     "cuitty env set staging --no-health-url --no-auto-rollback",
-    "cuitty env set production --prometheus-url http://prometheus:9090 --prometheus-bearer-token \"$PROM_TOKEN\"",
+    'cuitty env set production --prometheus-url http://prometheus:9090 --prometheus-bearer-token "$PROM_TOKEN"',
     `cuitty env set production --prometheus-error-query 'sum(rate(http_server_request_duration_seconds_count{deployment_environment="$environment",http_response_status_code=~"5.."}[1m])) / sum(rate(http_server_request_duration_seconds_count{deployment_environment="$environment"}[1m]))' --prometheus-error-max 0.05 --auto-rollback`,
     "cuitty env set preview-pr-412 --order 10",
   ]);
   set.action(async (name: string, flags: SetFlags) => {
     const input = settingsFromFlags(name, flags);
     if (Object.keys(input).length === 1) {
-      throw new CLIError(`nothing to set for ${name}`, "E_USAGE", "pass at least one setting, e.g. --health-url URL or --auto-rollback (see --help)");
+      throw new CLIError(
+        `nothing to set for ${name}`,
+        "E_USAGE",
+        "pass at least one setting, e.g. --health-url URL or --auto-rollback (see --help)",
+      );
     }
     const [valid] = validateAll(environmentUpdateSchema, [input], () => name, "correct the options (run with --help)", FLAGS);
     const conn = resolveConnection(flags);
@@ -183,7 +201,8 @@ export function registerEnv(program: Command): void {
     const updated = await call(conn, () => client.environments.update.mutate(valid!));
     if (flags.json) return printJson(updated);
     process.stdout.write(`${render(updated)}\n`);
-    if (updated.autoRollback && !updated.healthUrl && !(updated.prometheusUrl && updated.prometheusErrorQuery)) info(`note: auto-rollback is on but ${name} has no --health-url or --prometheus-error-query, so nothing triggers it.`);
+    if (updated.autoRollback && !updated.healthUrl && !(updated.prometheusUrl && updated.prometheusErrorQuery))
+      info(`note: auto-rollback is on but ${name} has no --health-url or --prometheus-error-query, so nothing triggers it.`);
   });
 
   const list = env.command("list").description("list environments with their health-check policy and rollback hooks (needs a read key)");
@@ -198,7 +217,13 @@ export function registerEnv(program: Command): void {
     process.stdout.write(
       `${table(
         ["ENV", "CURRENT", "HEALTH CHECK", "AUTO-ROLLBACK", "ROLLBACK HOOKS"],
-        rows.map((e) => [e.name, e.currentDeployId === null ? "-" : `#${e.currentDeployId}`, policy(e), e.autoRollback ? paint("green", "on") : "off", hooks(e).join("; ") || "-"]),
+        rows.map((e) => [
+          e.name,
+          e.currentDeployId === null ? "-" : `#${e.currentDeployId}`,
+          policy(e),
+          e.autoRollback ? paint("green", "on") : "off",
+          hooks(e).join("; ") || "-",
+        ]),
       )}\n`,
     );
   });
@@ -226,7 +251,11 @@ The receiver checks x-cuitty-signature with verify() of @cuitty/core and this se
         const projectId = await defaultProject(db, q, opts.project, dir);
         const secret = await q.rollbackHookSecret(db, projectId, name, { rotate: opts.rotate }).catch((error) => {
           if (error instanceof CuittyError && error.code === "NOT_FOUND") {
-            throw new CLIError(`${error.message} in project ${projectId}`, "E_NOT_FOUND", `create it with \`cuitty env set ${name} --rollback-webhook URL\`, or report a deploy to it`);
+            throw new CLIError(
+              `${error.message} in project ${projectId}`,
+              "E_NOT_FOUND",
+              `create it with \`cuitty env set ${name} --rollback-webhook URL\`, or report a deploy to it`,
+            );
           }
           throw error;
         });

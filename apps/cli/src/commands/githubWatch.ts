@@ -34,7 +34,11 @@ async function checkKey(conn: Connection): Promise<void> {
   try {
     const me = await createApiClient(conn, { timeoutMs: 5_000 }).auth.whoami.query();
     if (me.scope === "read") {
-      throw new CLIError("CUITTY_API_KEY is a read key; recording transitions needs an ingest key", "E_AUTH", "issue one with `cuitty keys create --scope ingest --label github-watch`");
+      throw new CLIError(
+        "CUITTY_API_KEY is a read key; recording transitions needs an ingest key",
+        "E_AUTH",
+        "issue one with `cuitty keys create --scope ingest --label github-watch`",
+      );
     }
   } catch (error) {
     if (error instanceof CLIError) throw error;
@@ -51,7 +55,9 @@ async function checkKey(conn: Connection): Promise<void> {
 export function registerGithubWatch(github: Command): void {
   const cmd = github
     .command("watch")
-    .description("poll a repository's GitHub Actions runs and record each as a deploy (queued → initiated, in progress → building/deploying, success → live, else failed); runs until Ctrl-C or SIGTERM")
+    .description(
+      "poll a repository's GitHub Actions runs and record each as a deploy (queued → initiated, in progress → building/deploying, success → live, else failed); runs until Ctrl-C or SIGTERM",
+    )
     .requiredOption("--repo <owner/name>", "the repository, e.g. acme/api", parseRepo)
     .requiredOption("-e, --env <name>", "environment the runs deploy to, e.g. production", parseEnvironment)
     .option("--token <token>", "GitHub token with actions:read (env GITHUB_TOKEN; prefer the variable, flags show in `ps`)")
@@ -60,7 +66,11 @@ export function registerGithubWatch(github: Command): void {
     .option("--event <name>", "only runs triggered by this event (push, workflow_dispatch, …)")
     .option("--interval <seconds>", "seconds between polls", parseInterval, 30)
     .option("--only-completed", "record only live/failed of completed runs (reads no jobs)")
-    .option("--deploy-job-pattern <regex>", "a job whose name matches marks the deploying phase (case-insensitive; default: deploy)", parsePattern)
+    .option(
+      "--deploy-job-pattern <regex>",
+      "a job whose name matches marks the deploying phase (case-insensitive; default: deploy)",
+      parsePattern,
+    )
     .option("--github-api-url <url>", "GitHub API root (GitHub Enterprise: https://HOST/api/v3)", parseApiUrl)
     .addOption(new Option("--once", "poll once, deliver what it found, and exit"));
   addConnectionOptions(cmd);
@@ -87,7 +97,11 @@ async function watch(flags: WatchFlags): Promise<void> {
   const conn = resolveConnection(flags);
   const token = flags.token ?? readEnv().GITHUB_TOKEN?.trim();
   if (!token) {
-    throw new CLIError("no GitHub token: GITHUB_TOKEN is not set and --token was not given", "E_CONFIG", "set GITHUB_TOKEN to a token with actions:read on the repository (in Actions: secrets.GITHUB_TOKEN)");
+    throw new CLIError(
+      "no GitHub token: GITHUB_TOKEN is not set and --token was not given",
+      "E_CONFIG",
+      "set GITHUB_TOKEN to a token with actions:read on the repository (in Actions: secrets.GITHUB_TOKEN)",
+    );
   }
   await checkKey(conn);
   const [{ createCuittyClient, CuittyClientError: ClientError }, { deploysPlugin }] = await Promise.all([

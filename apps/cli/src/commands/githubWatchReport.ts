@@ -53,7 +53,7 @@ export function classify(error: CuittyClientError, flags: WatchTarget, conn: Con
       return new CLIError(
         `GitHub refused the token for ${flags.repo} (401 Bad credentials)`,
         "E_AUTH",
-        "pass a valid token with --token or GITHUB_TOKEN: a fine-grained token with \"Actions: read\" on the repository, or a classic token with the repo scope",
+        'pass a valid token with --token or GITHUB_TOKEN: a fine-grained token with "Actions: read" on the repository, or a classic token with the repo scope',
       );
     case "GITHUB_NOT_FOUND":
       return new CLIError(

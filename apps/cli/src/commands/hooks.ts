@@ -9,10 +9,14 @@ import { addConnectionOptions, parseEnvironment, withConnectionHelp } from "./de
 import { idParser } from "./parse.js";
 
 function parseEvents(value: string): HookEventType[] {
-  const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const full = names.map((n) => (n.startsWith("deploy.") ? n : `deploy.${n}`));
   const bad = full.filter((n) => !(HOOK_EVENT_TYPES as readonly string[]).includes(n));
-  if (bad.length || full.length === 0) throw new InvalidArgumentError(`events are a comma-separated list of ${HOOK_EVENT_TYPES.join(", ")}`);
+  if (bad.length || full.length === 0)
+    throw new InvalidArgumentError(`events are a comma-separated list of ${HOOK_EVENT_TYPES.join(", ")}`);
   return full as HookEventType[];
 }
 
@@ -25,7 +29,9 @@ function parseFormat(value: string): HookFormat {
 const parseId = idParser("hook", "see `cuitty hooks list`");
 
 export function registerHooks(program: Command): void {
-  const hooks = program.command("hooks").description("signed outbound events: every transition, health change, rollback and mark (admin key)");
+  const hooks = program
+    .command("hooks")
+    .description("signed outbound events: every transition, health change, rollback and mark (admin key)");
   hooks.exitOverride();
 
   const add = addConnectionOptions(
@@ -35,10 +41,15 @@ export function registerHooks(program: Command): void {
       .argument("<url>", "the receiver, http(s)")
       .option("--secret <secret>", "sign with this secret (default: a new one, printed once)")
       .option("--events <list>", "only these events, e.g. live,failed,rolled_back,marked_bad,health", parseEvents)
-      .option("-e, --env <name>", "only this environment (repeat for more)", (v: string, prev: string[] = []) => [...prev, parseEnvironment(v)])
-      .option("--format <json|slack>", "json (default) or Slack-compatible {\"text\": …}", parseFormat, "json" as HookFormat),
+      .option("-e, --env <name>", "only this environment (repeat for more)", (v: string, prev: string[] = []) => [
+        ...prev,
+        parseEnvironment(v),
+      ])
+      .option("--format <json|slack>", 'json (default) or Slack-compatible {"text": …}', parseFormat, "json" as HookFormat),
   ).exitOverride();
-  const list = addConnectionOptions(hooks.command("list").description("the subscriptions, with what is pending and the last error")).exitOverride();
+  const list = addConnectionOptions(
+    hooks.command("list").description("the subscriptions, with what is pending and the last error"),
+  ).exitOverride();
   const remove = addConnectionOptions(
     hooks.command("remove").description("stop sending to a subscription").argument("<id>", "hook id", parseId),
   ).exitOverride();
@@ -49,7 +60,10 @@ export function registerHooks(program: Command): void {
       .argument("<id>", "hook id", parseId)
       .option("--limit <n>", "how many", (v: string) => Number(v), 20),
   ).exitOverride();
-  withConnectionHelp(add, ["cuitty hooks add https://hooks.example.com/cuitty --events live,failed -e production", "cuitty hooks add https://hooks.slack.com/services/T/B/X --format slack"]);
+  withConnectionHelp(add, [
+    "cuitty hooks add https://hooks.example.com/cuitty --events live,failed -e production",
+    "cuitty hooks add https://hooks.slack.com/services/T/B/X --format slack",
+  ]);
 
   add.action(async (url, flags) => {
     const conn = resolveConnection(flags);
@@ -102,7 +116,16 @@ export function registerHooks(program: Command): void {
     process.stdout.write(
       `${table(
         ["WHEN", "EVENT", "DEPLOY", "ATTEMPT", "OUTCOME", "STATUS", "MS", "ERROR"],
-        rows.map((d) => [relativeTime(d.at), d.eventType, `#${d.deployId}`, String(d.attempt), d.outcome, String(d.statusCode ?? "-"), String(d.durationMs), d.error ?? ""]),
+        rows.map((d) => [
+          relativeTime(d.at),
+          d.eventType,
+          `#${d.deployId}`,
+          String(d.attempt),
+          d.outcome,
+          String(d.statusCode ?? "-"),
+          String(d.durationMs),
+          d.error ?? "",
+        ]),
       )}\n`,
     );
   });

@@ -16,7 +16,8 @@ export function parsePositiveInt(value: string): number {
 
 export function parseRatio(value: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("a ratio is a number from 0 up, e.g. 0.05 for 5 %");
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError("a ratio is a number from 0 up, e.g. 0.05 for 5 %");
   return n;
 }
 

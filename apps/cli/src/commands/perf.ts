@@ -33,10 +33,22 @@ const FLAGS: Record<string, string> = {
   id: "--id",
 };
 const REQUIRED = ["environment", "metric", "p99", "samples", "windowStart", "windowEnd"] as const;
-const EXAMPLE = '{"environment":"production","metric":"GET /checkout","p99":182.5,"samples":1200,"windowStart":1767225600,"windowEnd":1767225660}';
+const EXAMPLE =
+  '{"environment":"production","metric":"GET /checkout","p99":182.5,"samples":1200,"windowStart":1767225600,"windowEnd":1767225660}';
 
 function snapshotFromFlags(f: PerfFlags) {
-  return { id: f.id, environment: f.env, metric: f.metric, p50: f.p50, p95: f.p95, p99: f.p99, errorRate: f.errorRate, samples: f.samples, windowStart: f.windowStart, windowEnd: f.windowEnd };
+  return {
+    id: f.id,
+    environment: f.env,
+    metric: f.metric,
+    p50: f.p50,
+    p95: f.p95,
+    p99: f.p99,
+    errorRate: f.errorRate,
+    samples: f.samples,
+    windowStart: f.windowStart,
+    windowEnd: f.windowEnd,
+  };
 }
 
 const SPEC: RecordSpec<z.output<typeof perfSnapshotSchema>> = {
@@ -56,7 +68,9 @@ const SPEC: RecordSpec<z.output<typeof perfSnapshotSchema>> = {
 };
 
 export function registerPerf(program: Command): void {
-  const perf = program.command("perf").description("perf snapshots: latency per metric, compared around each deploy by `cuitty regression`");
+  const perf = program
+    .command("perf")
+    .description("perf snapshots: latency per metric, compared around each deploy by `cuitty regression`");
   const record = perf
     .command("record")
     .description("record a perf snapshot, or a batch from a JSON file (needs an ingest key)")

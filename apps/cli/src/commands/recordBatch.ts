@@ -29,7 +29,8 @@ export function parseCount(value: string): number {
 
 export function parseRate(value: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError("expected a fraction from 0 to 1, e.g. 0.02 for 2 %");
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError("expected a fraction from 0 to 1, e.g. 0.02 for 2 %");
   return n;
 }
 
@@ -40,7 +41,8 @@ export function parseJsonObject(value: string): Record<string, unknown> {
   } catch {
     throw new InvalidArgumentError(`not valid JSON: ${value.length > 60 ? `${value.slice(0, 60)}…` : value}`);
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object, e.g. \'{"ticket":"OPS-12"}\'');
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new InvalidArgumentError('expected a JSON object, e.g. \'{"ticket":"OPS-12"}\'');
   return parsed as Record<string, unknown>;
 }
 
@@ -54,7 +56,11 @@ export function readItemsFile(file: string, key: string, example: string): unkno
   try {
     text = readFileSync(file === "-" ? 0 : file, "utf8");
   } catch (error) {
-    throw new CLIError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, "E_USAGE", "check the path given to --file");
+    throw new CLIError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      "E_USAGE",
+      "check the path given to --file",
+    );
   }
   let parsed: unknown;
   try {
@@ -72,23 +78,36 @@ export function readItemsFile(file: string, key: string, example: string): unkno
  * Validates every item before anything is sent, so a bad item never leaves half a file recorded.
  * `label(i)` names an item in the message; `flags` maps field names to the flags that set them.
  */
-export function validateAll<O>(schema: Schema<O>, items: unknown[], label: (i: number) => string, fix: string, flags?: Record<string, string>): O[] {
+export function validateAll<O>(
+  schema: Schema<O>,
+  items: unknown[],
+  label: (i: number) => string,
+  fix: string,
+  flags?: Record<string, string>,
+): O[] {
   const valid: O[] = [];
   const problems: string[] = [];
-  items.forEach((item, i) => {
+  for (const [i, item] of items.entries()) {
     const parsed = schema.safeParse(item);
-    if (parsed.success) return void valid.push(parsed.data);
+    if (parsed.success) {
+      valid.push(parsed.data);
+      continue;
+    }
     if (flags) {
       const named = zodFieldPaths(parsed.error).map((f) => flags[f.split(".")[0]!] ?? f);
       problems.push(`${named.join(", ")}: ${parsed.error.issues.map((x) => x.message).join("; ")}`);
     } else {
       problems.push(`${label(i)}: ${zodMessage(parsed.error)}`);
     }
-  });
+  }
   if (problems.length === 1) throw new CLIError(`invalid ${problems[0]}${items.length > 1 ? " (nothing was sent)" : ""}`, "E_USAGE", fix);
   if (problems.length > 1) {
     const more = problems.length > 5 ? `\n  … and ${problems.length - 5} more` : "";
-    throw new CLIError(`${problems.length} invalid items, nothing was sent:\n  ${problems.slice(0, 5).join("\n  ")}${more}`, "E_USAGE", fix);
+    throw new CLIError(
+      `${problems.length} invalid items, nothing was sent:\n  ${problems.slice(0, 5).join("\n  ")}${more}`,
+      "E_USAGE",
+      fix,
+    );
   }
   return valid;
 }
@@ -116,7 +135,13 @@ export function batches<T>(items: T[], maxItems = MAX_BATCH_ITEMS, maxBytes = Ma
  * Sends batch after batch; a failure says how much of the input was already recorded. With `flags`
  * (one item given by flags), a refusal names the flag instead of the field path (`entries.0.deployId`).
  */
-export async function sendBatches<T, R>(conn: Connection, items: T[], kind: string, send: (batch: T[]) => Promise<R>, flags?: Record<string, string>): Promise<R[]> {
+export async function sendBatches<T, R>(
+  conn: Connection,
+  items: T[],
+  kind: string,
+  send: (batch: T[]) => Promise<R>,
+  flags?: Record<string, string>,
+): Promise<R[]> {
   const parts = batches(items);
   const answers: R[] = [];
   let sent = 0;
@@ -133,7 +158,8 @@ export async function sendBatches<T, R>(conn: Connection, items: T[], kind: stri
       const where = `batch ${answers.length + 1} of ${parts.length} failed (${sent} of ${items.length} ${kind} were recorded before it)`;
       // Field paths of a refusal count within the batch; name the item in the whole input instead.
       const offset = sent;
-      const renumber = (text: string) => text.replace(/\b(entries|snapshots)\.(\d+)\b/g, (_, k: string, i: string) => `${k}.${offset + Number(i)}`);
+      const renumber = (text: string) =>
+        text.replace(/\b(entries|snapshots)\.(\d+)\b/g, (_, k: string, i: string) => `${k}.${offset + Number(i)}`);
       throw new CLIError(`${where}: ${renumber(e.message)}`, e.code, e.hint && renumber(e.hint));
     }
     sent += part.length;
@@ -160,13 +186,23 @@ export interface RecordSpec<O> {
 }
 
 /** The action of a record command: one item from flags or many from `--file`, validated, sent in batches. */
-export async function recordItems<O>(spec: RecordSpec<O>, flags: CommonFlags & { file?: string }, fromFlags: Record<string, unknown>): Promise<void> {
+export async function recordItems<O>(
+  spec: RecordSpec<O>,
+  flags: CommonFlags & { file?: string },
+  fromFlags: Record<string, unknown>,
+): Promise<void> {
   let items: O[];
   const single = flags.file === undefined;
   if (flags.file !== undefined) {
-    const given = Object.entries(fromFlags).filter(([, v]) => v !== undefined).map(([k]) => spec.flags[k]);
+    const given = Object.entries(fromFlags)
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => spec.flags[k]);
     if (given.length > 0) {
-      throw new CLIError(`--file cannot be combined with ${given.join(", ")}`, "E_USAGE", `put those fields into the file's ${spec.key}, or leave out --file`);
+      throw new CLIError(
+        `--file cannot be combined with ${given.join(", ")}`,
+        "E_USAGE",
+        `put those fields into the file's ${spec.key}, or leave out --file`,
+      );
     }
     const raw = readItemsFile(flags.file, spec.key, spec.example);
     items = validateAll(spec.schema, raw, (i) => `${spec.key}[${i}]`, `correct ${flags.file}; ${spec.fileFix}`);

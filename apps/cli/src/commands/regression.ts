@@ -12,7 +12,8 @@ type Regression = Awaited<ReturnType<ApiClient["deploys"]["regression"]["query"]
 
 function parseThreshold(value: string): number {
   const n = Number(value.replace(/%$/, ""));
-  if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 10_000) throw new InvalidArgumentError("a threshold is a percentage above 0, e.g. 10");
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 10_000)
+    throw new InvalidArgumentError("a threshold is a percentage above 0, e.g. 10");
   return n;
 }
 
@@ -71,7 +72,7 @@ so a CI step fails on a regression (wait for the after window to fill before run
   withConnectionHelp(cmd, [
     "cuitty regression 42",
     "cuitty regression 42 --metric 'GET /checkout' --threshold 20",
-    "cuitty regression \"$DEPLOY_ID\" --json | jq '.metrics[] | select(.verdict == \"regressed\")'",
+    'cuitty regression "$DEPLOY_ID" --json | jq \'.metrics[] | select(.verdict == "regressed")\'',
   ]);
   cmd.action(async (id, flags) => {
     const conn = resolveConnection(flags);

@@ -16,13 +16,13 @@ export function registerServe(program: Command): void {
     .addHelpText("after", "\nExamples:\n  cuitty serve\n  cuitty serve --port 8080 --data /var/lib/cuitty")
     .action(async (opts: { port?: number; host?: string; data?: string }) => {
       const { loadConfig, startServer } = await loadServer("`cuitty serve`");
-      let config;
+      let config: ReturnType<typeof loadConfig>;
       try {
         config = loadConfig(readEnv(), { port: opts.port, host: opts.host, dataDir: opts.data });
       } catch (error) {
         throw new CLIError(String((error as Error).message), "E_CONFIG");
       }
-      let server;
+      let server: Awaited<ReturnType<typeof startServer>>;
       try {
         server = await startServer(config);
       } catch (error) {

@@ -54,5 +54,6 @@ export async function statusAll(flags: StatusAllFlags): Promise<void> {
     return [s.service, ATTENTION_LABEL[s.attention], ...overview.environments.map((e) => cellText(byEnv.get(e)))];
   });
   process.stdout.write(`${table(["SERVICE", "ATTENTION", ...overview.environments.map((e) => e.toUpperCase())], rows)}\n`);
-  if (overview.total > overview.services.length) info(`${overview.services.length} of ${overview.total} services shown; raise --limit for more.`);
+  if (overview.total > overview.services.length)
+    info(`${overview.services.length} of ${overview.total} services shown; raise --limit for more.`);
 }

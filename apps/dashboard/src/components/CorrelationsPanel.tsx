@@ -37,13 +37,13 @@ export function CorrelationsPanel({ deployId }: { deployId: number }) {
 
   return (
     <section className="panel correlations" data-testid="correlations-panel" data-deploy-id={deployId}>
-      <h2>
-        Performance {r && r.metrics.length > 0 ? <VerdictBadge verdict={r.verdict} testId="regression-verdict" /> : null}
-      </h2>
+      <h2>Performance {r && r.metrics.length > 0 ? <VerdictBadge verdict={r.verdict} testId="regression-verdict" /> : null}</h2>
       {regression.error && !r ? <ErrorNotice error={regression.error} what="Loading the regression verdict" /> : null}
       {correlations.error && !c ? <ErrorNotice error={correlations.error} what="Loading correlations" /> : null}
       {!r || !c ? (
-        regression.isPending || correlations.isPending ? <p className="muted">Loading…</p> : null
+        regression.isPending || correlations.isPending ? (
+          <p className="muted">Loading…</p>
+        ) : null
       ) : !r.windows || !c.windows ? (
         <p className="muted">This deploy never went live, so there is no before and after to compare.</p>
       ) : r.reason ? (
@@ -65,8 +65,8 @@ export function CorrelationsPanel({ deployId }: { deployId: number }) {
           <p className="small muted">
             p99 in the hour before go-live at <span data-testid="go-live-time">{formatTime(r.windows.after.from)}</span> (from{" "}
             {formatTime(r.windows.before.from)}) vs the hour after (to {formatTime(r.windows.after.to)}),{" "}
-            {r.source === "prometheus" ? "from the environment's Prometheus" : "sample-weighted"}; a change of {r.threshold}% or more
-            is a verdict, fewer than 100 samples a side is too few.
+            {r.source === "prometheus" ? "from the environment's Prometheus" : "sample-weighted"}; a change of {r.threshold}% or more is a
+            verdict, fewer than 100 samples a side is too few.
           </p>
           <ul className="metrics-list">
             {r.metrics.map((m) => (
@@ -128,7 +128,9 @@ export function CorrelationsPanel({ deployId }: { deployId: number }) {
           </table>
         </div>
       ) : c ? (
-        <p className="muted">No audit entries name this deploy or happened in {c.liveAt ? "its environment while it was current" : "it"}.</p>
+        <p className="muted">
+          No audit entries name this deploy or happened in {c.liveAt ? "its environment while it was current" : "it"}.
+        </p>
       ) : null}
     </section>
   );

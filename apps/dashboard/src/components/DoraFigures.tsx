@@ -28,7 +28,12 @@ export const BAND_CONTEXT: Record<BandKey, [string, string, string, string]> = {
     `≤ ${formatPercent(t.changeFailureRate[2])}`,
     "more",
   ],
-  timeToRestore: [`< ${round(t.timeToRestoreSeconds[0])}`, `< ${round(t.timeToRestoreSeconds[1])}`, `< ${round(t.timeToRestoreSeconds[2])}`, "longer"],
+  timeToRestore: [
+    `< ${round(t.timeToRestoreSeconds[0])}`,
+    `< ${round(t.timeToRestoreSeconds[1])}`,
+    `< ${round(t.timeToRestoreSeconds[2])}`,
+    "longer",
+  ],
 };
 
 /** What each figure counts (short; the README's DORA section has the full rules) and DORA's words for it. */
@@ -42,11 +47,13 @@ export const DORA_DEFINITIONS: Record<BandKey, { counts: string; dora: string }>
     dora: "the amount of time it takes a commit to get into production",
   },
   changeFailureRate: {
-    counts: "Deploys that went live in the range and were later rolled back, marked bad or failed health checks ÷ deploys that went live. Runs that failed before going live are not counted.",
+    counts:
+      "Deploys that went live in the range and were later rolled back, marked bad or failed health checks ÷ deploys that went live. Runs that failed before going live are not counted.",
     dora: "the percentage of changes to production or released to users that result in degraded service",
   },
   timeToRestore: {
-    counts: "An outage runs from a failed change going live (its first failing probe, for failed health checks) to a rollback to a healthy deploy or a healthy go-live, whichever is first. Overlaps are one; counted where they end; open ones whenever they began.",
+    counts:
+      "An outage runs from a failed change going live (its first failing probe, for failed health checks) to a rollback to a healthy deploy or a healthy go-live, whichever is first. Overlaps are one; counted where they end; open ones whenever they began.",
     dora: "how long it generally takes to restore service when a service incident or a defect that impacts users occurs",
   },
 };

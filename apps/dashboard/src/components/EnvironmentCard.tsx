@@ -85,8 +85,7 @@ export function EnvironmentCard({
           <span className="label">Last rollback</span>
           {rollback ? (
             <a href={href.deploy(rollback.id)} className="rollback">
-              {deployTitle(rollback)} → {target ? deployTitle(target) : `#${rollback.rollbackTargetId}`} ·{" "}
-              {formatAgo(rollback.updatedAt)}
+              {deployTitle(rollback)} → {target ? deployTitle(target) : `#${rollback.rollbackTargetId}`} · {formatAgo(rollback.updatedAt)}
             </a>
           ) : (
             <span className="muted">none</span>

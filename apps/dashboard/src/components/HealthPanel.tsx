@@ -38,7 +38,12 @@ export function HealthPanel({ deploy }: { deploy: Pick<DeployDetail, "healthStat
             kind="bars"
             label={`Latency of the last ${chronological.length} probes`}
             testId="health-chart"
-            points={chronological.map((c) => ({ x: c.checkedAt, y: c.latencyMs ?? 0, bad: !c.ok, title: `${formatTime(c.checkedAt)} · ${describe(c)}` }))}
+            points={chronological.map((c) => ({
+              x: c.checkedAt,
+              y: c.latencyMs ?? 0,
+              bad: !c.ok,
+              title: `${formatTime(c.checkedAt)} · ${describe(c)}`,
+            }))}
           />
           <div className="chart-legend small muted">probe latency, oldest → newest; failed probes in red</div>
           <ol className="probes" data-testid="health-probes">

@@ -26,6 +26,7 @@ type TextField = (typeof TEXTS)[number][0];
 
 function Field({ name, label, error, children }: { name: string; label: string; error?: string; children: ReactNode }) {
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the children, inside the label
     <label className={error ? "field field-invalid" : "field"} data-field={name}>
       <span>{label}</span>
       {children}
@@ -65,7 +66,9 @@ export function HealthPolicyForm({ env }: { env: EnvironmentSettings }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [texts, setTexts] = useState(() => Object.fromEntries(TEXTS.map(([k]) => [k, env[k] ?? ""])) as Record<TextField, string>);
-  const [numbers, setNumbers] = useState(() => Object.fromEntries(NUMBERS.map(([k]) => [k, String(env[k])])) as Record<NumberField, string>);
+  const [numbers, setNumbers] = useState(
+    () => Object.fromEntries(NUMBERS.map(([k]) => [k, String(env[k])])) as Record<NumberField, string>,
+  );
   const [autoRollback, setAutoRollback] = useState(env.autoRollback);
   const [saved, setSaved] = useState(false);
   const update = useMutation(
@@ -98,7 +101,12 @@ export function HealthPolicyForm({ env }: { env: EnvironmentSettings }) {
       <div className="form-grid">
         {TEXTS.slice(0, 1).map(([key, label, hint]) => (
           <Field key={key} name={key} label={label} error={errors[key]}>
-            <input name={key} value={texts[key]} placeholder={hint} onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())} />
+            <input
+              name={key}
+              value={texts[key]}
+              placeholder={hint}
+              onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())}
+            />
           </Field>
         ))}
         {NUMBERS.map(([key, label, hint]) => (
@@ -114,13 +122,23 @@ export function HealthPolicyForm({ env }: { env: EnvironmentSettings }) {
         ))}
       </div>
       <label className="check">
-        <input type="checkbox" name="autoRollback" checked={autoRollback} onChange={(e) => (setAutoRollback(e.target.checked), changed())} />
+        <input
+          type="checkbox"
+          name="autoRollback"
+          checked={autoRollback}
+          onChange={(e) => (setAutoRollback(e.target.checked), changed())}
+        />
         Roll back automatically when the checks fail (to the previous healthy deploy), then call the rollback hook
       </label>
       <div className="form-grid">
         {TEXTS.slice(1).map(([key, label, hint]) => (
           <Field key={key} name={key} label={label} error={errors[key]}>
-            <input name={key} value={texts[key]} placeholder={hint} onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())} />
+            <input
+              name={key}
+              value={texts[key]}
+              placeholder={hint}
+              onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())}
+            />
           </Field>
         ))}
       </div>

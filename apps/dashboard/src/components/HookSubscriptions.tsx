@@ -1,7 +1,7 @@
 // Outbound event subscriptions (hooks.*, admin): add, list with delivery state, remove, and each one's delivery log.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { HOOK_EVENT_TYPES as EVENT_TYPES, HOOK_FORMATS as FORMATS } from "@cuitty/core";
+import { HOOK_EVENT_TYPES as EVENT_TYPES, type HOOK_FORMATS as FORMATS } from "@cuitty/core";
 import { describeError } from "../errors.js";
 import { fieldErrors } from "../fieldErrors.js";
 import { formatAgo, formatTime } from "../format.js";
@@ -55,16 +55,35 @@ function AddHook() {
         <label className={errors.url ? "field field-invalid" : "field"}>
           <span>URL</span>
           <input name="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://hooks.example.com/cuitty" required />
-          {errors.url ? <span className="field-error" data-testid="error-url">{errors.url}</span> : null}
+          {errors.url ? (
+            <span className="field-error" data-testid="error-url">
+              {errors.url}
+            </span>
+          ) : null}
         </label>
         <label className={errors.secret ? "field field-invalid" : "field"}>
           <span>Secret (optional)</span>
-          <input name="secret" value={secret} onChange={(e) => setSecret(e.target.value)} placeholder="generated when empty" autoComplete="off" />
-          {errors.secret ? <span className="field-error" data-testid="error-secret">{errors.secret}</span> : null}
+          <input
+            name="secret"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            placeholder="generated when empty"
+            autoComplete="off"
+          />
+          {errors.secret ? (
+            <span className="field-error" data-testid="error-secret">
+              {errors.secret}
+            </span>
+          ) : null}
         </label>
         <label className={errors.environments ? "field field-invalid" : "field"}>
           <span>Environments</span>
-          <input name="environments" value={environments} onChange={(e) => setEnvironments(e.target.value)} placeholder="all (or: production, staging)" />
+          <input
+            name="environments"
+            value={environments}
+            onChange={(e) => setEnvironments(e.target.value)}
+            placeholder="all (or: production, staging)"
+          />
           {errors.environments ? <span className="field-error">{errors.environments}</span> : null}
         </label>
         <label className="field">
@@ -109,7 +128,12 @@ function Deliveries({ id }: { id: number }) {
   const log = useQuery(trpc.hooks.deliveries.queryOptions({ id, limit: 50 }, { refetchInterval: POLL_MS }));
   if (log.isPending) return <p className="muted small">Loading deliveries…</p>;
   if (!log.data) return <ErrorNotice error={log.error} what="Loading deliveries" />;
-  if (log.data.length === 0) return <p className="muted small" data-testid="hook-deliveries-empty">No deliveries yet: events are sent as deploys move.</p>;
+  if (log.data.length === 0)
+    return (
+      <p className="muted small" data-testid="hook-deliveries-empty">
+        No deliveries yet: events are sent as deploys move.
+      </p>
+    );
   return (
     <div className="table-scroll">
       <table className="phases" data-testid="hook-deliveries">
@@ -156,7 +180,11 @@ function HookRow({ hook }: { hook: Subscription }) {
     trpc.hooks.remove.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.hooks.list.queryKey() }) }),
   );
   const state =
-    hook.pending === 0 ? "up to date" : hook.attempts > 0 ? `${hook.pending} pending, retrying (attempt ${hook.attempts + 1})` : `${hook.pending} pending`;
+    hook.pending === 0
+      ? "up to date"
+      : hook.attempts > 0
+        ? `${hook.pending} pending, retrying (attempt ${hook.attempts + 1})`
+        : `${hook.pending} pending`;
   return (
     <li className="hook" data-testid="hook" data-hook-id={hook.id} data-url={hook.url}>
       <div className="hook-head">
@@ -185,7 +213,13 @@ function HookRow({ hook }: { hook: Subscription }) {
         {confirming ? (
           <>
             <span className="small">Remove it? Events it has not received are not sent.</span>
-            <button type="button" className="danger" data-testid="hook-remove-confirm" disabled={remove.isPending} onClick={() => remove.mutate({ id: hook.id })}>
+            <button
+              type="button"
+              className="danger"
+              data-testid="hook-remove-confirm"
+              disabled={remove.isPending}
+              onClick={() => remove.mutate({ id: hook.id })}
+            >
               {remove.isPending ? "Removing…" : "Remove"}
             </button>
             <button type="button" onClick={() => setConfirming(false)}>

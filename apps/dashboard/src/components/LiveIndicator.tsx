@@ -2,7 +2,13 @@
 import type { UseQueryResult } from "@tanstack/react-query";
 import { formatTime } from "../format.js";
 
-export function LiveIndicator({ query, paused }: { query: Pick<UseQueryResult, "dataUpdatedAt" | "isFetching" | "isError">; paused?: boolean }) {
+export function LiveIndicator({
+  query,
+  paused,
+}: {
+  query: Pick<UseQueryResult, "dataUpdatedAt" | "isFetching" | "isError">;
+  paused?: boolean;
+}) {
   const at = query.dataUpdatedAt ? formatTime(Math.floor(query.dataUpdatedAt / 1000)) : "—";
   const state = paused ? "paused" : query.isError ? "offline" : "live";
   return (

@@ -9,7 +9,8 @@ export function MarkedBadNotice({ deploy }: { deploy: Pick<DeployDetail, "marked
   if (deploy.markedBadAt == null) return null;
   return (
     <p className="notice notice-error" data-testid="marked-bad">
-      <strong>Marked bad</strong> by <span data-testid="marked-bad-by">{deploy.markedBadByName ?? "unknown"}</span> at {formatTime(deploy.markedBadAt)}
+      <strong>Marked bad</strong> by <span data-testid="marked-bad-by">{deploy.markedBadByName ?? "unknown"}</span> at{" "}
+      {formatTime(deploy.markedBadAt)}
       {deploy.markedBadReason ? (
         <>
           : <span data-testid="marked-bad-reason">{deploy.markedBadReason}</span>
@@ -38,7 +39,12 @@ export function MarkBadControl({ deploy }: { deploy: Pick<DeployDetail, "id" | "
   if (bad) {
     return (
       <div className="actions">
-        <button type="button" data-testid="mark-good-button" disabled={markGood.isPending} onClick={() => markGood.mutate({ id: deploy.id })}>
+        <button
+          type="button"
+          data-testid="mark-good-button"
+          disabled={markGood.isPending}
+          onClick={() => markGood.mutate({ id: deploy.id })}
+        >
           {markGood.isPending ? "Marking good…" : "Mark good again"}
         </button>
         {error ? <span className="failure small">{describeError(error).message}</span> : null}
@@ -61,7 +67,14 @@ export function MarkBadControl({ deploy }: { deploy: Pick<DeployDetail, "id" | "
       <p>Mark this deploy bad? It keeps its history, counts as a change failure and is never chosen as a default rollback target.</p>
       <label>
         Reason (required)
-        <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={1000} required placeholder="e.g. corrupts invoices" />
+        <input
+          name="reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={1000}
+          required
+          placeholder="e.g. corrupts invoices"
+        />
       </label>
       {error ? (
         <p className="failure small" role="alert">

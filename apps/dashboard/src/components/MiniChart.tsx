@@ -57,7 +57,14 @@ export function MiniChart({
             // A failure without a value (no answer) still shows as a stub.
             const top = p.bad ? Math.min(y(p.y), H - PAD - 4) : y(p.y);
             return (
-              <rect key={i} x={PAD + step * i + step * 0.12} width={Math.max(1, step * 0.76)} y={top} height={H - PAD - top} className={p.bad ? "chart-bar chart-bad" : "chart-bar"}>
+              <rect
+                key={i}
+                x={PAD + step * i + step * 0.12}
+                width={Math.max(1, step * 0.76)}
+                y={top}
+                height={H - PAD - top}
+                className={p.bad ? "chart-bar chart-bad" : "chart-bar"}
+              >
                 <title>{p.title}</title>
               </rect>
             );

@@ -42,12 +42,20 @@ export function P99Chart({
       <line x1={live} x2={live} y1={2} y2={H - 2} className="chart-golive">
         <title>go-live {formatTime(windows.after.from)}</title>
       </line>
-      {p99Before != null ? <line x1={x(windows.before.from)} x2={live} y1={y(p99Before)} y2={y(p99Before)} className="chart-mean chart-mean-before" /> : null}
+      {p99Before != null ? (
+        <line x1={x(windows.before.from)} x2={live} y1={y(p99Before)} y2={y(p99Before)} className="chart-mean chart-mean-before" />
+      ) : null}
       {p99After != null ? (
         <line x1={live} x2={x(windows.after.to)} y1={y(p99After)} y2={y(p99After)} className={`chart-mean verdict-line-${verdict}`} />
       ) : null}
       {[...before, ...after].map((s) => (
-        <circle key={s.id} cx={x(s.windowStart)} cy={y(s.p99)} r={2.4} className={s.windowStart < windows.after.from ? "chart-dot chart-dot-before" : "chart-dot"}>
+        <circle
+          key={s.id}
+          cx={x(s.windowStart)}
+          cy={y(s.p99)}
+          r={2.4}
+          className={s.windowStart < windows.after.from ? "chart-dot chart-dot-before" : "chart-dot"}
+        >
           <title>
             {formatTime(s.windowStart)} · p99 {formatMs(s.p99)} · {s.samples} samples
           </title>

@@ -14,9 +14,11 @@ export function PhaseTimings({ phases }: { phases: Phases }) {
     <section className="panel" data-testid="phase-timings">
       <h2>Phase timings</h2>
       <p className="small muted" data-testid="phase-definition">
-        Deploys started in the range; a phase is timed from entering it to entering the next one toward live. Skipped: the deploy
-        reported an earlier phase and went live without this one (a later rollback changes nothing).
-        {phases.straightToLive ? ` ${phases.straightToLive} deploy${phases.straightToLive === 1 ? " was" : "s were"} first reported as live: no phases known.` : ""}
+        Deploys started in the range; a phase is timed from entering it to entering the next one toward live. Skipped: the deploy reported
+        an earlier phase and went live without this one (a later rollback changes nothing).
+        {phases.straightToLive
+          ? ` ${phases.straightToLive} deploy${phases.straightToLive === 1 ? " was" : "s were"} first reported as live: no phases known.`
+          : ""}
       </p>
       <div className="table-scroll">
         <table className="phases">

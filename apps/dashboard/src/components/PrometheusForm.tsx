@@ -82,9 +82,18 @@ export function PrometheusForm({ env }: { env: EnvironmentSettings }) {
     <form className="prometheus-form" onSubmit={submit} data-testid={`prometheus-form-${env.name}`} noValidate>
       <div className="form-grid">
         {TEXTS.map(([key, label, hint]) => (
-          <label key={key} className={`field${key === "prometheusUrl" ? "" : " field-wide"}${errors[key] ? " field-invalid" : ""}`} data-field={key}>
+          <label
+            key={key}
+            className={`field${key === "prometheusUrl" ? "" : " field-wide"}${errors[key] ? " field-invalid" : ""}`}
+            data-field={key}
+          >
             <span>{label}</span>
-            <input name={key} value={texts[key]} placeholder={hint} onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())} />
+            <input
+              name={key}
+              value={texts[key]}
+              placeholder={hint}
+              onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())}
+            />
             {errors[key] ? (
               <span className="field-error" data-testid={`error-${key}`} role="alert">
                 {errors[key]}
@@ -94,8 +103,17 @@ export function PrometheusForm({ env }: { env: EnvironmentSettings }) {
         ))}
         <label className={errors.prometheusErrorMax ? "field field-invalid" : "field"} data-field="prometheusErrorMax">
           <span>Highest error ratio</span>
-          <input name="prometheusErrorMax" inputMode="decimal" value={errorMax} onChange={(e) => (setErrorMax(e.target.value), changed())} />
-          {errors.prometheusErrorMax ? <span className="field-error" role="alert">{errors.prometheusErrorMax}</span> : null}
+          <input
+            name="prometheusErrorMax"
+            inputMode="decimal"
+            value={errorMax}
+            onChange={(e) => (setErrorMax(e.target.value), changed())}
+          />
+          {errors.prometheusErrorMax ? (
+            <span className="field-error" role="alert">
+              {errors.prometheusErrorMax}
+            </span>
+          ) : null}
         </label>
         <label className="field" data-field="prometheusAuth">
           <span>Auth (now: {env.prometheusAuth ?? "none"})</span>
@@ -107,9 +125,18 @@ export function PrometheusForm({ env }: { env: EnvironmentSettings }) {
           </select>
         </label>
         {auth === "bearer" || auth === "basic" ? (
-          <label className={errors.prometheusBearerToken || errors.prometheusBasicAuth ? "field field-invalid" : "field"} data-field="prometheusSecret">
+          <label
+            className={errors.prometheusBearerToken || errors.prometheusBasicAuth ? "field field-invalid" : "field"}
+            data-field="prometheusSecret"
+          >
             <span>{auth === "bearer" ? "Bearer token" : "user:password"}</span>
-            <input name="prometheusSecret" type="password" autoComplete="off" value={secret} onChange={(e) => (setSecret(e.target.value), changed())} />
+            <input
+              name="prometheusSecret"
+              type="password"
+              autoComplete="off"
+              value={secret}
+              onChange={(e) => (setSecret(e.target.value), changed())}
+            />
             {errors.prometheusBearerToken || errors.prometheusBasicAuth ? (
               <span className="field-error" role="alert">
                 {errors.prometheusBearerToken ?? errors.prometheusBasicAuth}

@@ -23,7 +23,8 @@ export function ShippedCommits({ deploy: d }: { deploy: Deploy }) {
           <ol className="commit-list">
             {d.commits.map((c) => (
               <li key={c.sha} data-testid="shipped-commit" data-sha={c.sha}>
-                <CommitLink commitSha={c.sha} buildLogsUrl={d.buildLogsUrl} /> <span className="muted small">{formatTime(c.committedAt)}</span>
+                <CommitLink commitSha={c.sha} buildLogsUrl={d.buildLogsUrl} />{" "}
+                <span className="muted small">{formatTime(c.committedAt)}</span>
                 {d.liveAt != null ? <span className="small"> · {formatSpan(Math.max(0, d.liveAt - c.committedAt))}</span> : null}
               </li>
             ))}

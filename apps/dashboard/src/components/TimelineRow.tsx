@@ -104,9 +104,7 @@ export const TimelineRow = memo(function TimelineRow({ deploy: d, segments, targ
           </p>
         ) : null}
         {rolledBackBy.length > 0 ? (
-          <p className="row-reason muted small">
-            Rollback target of {rolledBackBy.map((r) => `${deployTitle(r)} (#${r.id})`).join(", ")}
-          </p>
+          <p className="row-reason muted small">Rollback target of {rolledBackBy.map((r) => `${deployTitle(r)} (#${r.id})`).join(", ")}</p>
         ) : null}
         {admin && d.current ? <RollbackButton deploy={d} /> : null}
       </div>

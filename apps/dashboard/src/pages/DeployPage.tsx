@@ -68,9 +68,19 @@ export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
           <dt>Started</dt>
           <dd>{formatTime(d.startedAt)}</dd>
           <dt>{terminal ? "Took" : "Running for"}</dt>
-          <dd>{formatDuration(d.durationSeconds ?? (terminal ? null : Math.max(0, Math.floor(Date.now() / 1000) - (d.startedAt ?? 0))))}</dd>
+          <dd>
+            {formatDuration(d.durationSeconds ?? (terminal ? null : Math.max(0, Math.floor(Date.now() / 1000) - (d.startedAt ?? 0))))}
+          </dd>
           <dt>Logs</dt>
-          <dd>{logs ? <a href={logs} target="_blank" rel="noreferrer">{logs}</a> : "—"}</dd>
+          <dd>
+            {logs ? (
+              <a href={logs} target="_blank" rel="noreferrer">
+                {logs}
+              </a>
+            ) : (
+              "—"
+            )}
+          </dd>
           {d.reason ? (
             <>
               <dt>Reason</dt>
@@ -101,7 +111,9 @@ export function DeployPage({ id, admin }: { id: number; admin: boolean }) {
               {d.rolledBackFrom.map((r, i) => (
                 <span key={r.id}>
                   {i > 0 ? ", " : ""}
-                  <a href={href.deploy(r.id)}>{deployTitle(r)} (#{r.id})</a>
+                  <a href={href.deploy(r.id)}>
+                    {deployTitle(r)} (#{r.id})
+                  </a>
                 </span>
               ))}
             </p>
@@ -131,8 +143,8 @@ function DeployUnavailable({ id, error, onRetry }: { id: number; error: unknown;
         <section className="panel" data-testid="deploy-not-found">
           <h1>No deploy #{id}</h1>
           <p>
-            There is no deploy #{id} in this project: the link may be from another project or mistyped. Find the deploy on its
-            environment's timeline from the <a href={href.overview()}>overview</a>.
+            There is no deploy #{id} in this project: the link may be from another project or mistyped. Find the deploy on its environment's
+            timeline from the <a href={href.overview()}>overview</a>.
           </p>
         </section>
       ) : (

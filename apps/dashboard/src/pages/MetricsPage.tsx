@@ -22,8 +22,7 @@ export function MetricsPage(props: { environment?: string; range?: string; bucke
   const trpc = useTRPC();
   const environments = useQuery(trpc.environments.list.queryOptions());
   const names = environments.data?.map((e) => e.name) ?? [];
-  const environment =
-    props.environment ?? (names.includes("production") ? "production" : names[0]);
+  const environment = props.environment ?? (names.includes("production") ? "production" : names[0]);
   const range: Range = props.range && props.range in RANGES ? (props.range as Range) : "30d";
   const bucket: "day" | "week" =
     props.bucket === "week" || props.bucket === "day" ? props.bucket : range === "365d" || range === "90d" ? "week" : "day";
@@ -40,7 +39,8 @@ export function MetricsPage(props: { environment?: string; range?: string; bucke
   };
 
   if (environments.isPending) return <p className="muted">Loading environments…</p>;
-  if (!environments.data) return <ErrorNotice error={environments.error} what="Loading environments" onRetry={() => void environments.refetch()} />;
+  if (!environments.data)
+    return <ErrorNotice error={environments.error} what="Loading environments" onRetry={() => void environments.refetch()} />;
   if (!environment) {
     return (
       <section className="panel">

@@ -17,9 +17,10 @@ export function OrgPage(props: { environment?: string; search?: string; open: Op
   const [search, setSearch] = useState(props.search ?? "");
   const filters = { environment: environment || undefined, search: search.trim() || undefined };
   // The filters live in the address, so a link shares the view (replaceState: no history entry per keystroke).
+  const { environment: envFilter, search: searchFilter } = filters;
   useEffect(() => {
-    window.history.replaceState(null, "", href.org(filters));
-  }, [filters.environment, filters.search]);
+    window.history.replaceState(null, "", href.org({ environment: envFilter, search: searchFilter }));
+  }, [envFilter, searchFilter]);
   const overview = useQuery(trpc.org.overview.queryOptions(filters, { refetchInterval: POLL_MS, placeholderData: (previous) => previous }));
   // Every environment name of the organisation, for the filter (the columns of an unfiltered overview).
   const all = useQuery(trpc.org.overview.queryOptions({ limit: 1 }, { staleTime: 30_000 }));
@@ -43,11 +44,21 @@ export function OrgPage(props: { environment?: string; search?: string; open: Op
         </label>
         <label>
           Service{" "}
-          <input type="search" value={search} placeholder="search services" onChange={(e) => setSearch(e.target.value)} aria-label="Search services" />
+          <input
+            type="search"
+            value={search}
+            placeholder="search services"
+            onChange={(e) => setSearch(e.target.value)}
+            aria-label="Search services"
+          />
         </label>
       </form>
       {overview.isError ? <ErrorNotice error={overview.error} what="Loading the services" onRetry={() => void overview.refetch()} /> : null}
-      {overview.data ? <OrgMatrix overview={overview.data} open={props.open} /> : overview.isPending ? <p className="muted">Loading services…</p> : null}
+      {overview.data ? (
+        <OrgMatrix overview={overview.data} open={props.open} />
+      ) : overview.isPending ? (
+        <p className="muted">Loading services…</p>
+      ) : null}
       <div className="panels org-panels">
         <OrgActivity environment={filters.environment} search={filters.search} open={props.open} />
         <OrgDoraTable environments={names} open={props.open} />

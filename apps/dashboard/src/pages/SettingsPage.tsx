@@ -51,13 +51,17 @@ export function SettingsPage({ environment, admin, scopeKnown }: { environment?:
 
 /** One environment at a time (picked in the URL, so a link opens it): tabs of names, then its policy. */
 function EnvironmentSettings({ environments, selected, admin }: { environments: Env[]; selected?: string; admin: boolean }) {
-  const env =
-    environments.find((e) => e.name === selected) ?? environments.find((e) => e.name === "production") ?? environments[0]!;
+  const env = environments.find((e) => e.name === selected) ?? environments.find((e) => e.name === "production") ?? environments[0]!;
   return (
     <>
       <nav className="tabs" aria-label="Environments">
         {environments.map((e) => (
-          <a key={e.id} href={href.settings(e.name)} className={e.id === env.id ? "tab tab-current" : "tab"} aria-current={e.id === env.id ? "page" : undefined}>
+          <a
+            key={e.id}
+            href={href.settings(e.name)}
+            className={e.id === env.id ? "tab tab-current" : "tab"}
+            aria-current={e.id === env.id ? "page" : undefined}
+          >
             {e.name}
             {e.healthUrl ? <span className="muted small"> ✓</span> : null}
           </a>
@@ -65,17 +69,16 @@ function EnvironmentSettings({ environments, selected, admin }: { environments: 
       </nav>
       <div className="env-settings" data-testid={`env-settings-${env.name}`}>
         <p className="small">
-          <strong>{env.name}</strong>:{" "}
-          <span className="muted">{env.healthUrl ? `probes ${env.healthUrl}` : "no health checks"}</span>
+          <strong>{env.name}</strong>: <span className="muted">{env.healthUrl ? `probes ${env.healthUrl}` : "no health checks"}</span>
           {env.autoRollback ? <span className="badge status-rolled_back"> auto-rollback</span> : null}{" "}
           <a href={href.timeline(env.name)}>timeline</a>
         </p>
         {admin ? <HealthPolicyForm key={env.id} env={env} /> : <HealthPolicyView env={env} />}
         <h3>Prometheus</h3>
         <p className="small muted">
-          With a Prometheus URL, "did this deploy regress p99?" is answered from the team's own Prometheus over the same windows, and
-          an error-ratio query becomes a health condition checked at every probe (above the highest ratio, or Prometheus unreachable,
-          the probe fails).
+          With a Prometheus URL, "did this deploy regress p99?" is answered from the team's own Prometheus over the same windows, and an
+          error-ratio query becomes a health condition checked at every probe (above the highest ratio, or Prometheus unreachable, the probe
+          fails).
         </p>
         {admin ? <PrometheusForm key={`prom-${env.id}`} env={env} /> : <PrometheusView env={env} />}
       </div>

@@ -35,7 +35,9 @@ export function SignInPage({ notice, onSignedIn }: { notice: string | null; onSi
         <h1>
           <span className="brand-dot" aria-hidden="true" /> Cuitty Deploys
         </h1>
-        <p className="muted">Sign in with your project id and a read or admin key. The key stays in this tab and signs each request; it is never sent.</p>
+        <p className="muted">
+          Sign in with your project id and a read or admin key. The key stays in this tab and signs each request; it is never sent.
+        </p>
         <label>
           Project id
           <input name="projectId" autoComplete="username" value={projectId} onChange={(e) => setProjectId(e.target.value)} required />
@@ -60,9 +62,9 @@ export function SignInPage({ notice, onSignedIn }: { notice: string | null; onSi
           {busy ? "Checking…" : "Sign in"}
         </button>
         <p className="muted small">
-          The first server start prints an admin key and writes it to <code>.cuitty/credentials.json</code>. Make a read-only
-          key with <code>cuitty keys create --project ID --scope read</code>. A platform team signs in with project id{" "}
-          <code>org</code> and an organisation key (<code>cuitty keys create --org --scope read</code>) to see every service.
+          The first server start prints an admin key and writes it to <code>.cuitty/credentials.json</code>. Make a read-only key with{" "}
+          <code>cuitty keys create --project ID --scope read</code>. A platform team signs in with project id <code>org</code> and an
+          organisation key (<code>cuitty keys create --org --scope read</code>) to see every service.
         </p>
       </form>
     </main>

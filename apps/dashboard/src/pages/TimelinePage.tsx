@@ -136,11 +136,7 @@ function Filters({ environment, status, branch }: { environment: string; status?
       </label>
       <button type="submit">Filter</button>
       {status || branch ? (
-        <a
-          href={href.timeline(environment)}
-          onClick={() => setBranchText("")}
-          className="small"
-        >
+        <a href={href.timeline(environment)} onClick={() => setBranchText("")} className="small">
           Clear filters
         </a>
       ) : null}

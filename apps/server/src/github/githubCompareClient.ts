@@ -35,7 +35,10 @@ export function createGithubCompareClient(opts: { apiUrl: string; token?: string
         return undefined;
       }
       if (res.status === 304 && cached) return cached.data;
-      if ((res.status === 403 || res.status === 429) && (res.headers.get("x-ratelimit-remaining") === "0" || res.headers.has("retry-after"))) {
+      if (
+        (res.status === 403 || res.status === 429) &&
+        (res.headers.get("x-ratelimit-remaining") === "0" || res.headers.has("retry-after"))
+      ) {
         const retryAfter = Number(res.headers.get("retry-after"));
         const reset = Number(res.headers.get("x-ratelimit-reset"));
         limitedUntilMs = retryAfter > 0 ? Date.now() + retryAfter * 1000 : reset > 0 ? reset * 1000 : Date.now() + 60_000;

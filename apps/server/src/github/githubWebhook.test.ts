@@ -27,7 +27,10 @@ async function deliver(event: string, payload: unknown, opts: { delivery?: strin
     "x-github-delivery": opts.delivery ?? crypto.randomUUID(),
     "user-agent": "GitHub-Hookshot/abc",
   };
-  if (opts.secret !== null) headers["x-hub-signature-256"] = `sha256=${createHmac("sha256", opts.secret ?? SECRET).update(body).digest("hex")}`;
+  if (opts.secret !== null)
+    headers["x-hub-signature-256"] = `sha256=${createHmac("sha256", opts.secret ?? SECRET)
+      .update(body)
+      .digest("hex")}`;
   const res = await fetch(`${server.url}/webhooks/github?project=${opts.query ?? server.projectId}`, { method: "POST", headers, body });
   return { status: res.status, body: (await res.json()) as any };
 }
@@ -63,7 +66,9 @@ describe("POST /webhooks/github", () => {
     const wrong = await deliver("workflow_run", payload, { secret: "not the secret" });
     const unknown = await deliver("workflow_run", payload, { query: "prj_nope" });
     expect([unsigned.status, wrong.status, unknown.status]).toEqual([401, 401, 401]);
-    expect(unsigned.body).toEqual({ error: { message: expect.stringMatching(/X-Hub-Signature-256/), data: { cuittyCode: "BAD_SIGNATURE", httpStatus: 401 } } });
+    expect(unsigned.body).toEqual({
+      error: { message: expect.stringMatching(/X-Hub-Signature-256/), data: { cuittyCode: "BAD_SIGNATURE", httpStatus: 401 } },
+    });
     expect(unknown.body.error.data.cuittyCode).toBe("UNKNOWN_PROJECT");
     expect(JSON.stringify([unsigned.body, wrong.body, unknown.body])).not.toMatch(/at .*\.ts/);
     expect(await transitions()).toEqual([]);
@@ -130,15 +135,32 @@ describe("POST /webhooks/github", () => {
     const commit = (sha: string, date: string) => ({
       sha,
       node_id: `C_${sha.slice(0, 8)}`,
-      commit: { author: { name: "Octo", email: "o@example.com", date }, committer: { name: "Octo", email: "o@example.com", date }, message: "change" },
+      commit: {
+        author: { name: "Octo", email: "o@example.com", date },
+        committer: { name: "Octo", email: "o@example.com", date },
+        message: "change",
+      },
       parents: [],
     });
     const fake = createServer((req, res) => {
-      requests.push({ path: req.url ?? "", ifNoneMatch: req.headers["if-none-match"] as string | undefined, auth: req.headers.authorization });
+      requests.push({
+        path: req.url ?? "",
+        ifNoneMatch: req.headers["if-none-match"] as string | undefined,
+        auth: req.headers.authorization,
+      });
       if (req.url !== `/repos/Codertocat/Hello-World/compare/${A}...${B}`) return void res.writeHead(404).end('{"message":"Not Found"}');
       if (req.headers["if-none-match"] === 'W/"cmp1"') return void res.writeHead(304, { etag: 'W/"cmp1"' }).end();
       res.writeHead(200, { "content-type": "application/json", etag: 'W/"cmp1"' });
-      res.end(JSON.stringify({ status: "ahead", ahead_by: 2, behind_by: 0, total_commits: 2, commits: [commit(X, "2025-11-28T10:00:00Z"), commit(B, "2025-11-28T11:00:00Z")], files: [] }));
+      res.end(
+        JSON.stringify({
+          status: "ahead",
+          ahead_by: 2,
+          behind_by: 0,
+          total_commits: 2,
+          commits: [commit(X, "2025-11-28T10:00:00Z"), commit(B, "2025-11-28T11:00:00Z")],
+          files: [],
+        }),
+      );
     });
     await new Promise<void>((r) => fake.listen(0, "127.0.0.1", r));
     try {
@@ -149,7 +171,11 @@ describe("POST /webhooks/github", () => {
       const runAt = (id: number, sha: string) => {
         const p = example("workflow_run", 1);
         p.repository.full_name = "Codertocat/Hello-World";
-        Object.assign(p.workflow_run, { id, head_sha: sha, head_commit: { ...p.workflow_run.head_commit, id: sha, timestamp: "2025-11-28T09:00:00Z" } });
+        Object.assign(p.workflow_run, {
+          id,
+          head_sha: sha,
+          head_commit: { ...p.workflow_run.head_commit, id: sha, timestamp: "2025-11-28T09:00:00Z" },
+        });
         return p;
       };
       const commitsOf = async (id: number) => {

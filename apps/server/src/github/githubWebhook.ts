@@ -53,7 +53,8 @@ function answer(res: ServerResponse, status: number, body: unknown, headers: Rec
 /** The events a delivery stands for; none for events and actions outside the lifecycle. */
 function eventsOf(name: string, payload: any, environment: string): DeployEventInput[] {
   const repo = payload?.repository?.full_name;
-  if (typeof repo !== "string") throw new CuittyError("VALIDATION_FAILED", "payload has no repository.full_name", { fields: ["repository.full_name"] });
+  if (typeof repo !== "string")
+    throw new CuittyError("VALIDATION_FAILED", "payload has no repository.full_name", { fields: ["repository.full_name"] });
   if (name === "workflow_run" && payload.workflow_run) {
     return githubRunToEvents(payload.workflow_run, { repo, environment, fallbackActor: payload.sender?.login });
   }
@@ -82,7 +83,13 @@ async function withShippedCommits(
   return withCompareCommits(event, compare);
 }
 
-export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; hooks?: ApiHooks; now?: () => number; github?: GithubCompareClient }) {
+export function createGithubWebhookRoute(ctx: {
+  db: Database;
+  log: Logger;
+  hooks?: ApiHooks;
+  now?: () => number;
+  github?: GithubCompareClient;
+}) {
   const delivered = new Set<string>();
   const now = ctx.now ?? (() => Math.floor(Date.now() / 1000));
 
@@ -98,9 +105,11 @@ export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; hooks
       return refuse(res, "BAD_SIGNATURE", "X-Hub-Signature-256 is missing or malformed; set a secret on the GitHub webhook", UNREAD);
     }
     const name = String(req.headers["x-github-event"] ?? "");
-    if (!HANDLED_EVENTS.has(name)) return answer(res, 202, { ok: true, results: [], ignored: `${name || "an unnamed event"} is not mapped` }, UNREAD);
+    if (!HANDLED_EVENTS.has(name))
+      return answer(res, 202, { ok: true, results: [], ignored: `${name || "an unnamed event"} is not mapped` }, UNREAD);
     const environment = url.searchParams.get("environment") ?? "production";
-    if (!environmentName.safeParse(environment).success) return refuse(res, "VALIDATION_FAILED", `environment "${environment}" is not a valid name`, UNREAD);
+    if (!environmentName.safeParse(environment).success)
+      return refuse(res, "VALIDATION_FAILED", `environment "${environment}" is not a valid name`, UNREAD);
     const declared = Number(req.headers["content-length"]);
     if (Number.isFinite(declared) && declared > MAX_WEBHOOK_BYTES) {
       return refuse(res, "PAYLOAD_TOO_LARGE", `webhook body exceeds ${MAX_WEBHOOK_BYTES} bytes`, UNREAD);
@@ -108,20 +117,27 @@ export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; hooks
     const project = await getProject(ctx.db, projectId);
     if (!project) return refuse(res, "UNKNOWN_PROJECT", `unknown project ${projectId}`, UNREAD);
     if (!project.githubWebhookSecret) {
-      return refuse(res, "BAD_SIGNATURE", `project ${projectId} has no GitHub webhook secret; run \`cuitty github webhook-secret set --project ${projectId}\``, UNREAD);
+      return refuse(
+        res,
+        "BAD_SIGNATURE",
+        `project ${projectId} has no GitHub webhook secret; run \`cuitty github webhook-secret set --project ${projectId}\``,
+        UNREAD,
+      );
     }
     let body: Buffer;
     try {
       body = await readBody(req, MAX_WEBHOOK_BYTES);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return refuse(res, "PAYLOAD_TOO_LARGE", `webhook body exceeds ${MAX_WEBHOOK_BYTES} bytes`, UNREAD);
+      if (error instanceof BodyTooLargeError)
+        return refuse(res, "PAYLOAD_TOO_LARGE", `webhook body exceeds ${MAX_WEBHOOK_BYTES} bytes`, UNREAD);
       throw error;
     }
     if (!verifyGithubSignature(project.githubWebhookSecret, body, signature)) {
       return refuse(res, "BAD_SIGNATURE", "X-Hub-Signature-256 is missing or does not match the project's webhook secret");
     }
     const wait = limits.chargeProject(projectId);
-    if (wait > 0) return refuse(res, "RATE_LIMITED", `too many requests for project ${projectId}; retry in ${wait} s`, { "retry-after": String(wait) });
+    if (wait > 0)
+      return refuse(res, "RATE_LIMITED", `too many requests for project ${projectId}; retry in ${wait} s`, { "retry-after": String(wait) });
     const delivery = String(req.headers["x-github-delivery"] ?? "");
     if (name === "ping") return answer(res, 200, { ok: true, pong: true });
     const deliveryKey = `${projectId}:${environment}:${delivery}`;
@@ -145,7 +161,8 @@ export function createGithubWebhookRoute(ctx: { db: Database; log: Logger; hooks
     for (const mapped of events) {
       const input = await withShippedCommits(ctx.db, ctx.github, projectId, repo, mapped);
       const parsed = deployEventSchema.safeParse(input);
-      if (!parsed.success) return refuse(res, "VALIDATION_FAILED", `the ${name} payload maps to an invalid event: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        return refuse(res, "VALIDATION_FAILED", `the ${name} payload maps to an invalid event: ${parsed.error.issues[0]?.message}`);
       try {
         const result = await applyDeployEvent(ctx.db, projectId, parsed.data, now());
         results.push({ deploy: result.deploy.id, status: result.deploy.status, changed: result.changed, duplicate: result.duplicate });

@@ -118,7 +118,11 @@ export class HookWorker {
       const event = await retryBusy(() => nextHookEvent(this.db, initial.id));
       if (!event) return;
       const attempt = attempts + 1;
-      const result = await deliverEvent(initial, event, { timeoutMs: this.#o.timeoutMs, stopSignal: this.#abort.signal, fetch: this.#o.outbound });
+      const result = await deliverEvent(initial, event, {
+        timeoutMs: this.#o.timeoutMs,
+        stopSignal: this.#abort.signal,
+        fetch: this.#o.outbound,
+      });
       const nowMs = this.#o.now();
       const outcome = result.delivered ? "delivered" : attempt >= this.#o.maxAttempts ? "gave_up" : "failed";
       const backoff = retryDelayMs(attempt, this.#o.retryBaseMs, this.#o.retryMaxMs);
@@ -138,7 +142,13 @@ export class HookWorker {
       );
       if (!kept) return; // another server took the subscription over (or it was removed)
       if (outcome === "failed") {
-        this.log.warn("hooks: delivery failed, will retry", { hook: initial.id, event: event.id, attempt, error: result.error, retryInMs: backoff });
+        this.log.warn("hooks: delivery failed, will retry", {
+          hook: initial.id,
+          event: event.id,
+          attempt,
+          error: result.error,
+          retryInMs: backoff,
+        });
         return;
       }
       if (outcome === "gave_up") this.log.error("hooks: gave up on an event", { hook: initial.id, event: event.id, attempts: attempt });

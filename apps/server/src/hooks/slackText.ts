@@ -24,8 +24,7 @@ export function slackText(e: HookEvent): string {
     default: {
       const t = e.transition;
       const status = t?.to ?? d.status;
-      const extra =
-        status === "rolled_back" && t?.rollbackTargetId ? ` to #${t.rollbackTargetId}` : "";
+      const extra = status === "rolled_back" && t?.rollbackTargetId ? ` to #${t.rollbackTargetId}` : "";
       const reason = t?.reason ? `: ${t.reason}` : "";
       const by = d.triggeredBy && (status === "initiated" || status === "live") ? ` (by ${d.triggeredBy})` : "";
       return `${ICON[status] ?? ""} ${where}: ${what} ${status.replace("_", " ")}${extra}${by}${reason}`.trim();

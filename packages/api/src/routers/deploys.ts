@@ -63,7 +63,7 @@ export const deploysRouter = {
     .input(emitBatchSchema)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.now();
-      input.events.forEach((e, i) => checkOccurredAt(e, now, `events.${i}.occurredAt`));
+      for (const [i, e] of input.events.entries()) checkOccurredAt(e, now, `events.${i}.occurredAt`);
       const results = await applyDeployEvents(ctx.db, ctx.principal.projectId, input.events, now);
       for (const r of results) if (r.ok) notify(ctx, ctx.principal.projectId, r);
       return { results };
@@ -86,12 +86,7 @@ export const deploysRouter = {
   rollback: protectedProcedure("admin")
     .input(rollbackSchema)
     .mutation(async ({ ctx, input }) => {
-      const result = await rollbackDeploy(
-        ctx.db,
-        ctx.principal.projectId,
-        { ...input, actor: `key:${ctx.principal.keyId}` },
-        ctx.now(),
-      );
+      const result = await rollbackDeploy(ctx.db, ctx.principal.projectId, { ...input, actor: `key:${ctx.principal.keyId}` }, ctx.now());
       notify(ctx, ctx.principal.projectId, result);
       return result.deploy;
     }),
@@ -109,7 +104,6 @@ export const deploysRouter = {
     .input(regressionSchema)
     .query(
       async ({ ctx, input }) =>
-        (await ctx.hooks.regression?.(ctx.principal.projectId, input)) ??
-        deployRegression(ctx.db, ctx.principal.projectId, input),
+        (await ctx.hooks.regression?.(ctx.principal.projectId, input)) ?? deployRegression(ctx.db, ctx.principal.projectId, input),
     ),
 } satisfies TRPCRouterRecord;

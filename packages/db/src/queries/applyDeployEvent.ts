@@ -109,7 +109,9 @@ async function writeTransition(
   const target = t.to === "rolled_back" ? await rollbackTarget(tx, projectId, deploy, t.rollbackTargetId) : undefined;
   let envId = deploy.envId;
   if (envId === 0) {
-    envId = insertedId(await tx.execute({ sql: "INSERT INTO environments (project_id, name) VALUES (?, ?)", args: [projectId, environment] }));
+    envId = insertedId(
+      await tx.execute({ sql: "INSERT INTO environments (project_id, name) VALUES (?, ?)", args: [projectId, environment] }),
+    );
   }
   const startedAt = deploy.startedAt ?? t.occurredAt;
   const cols: Record<string, string | number | null> = { status: t.to, updated_at: t.now };
@@ -145,7 +147,9 @@ async function writeTransition(
     );
   } else {
     await tx.execute({
-      sql: `UPDATE deploys SET ${Object.keys(cols).map((c) => `${c} = ?`).join(", ")} WHERE id = ?`,
+      sql: `UPDATE deploys SET ${Object.keys(cols)
+        .map((c) => `${c} = ?`)
+        .join(", ")} WHERE id = ?`,
       args: [...Object.values(cols), deploy.id],
     });
   }
@@ -175,7 +179,10 @@ async function writeTransition(
           received_at, reason, rollback_target_id, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     args: [projectId, id, t.eventId ?? null, from, t.to, t.occurredAt, t.now, t.reason ?? null, target ?? null, t.actor ?? null],
   });
-  const row = await firstRow<Omit<DeployView, "environment">>(tx, { sql: `SELECT ${deployViewColumnList()} FROM deploys WHERE id = ?`, args: [id] });
+  const row = await firstRow<Omit<DeployView, "environment">>(tx, {
+    sql: `SELECT ${deployViewColumnList()} FROM deploys WHERE id = ?`,
+    args: [id],
+  });
   const view = { ...row!, environment };
   await writeEffects(tx, projectId, view, t);
   return view;
@@ -192,7 +199,11 @@ async function writeEffects(tx: SqlExecutor, projectId: string, view: DeployView
     for (const stmt of healthSeriesStart(projectId, view.id, t.now * 1000)) await tx.execute(stmt);
   }
   if (t.to === "rolled_back" && !t.eventId) {
-    await queueRollbackHooksIn(tx, projectId, view, { automatic: t.automatic ?? false, occurredAt: t.occurredAt, reason: t.reason ?? null });
+    await queueRollbackHooksIn(tx, projectId, view, {
+      automatic: t.automatic ?? false,
+      occurredAt: t.occurredAt,
+      reason: t.reason ?? null,
+    });
   }
   if (t.audit) await queueAuditEntryIn(tx, projectId, t.audit(view));
 }

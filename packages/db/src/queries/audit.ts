@@ -29,21 +29,15 @@ export interface RecordResult {
  * Records audit entries in one transaction. Refuses the whole batch (writing nothing) when an entry
  * lies in the future beyond the clock-skew window or names a deploy this project does not have.
  */
-export async function recordAuditEntries(
-  db: Database,
-  projectId: string,
-  entries: AuditEntryRecord[],
-  now: number,
-): Promise<RecordResult> {
+export async function recordAuditEntries(db: Database, projectId: string, entries: AuditEntryRecord[], now: number): Promise<RecordResult> {
   const future = entries.flatMap((e, i) =>
     e.occurredAt !== undefined && e.occurredAt > now + MAX_CLOCK_SKEW_SECONDS ? [`entries.${i}.occurredAt`] : [],
   );
   if (future.length > 0) {
-    throw new CuittyError(
-      "VALIDATION_FAILED",
-      `occurredAt is more than ${MAX_CLOCK_SKEW_SECONDS} s in the future (server time ${now})`,
-      { fields: future, serverTime: now },
-    );
+    throw new CuittyError("VALIDATION_FAILED", `occurredAt is more than ${MAX_CLOCK_SKEW_SECONDS} s in the future (server time ${now})`, {
+      fields: future,
+      serverTime: now,
+    });
   }
   const deployIds = [...new Set(entries.flatMap((e) => (typeof e.deployId === "number" ? [e.deployId] : [])))];
   if (deployIds.length > 0) {
@@ -55,9 +49,7 @@ export async function recordAuditEntries(
           .where(and(inArray(deploys.id, deployIds), sql`${deploys.projectId} = ${projectId}`))
       ).map((r) => r.id),
     );
-    const unknown = entries.flatMap((e, i) =>
-      typeof e.deployId === "number" && !known.has(e.deployId) ? [`entries.${i}.deployId`] : [],
-    );
+    const unknown = entries.flatMap((e, i) => (typeof e.deployId === "number" && !known.has(e.deployId) ? [`entries.${i}.deployId`] : []));
     if (unknown.length > 0) {
       throw new CuittyError("VALIDATION_FAILED", "deployId names a deploy that does not exist in this project", {
         fields: unknown,

@@ -21,11 +21,7 @@ export async function queueAuditEntryIn(tx: SqlExecutor, projectId: string, entr
  * point). An entry audit.db can never accept (its deploy is gone) is dropped rather than retried forever.
  * Returns the entries copied (repeats included).
  */
-export async function copyAuditOutbox(
-  db: Database,
-  now: number,
-  opts: { limit?: number; afterCopy?: () => void } = {},
-): Promise<number> {
+export async function copyAuditOutbox(db: Database, now: number, opts: { limit?: number; afterCopy?: () => void } = {}): Promise<number> {
   const { rows } = await db.clients.deploys.execute({
     sql: "SELECT id, project_id, entry FROM audit_outbox ORDER BY id LIMIT ?",
     args: [opts.limit ?? 100],

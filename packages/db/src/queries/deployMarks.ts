@@ -27,7 +27,11 @@ function serialized<T>(fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-async function applyMark(db: Database, mark: { id: number; deployId: number; action: string; reason: string | null; actor: string; at: number }, now: number) {
+async function applyMark(
+  db: Database,
+  mark: { id: number; deployId: number; action: string; reason: string | null; actor: string; at: number },
+  now: number,
+) {
   await db.clients.deploys.execute(
     mark.action === "bad"
       ? {
@@ -124,6 +128,16 @@ export async function listDeployMarks(db: Database, projectId: string, deployId:
     args: [deployId, projectId],
   });
   const marks = rowsOf<Omit<DeployMarkView, "actorName">>(result);
-  const nameOf = await actorNames(db, projectId, marks.map((m) => m.actor));
-  return marks.map((m) => ({ ...m, id: Number(m.id), deployId: Number(m.deployId), at: Number(m.at), actorName: nameOf(m.actor) ?? m.actor }));
+  const nameOf = await actorNames(
+    db,
+    projectId,
+    marks.map((m) => m.actor),
+  );
+  return marks.map((m) => ({
+    ...m,
+    id: Number(m.id),
+    deployId: Number(m.deployId),
+    at: Number(m.at),
+    actorName: nameOf(m.actor) ?? m.actor,
+  }));
 }

@@ -94,7 +94,14 @@ export async function resolveMetricRange(
     args: [projectId, input.environment],
   });
   if (!rows[0]) throw new CuittyError("NOT_FOUND", `there is no environment named ${input.environment} in this project`);
-  return { environment: input.environment, from, to, bucket: input.bucket, envId: Number(rows[0].id), starts: bucketStarts(from, to, input.bucket) };
+  return {
+    environment: input.environment,
+    from,
+    to,
+    bucket: input.bucket,
+    envId: Number(rows[0].id),
+    starts: bucketStarts(from, to, input.bucket),
+  };
 }
 
 export interface DoraMetrics {

@@ -38,9 +38,7 @@ export async function listEnvironments(db: Database, projectId: string): Promise
   return rows.map(toView);
 }
 
-export type EnvironmentSettings = Partial<
-  Omit<Environment, "id" | "projectId" | "name" | "currentDeployId" | "createdAt">
->;
+export type EnvironmentSettings = Partial<Omit<Environment, "id" | "projectId" | "name" | "currentDeployId" | "createdAt">>;
 
 /** One kind of Prometheus auth at a time: setting one clears the other. */
 function withOneAuth(settings: EnvironmentSettings): EnvironmentSettings {
@@ -81,7 +79,10 @@ export async function updateEnvironment(
       ? Object.keys(settings).length === 0
         ? [found]
         : await tx.update(environments).set(settings).where(eq(environments.id, found.id)).returning()
-      : await tx.insert(environments).values({ projectId, name, ...settings }).returning();
+      : await tx
+          .insert(environments)
+          .values({ projectId, name, ...settings })
+          .returning();
     if (!row) throw new CuittyError("INTERNAL", "environment update returned nothing");
     return toView(row);
   });

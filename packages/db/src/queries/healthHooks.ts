@@ -128,10 +128,9 @@ export async function queueRollbackHooksIn(tx: SqlExecutor, projectId: string, d
   return queued.length;
 }
 
-export type ClaimedHook = Pick<
-  RollbackHook,
-  "id" | "projectId" | "deployId" | "envId" | "kind" | "url" | "body" | "attempts"
-> & { secret: string | null };
+export type ClaimedHook = Pick<RollbackHook, "id" | "projectId" | "deployId" | "envId" | "kind" | "url" | "body" | "attempts"> & {
+  secret: string | null;
+};
 
 /** Claims due pending hook calls under a lease (conditional UPDATE, as for health series). */
 export async function claimDueHooks(db: Database, owner: string, nowMs: number, leaseMs: number, limit: number) {

@@ -41,7 +41,8 @@ export interface ClaimedSeries {
  * the go-live's own transaction (applyDeployEvent), so a crash can never keep a go-live and lose its series.
  */
 /** Whether environment `e` has a health check to run after a go-live (a URL, or a Prometheus condition). */
-export const HEALTH_CHECKED = (e: string) => `(${e}.health_url IS NOT NULL OR (${e}.prometheus_url IS NOT NULL AND ${e}.prometheus_error_query IS NOT NULL))`;
+export const HEALTH_CHECKED = (e: string) =>
+  `(${e}.health_url IS NOT NULL OR (${e}.prometheus_url IS NOT NULL AND ${e}.prometheus_error_query IS NOT NULL))`;
 
 export function healthSeriesStart(projectId: string, deployId: number, firstProbeMs: number) {
   return [
@@ -73,13 +74,7 @@ export async function startHealthSeries(db: Database, projectId: string, deployI
  * it is held from the claim until the probe is recorded, then given back, so any server may take the next
  * probe and a crash between probes delays nothing; a crash during a probe delays it by the lease length.
  */
-export async function claimDueSeries(
-  db: Database,
-  owner: string,
-  nowMs: number,
-  leaseMs: number,
-  limit: number,
-): Promise<ClaimedSeries[]> {
+export async function claimDueSeries(db: Database, owner: string, nowMs: number, leaseMs: number, limit: number): Promise<ClaimedSeries[]> {
   const claimed = await db.clients.deploys.execute({
     sql: `UPDATE health_series SET lease_owner = ?1, lease_expires_ms = ?2
           WHERE deploy_id IN (

@@ -138,7 +138,10 @@ export async function addHookSubscription(
 
 /** Removes a subscription and its delivery log; events it has not received are not sent. */
 export async function removeHookSubscription(db: Database, projectId: string, id: number): Promise<{ removed: boolean }> {
-  const r = await db.clients.hooks.execute({ sql: "DELETE FROM hook_subscriptions WHERE id = ? AND project_id = ?", args: [id, projectId] });
+  const r = await db.clients.hooks.execute({
+    sql: "DELETE FROM hook_subscriptions WHERE id = ? AND project_id = ?",
+    args: [id, projectId],
+  });
   if (r.rowsAffected === 0) throw new CuittyError("NOT_FOUND", `hook #${id} does not exist in this project`);
   return { removed: true };
 }
@@ -240,7 +243,19 @@ export async function recordHookDelivery(db: Database, owner: string, r: HookAtt
       {
         sql: `INSERT INTO hook_deliveries (subscription_id, project_id, outbox_id, event_type, deploy_id, attempt, outcome,
                 status_code, error, duration_ms, at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1`,
-        args: [r.subscriptionId, r.projectId, r.event.id, r.event.type, r.event.deployId, r.attempt, r.outcome, r.statusCode, r.error, r.durationMs, at],
+        args: [
+          r.subscriptionId,
+          r.projectId,
+          r.event.id,
+          r.event.type,
+          r.event.deployId,
+          r.attempt,
+          r.outcome,
+          r.statusCode,
+          r.error,
+          r.durationMs,
+          at,
+        ],
       },
       {
         sql: `DELETE FROM hook_deliveries WHERE subscription_id = ?1 AND id <= (

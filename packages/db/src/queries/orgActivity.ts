@@ -50,7 +50,10 @@ export async function orgActivity(db: Database, filter: OrgFilter & { limit: num
     }),
   );
   const page = rows.slice(0, filter.limit);
-  const nameOf = await actorNamesAcrossProjects(db, page.map((r) => r.actor));
+  const nameOf = await actorNamesAcrossProjects(
+    db,
+    page.map((r) => r.actor),
+  );
   const last = page.at(-1);
   return {
     items: page.map(({ eventRowId, version, commitSha, externalKey, ...r }) => ({

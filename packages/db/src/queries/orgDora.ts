@@ -1,6 +1,6 @@
 // DORA across services: each service's figures for one environment from the per-environment query
 // (doraMetrics, the same definitions), and the organisation's figures combined from the same samples.
-import { ORG_DORA_SORTS, doraBands } from "@cuitty/core";
+import { type ORG_DORA_SORTS, doraBands } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { type DoraMetrics, doraMetrics, leadTimeSamples, restoreSamples } from "./dora.js";
 import { rowsOf } from "./sqlViews.js";
@@ -42,11 +42,7 @@ const SORT_VALUE: Record<Exclude<OrgDoraSort, "service">, (f: ServiceFigures) =>
   timeToRestore: (f) => (f.timeToRestore.medianSeconds === null ? null : -f.timeToRestore.medianSeconds),
 };
 
-export async function orgDora(
-  db: Database,
-  input: { environment: string; from?: number; to?: number; sort: OrgDoraSort },
-  now: number,
-) {
+export async function orgDora(db: Database, input: { environment: string; from?: number; to?: number; sort: OrgDoraSort }, now: number) {
   const envs = rowsOf<{ envId: number; projectId: string; service: string }>(
     await db.clients.deploys.execute({
       sql: `SELECT e.id AS envId, p.id AS projectId, p.name AS service FROM environments e JOIN projects p ON p.id = e.project_id

@@ -26,7 +26,8 @@ const EFFECTIVE_ORDER = `coalesce(e.sort_order, CASE e.name ${Object.entries(DEF
   .map(([name, n]) => `WHEN '${name}' THEN ${n}`)
   .join(" ")} END)`;
 const IN_FLIGHT = `('initiated', 'building', 'deploying')`;
-const TITLE_COLUMNS = (d: string) => `${d}.id AS id, ${d}.version AS version, ${d}.commit_sha AS commitSha, ${d}.external_key AS externalKey`;
+const TITLE_COLUMNS = (d: string) =>
+  `${d}.id AS id, ${d}.version AS version, ${d}.commit_sha AS commitSha, ${d}.external_key AS externalKey`;
 
 interface CellRow {
   projectId: string;
@@ -127,7 +128,14 @@ export async function orgOverview(db: Database, filter: OrgFilter & { limit: num
     const flight =
       r.flightId === null
         ? undefined
-        : { id: r.flightId, version: r.flightVersion, commitSha: r.flightCommitSha, externalKey: r.flightExternalKey, status: r.flightStatus!, startedAt: r.flightStartedAt };
+        : {
+            id: r.flightId,
+            version: r.flightVersion,
+            commitSha: r.flightCommitSha,
+            externalKey: r.flightExternalKey,
+            status: r.flightStatus!,
+            startedAt: r.flightStartedAt,
+          };
     const failure = failureByEnv.get(r.envId);
     const rollback = rollbackByEnv.get(r.envId);
     const cell = {
@@ -186,7 +194,10 @@ export async function orgOverview(db: Database, filter: OrgFilter & { limit: num
       (key(a.service) < key(b.service) ? -1 : key(a.service) > key(b.service) ? 1 : 0) ||
       (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0),
   );
-  const environments = [...columnOrder.entries()].map(([name, ord]) => ({ name, ord })).sort(byOrder).map((c) => c.name);
+  const environments = [...columnOrder.entries()]
+    .map(([name, ord]) => ({ name, ord }))
+    .sort(byOrder)
+    .map((c) => c.name);
   return { environments, total: rows.length, services: rows.slice(0, filter.limit), generatedAt: now };
 }
 

@@ -22,15 +22,12 @@ export async function recordPerfSnapshots(
   snapshots: PerfSnapshotRecord[],
   now: number,
 ): Promise<RecordResult> {
-  const future = snapshots.flatMap((s, i) =>
-    s.windowStart > now + MAX_CLOCK_SKEW_SECONDS ? [`snapshots.${i}.windowStart`] : [],
-  );
+  const future = snapshots.flatMap((s, i) => (s.windowStart > now + MAX_CLOCK_SKEW_SECONDS ? [`snapshots.${i}.windowStart`] : []));
   if (future.length > 0) {
-    throw new CuittyError(
-      "VALIDATION_FAILED",
-      `windowStart is more than ${MAX_CLOCK_SKEW_SECONDS} s in the future (server time ${now})`,
-      { fields: future, serverTime: now },
-    );
+    throw new CuittyError("VALIDATION_FAILED", `windowStart is more than ${MAX_CLOCK_SKEW_SECONDS} s in the future (server time ${now})`, {
+      fields: future,
+      serverTime: now,
+    });
   }
   const rows = snapshots.map(({ id, ...s }) => ({ projectId, snapshotId: id, ...s }));
   const written = await db.perf

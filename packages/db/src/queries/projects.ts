@@ -10,7 +10,10 @@ import { type ApiKeyScope, apiKeys, projects } from "../schema/deploys.js";
 const id = (prefix: string, bytes: number) => `${prefix}_${randomBytes(bytes).toString("hex")}`;
 
 export async function createProject(db: Database, name: string) {
-  const [project] = await db.deploys.insert(projects).values({ id: id("prj", 6), name }).returning();
+  const [project] = await db.deploys
+    .insert(projects)
+    .values({ id: id("prj", 6), name })
+    .returning();
   return project!;
 }
 

@@ -70,7 +70,11 @@ export async function timeline(db: Database, projectId: string, filter: DeployFi
   const env = await findEnvironment(db, projectId, filter.environment);
   if (!env) throw new CuittyError("NOT_FOUND", `environment "${filter.environment}" has no deploys yet`);
   const page = await listDeploys(db, projectId, filter);
-  const nameOf = await actorNames(db, projectId, page.items.map((d) => d.markedBadBy));
+  const nameOf = await actorNames(
+    db,
+    projectId,
+    page.items.map((d) => d.markedBadBy),
+  );
   const ids = page.items.map((d) => d.id);
   const counts =
     ids.length === 0
@@ -127,7 +131,9 @@ export async function getDeploy(db: Database, projectId: string, id: number) {
       .orderBy(desc(healthChecks.checkedAt), desc(healthChecks.id))
       .limit(200),
     deploy.rollbackTargetId
-      ? selectDeployViews(db.deploys).where(eq(deploys.id, deploy.rollbackTargetId)).then((r) => r[0] ?? null)
+      ? selectDeployViews(db.deploys)
+          .where(eq(deploys.id, deploy.rollbackTargetId))
+          .then((r) => r[0] ?? null)
       : Promise.resolve(null),
     selectDeployViews(db.deploys)
       .where(and(eq(deploys.rollbackTargetId, id), eq(deploys.projectId, projectId)))

@@ -132,10 +132,7 @@ export async function deployRegression(
     reason: null,
     threshold,
     liveAt,
-    windows:
-      liveAt === null || lo === null || hi === null
-        ? null
-        : { before: { from: lo, to: liveAt }, after: { from: liveAt, to: hi } },
+    windows: liveAt === null || lo === null || hi === null ? null : { before: { from: lo, to: liveAt }, after: { from: liveAt, to: hi } },
     metrics,
   };
 }

@@ -207,7 +207,10 @@ export const deployCommits = sqliteTable(
     sha: text("sha").notNull(),
     committedAt: integer("committed_at").notNull(),
   },
-  (t) => [uniqueIndex("deploy_commits_deploy_sha_uq").on(t.deployId, t.sha), index("deploy_commits_project_sha_idx").on(t.projectId, t.sha)],
+  (t) => [
+    uniqueIndex("deploy_commits_deploy_sha_uq").on(t.deployId, t.sha),
+    index("deploy_commits_project_sha_idx").on(t.projectId, t.sha),
+  ],
 );
 
 /**

@@ -2,7 +2,7 @@
 // worst first so the services that drag the figures stand out.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { ORG_DORA_SORTS } from "@cuitty/core";
+import type { ORG_DORA_SORTS } from "@cuitty/core";
 import { formatPercent, formatSpan } from "../../format.js";
 import { href } from "../../route.js";
 import { rangeBounds } from "../../pages/MetricsPage.js";
@@ -64,7 +64,12 @@ export function OrgDoraTable({ environments, open }: { environments: string[]; o
               <tr>
                 {COLUMNS.map((c) => (
                   <th key={c.sort} aria-sort={sort === c.sort ? (c.sort === "service" ? "ascending" : "descending") : undefined}>
-                    <button type="button" className="linkish" onClick={() => setSort(c.sort)} title={c.sort === "service" ? "by name" : "worst first"}>
+                    <button
+                      type="button"
+                      className="linkish"
+                      onClick={() => setSort(c.sort)}
+                      title={c.sort === "service" ? "by name" : "worst first"}
+                    >
                       {c.label}
                       {sort === c.sort ? " ▾" : ""}
                     </button>
@@ -76,7 +81,10 @@ export function OrgDoraTable({ environments, open }: { environments: string[]; o
               <tr className="org-dora-total" data-testid="org-dora-total">
                 <th scope="row">All {d.org.services} services</th>
                 <td>
-                  <Figure text={`${d.org.deploymentFrequency.count} (${perDay(d.org.deploymentFrequency.perServicePerDay)} each)`} band={d.org.bands.deploymentFrequency} />
+                  <Figure
+                    text={`${d.org.deploymentFrequency.count} (${perDay(d.org.deploymentFrequency.perServicePerDay)} each)`}
+                    band={d.org.bands.deploymentFrequency}
+                  />
                 </td>
                 <td>
                   <Figure text={formatSpan(d.org.leadTime.medianSeconds)} band={d.org.bands.leadTime} />
@@ -102,7 +110,10 @@ export function OrgDoraTable({ environments, open }: { environments: string[]; o
                     </a>
                   </th>
                   <td>
-                    <Figure text={`${s.deploymentFrequency.count} (${perDay(s.deploymentFrequency.perDay)})`} band={s.bands.deploymentFrequency} />
+                    <Figure
+                      text={`${s.deploymentFrequency.count} (${perDay(s.deploymentFrequency.perDay)})`}
+                      band={s.bands.deploymentFrequency}
+                    />
                   </td>
                   <td>
                     <Figure text={formatSpan(s.leadTime.medianSeconds)} band={s.bands.leadTime} />

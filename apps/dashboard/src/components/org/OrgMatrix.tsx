@@ -18,7 +18,19 @@ const ATTENTION_LABEL: Record<Cell["attention"], string> = {
 };
 
 /** A link into one project's pages: the dashboard switches the project header first. */
-function ProjectLink({ projectId, target, open, children, testId }: { projectId: string; target: string; open: OpenProject; children: React.ReactNode; testId?: string }) {
+function ProjectLink({
+  projectId,
+  target,
+  open,
+  children,
+  testId,
+}: {
+  projectId: string;
+  target: string;
+  open: OpenProject;
+  children: React.ReactNode;
+  testId?: string;
+}) {
   return (
     <a
       href={target}
@@ -37,14 +49,20 @@ function MatrixCell({ service, cell, open }: { service: Service; cell: Cell | un
   if (!cell) return <td className="org-cell org-cell-none muted">—</td>;
   const { current, inFlight, lastFailure, lastRollback } = cell;
   return (
-    <td className={`org-cell org-${cell.attention}`} data-testid={`cell-${service.service}-${cell.environment}`} data-attention={cell.attention}>
+    <td
+      className={`org-cell org-${cell.attention}`}
+      data-testid={`cell-${service.service}-${cell.environment}`}
+      data-attention={cell.attention}
+    >
       {current ? (
         <div>
           <ProjectLink projectId={service.projectId} target={href.deploy(current.id)} open={open} testId="cell-current">
             <strong>{current.title}</strong>
           </ProjectLink>{" "}
           {current.markedBad ? <span className="badge bad-badge">marked bad</span> : null}
-          {current.healthStatus !== "unknown" ? <span className={`badge health-${current.healthStatus}`}>{current.healthStatus}</span> : null}
+          {current.healthStatus !== "unknown" ? (
+            <span className={`badge health-${current.healthStatus}`}>{current.healthStatus}</span>
+          ) : null}
           <div className="small muted">live since {formatAgo(current.liveSince)}</div>
         </div>
       ) : (
@@ -60,14 +78,20 @@ function MatrixCell({ service, cell, open }: { service: Service; cell: Cell | un
       ) : null}
       {lastFailure ? (
         <div className="small org-trouble">
-          ✕ <ProjectLink projectId={service.projectId} target={href.deploy(lastFailure.deployId)} open={open}>{lastFailure.title}</ProjectLink> failed{" "}
-          {formatAgo(lastFailure.at)}
+          ✕{" "}
+          <ProjectLink projectId={service.projectId} target={href.deploy(lastFailure.deployId)} open={open}>
+            {lastFailure.title}
+          </ProjectLink>{" "}
+          failed {formatAgo(lastFailure.at)}
         </div>
       ) : null}
       {lastRollback ? (
         <div className="small org-trouble">
-          ↩ <ProjectLink projectId={service.projectId} target={href.deploy(lastRollback.deployId)} open={open}>{lastRollback.title}</ProjectLink> rolled
-          back {formatAgo(lastRollback.at)}
+          ↩{" "}
+          <ProjectLink projectId={service.projectId} target={href.deploy(lastRollback.deployId)} open={open}>
+            {lastRollback.title}
+          </ProjectLink>{" "}
+          rolled back {formatAgo(lastRollback.at)}
         </div>
       ) : null}
       <div className="small">

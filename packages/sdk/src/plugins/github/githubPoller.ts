@@ -68,10 +68,13 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
   }
   if (!options.token) throw new CuittyClientError("CONFIG", `a GitHub token is needed to poll ${options.repo}`, { plugin: pluginName });
   const pattern =
-    typeof options.deployJobPattern === "string" ? new RegExp(options.deployJobPattern, "i") : options.deployJobPattern ?? DEFAULT_DEPLOY_JOB_PATTERN;
+    typeof options.deployJobPattern === "string"
+      ? new RegExp(options.deployJobPattern, "i")
+      : (options.deployJobPattern ?? DEFAULT_DEPLOY_JOB_PATTERN);
   const interval = options.interval ?? 30_000;
   const secondMs = options.secondMs ?? 1_000;
-  const fail = (code: CuittyClientErrorCode, message: string, cause?: unknown) => report(new CuittyClientError(code, message, { plugin: pluginName, cause }));
+  const fail = (code: CuittyClientErrorCode, message: string, cause?: unknown) =>
+    report(new CuittyClientError(code, message, { plugin: pluginName, cause }));
 
   const github: GithubClient = createGithubClient({
     token: options.token,
@@ -148,9 +151,10 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
   }
 
   async function pollOnce(): Promise<void> {
-    const route = options.workflow !== undefined
-      ? ("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs" as const)
-      : ("GET /repos/{owner}/{repo}/actions/runs" as const);
+    const route =
+      options.workflow !== undefined
+        ? ("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs" as const)
+        : ("GET /repos/{owner}/{repo}/actions/runs" as const);
     const params: Record<string, unknown> = { owner, repo, per_page: options.perPage ?? 30 };
     if (options.workflow !== undefined) params.workflow_id = options.workflow;
     if (options.branch) params.branch = options.branch;
@@ -167,7 +171,13 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
         const last = seen.get(key);
         const needJobs = run.status === "in_progress" && !options.onlyCompleted && last !== "deploying";
         const jobs = needJobs ? await jobsOf(run) : undefined;
-        const [event] = githubRunToEvents(run, { repo: options.repo, environment: options.environment ?? DEFAULT_GITHUB_ENVIRONMENT, onlyCompleted: options.onlyCompleted, deployJobPattern: pattern, jobs });
+        const [event] = githubRunToEvents(run, {
+          repo: options.repo,
+          environment: options.environment ?? DEFAULT_GITHUB_ENVIRONMENT,
+          onlyCompleted: options.onlyCompleted,
+          deployJobPattern: pattern,
+          jobs,
+        });
         if (!event || event.status === last) continue;
         // Never step back (a job list read late can look "earlier"): the server would refuse it anyway.
         if (last !== undefined && rank(event.status) < rank(last)) continue;
@@ -199,25 +209,46 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
     if (status === 401) {
       stopped = true;
       clearTimeout(timer);
-      fail("GITHUB_AUTH", `GitHub refused the token for ${options.repo} (401 Bad credentials); polling stopped. Give a valid token with actions:read`, error);
+      fail(
+        "GITHUB_AUTH",
+        `GitHub refused the token for ${options.repo} (401 Bad credentials); polling stopped. Give a valid token with actions:read`,
+        error,
+      );
       return;
     }
     if (status === 404) {
       stopped = true;
       clearTimeout(timer);
-      fail("GITHUB_NOT_FOUND", `GitHub has no repository ${options.repo} visible to this token (404); polling stopped. Check repo and the token's access`, error);
+      fail(
+        "GITHUB_NOT_FOUND",
+        `GitHub has no repository ${options.repo} visible to this token (404); polling stopped. Check repo and the token's access`,
+        error,
+      );
       return;
     }
     if ((status === 403 || status === 429) && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"])) {
       const resetAt = Number(headers["x-ratelimit-reset"]) * 1000;
       const retryAfter = Number(headers["retry-after"]) * secondMs;
-      pausedUntil = Number.isFinite(retryAfter) && retryAfter > 0 ? Date.now() + retryAfter : Number.isFinite(resetAt) ? resetAt : Date.now() + interval;
-      fail("GITHUB_RATE_LIMITED", `GitHub rate limit reached for ${options.repo}; polling resumes at ${new Date(pausedUntil).toISOString()}`, error);
+      pausedUntil =
+        Number.isFinite(retryAfter) && retryAfter > 0
+          ? Date.now() + retryAfter
+          : Number.isFinite(resetAt)
+            ? resetAt
+            : Date.now() + interval;
+      fail(
+        "GITHUB_RATE_LIMITED",
+        `GitHub rate limit reached for ${options.repo}; polling resumes at ${new Date(pausedUntil).toISOString()}`,
+        error,
+      );
       return;
     }
     if (!failing) {
       failing = true;
-      fail("GITHUB_UNAVAILABLE", `polling ${options.repo} failed (${status ?? "no answer"}: ${(error as Error).message}); retrying every poll`, error);
+      fail(
+        "GITHUB_UNAVAILABLE",
+        `polling ${options.repo} failed (${status ?? "no answer"}: ${(error as Error).message}); retrying every poll`,
+        error,
+      );
     }
   }
 
