@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: install, build, typecheck and run every test of every package (the README's test command).
+# `npm test`: install, check formatting, lint and unused code, build, typecheck and run every test (the README's test command).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x /usr/bin/chromium ] && [ -z "${CUITTY_SKIP_BROWSER_INSTALL:-}" ]; then
@@ -11,4 +11,10 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CUITTY_SKIP_BROWSER_INSTALL:-}" ]; then
   fi
 fi
 read -r -a PNPM <<<"$(bash scripts/bootstrap.sh)"
+# Formatting, lint and unused code first (seconds), then every package; a failure of either fails the run,
+# but the tests still run so one report shows everything.
+checks=0
+"${PNPM[@]}" exec biome ci --colors=off . || checks=$?
+"${PNPM[@]}" exec knip || checks=$?
 "${PNPM[@]}" exec turbo run build typecheck test --concurrency=1 --continue "$@"
+exit "$checks"

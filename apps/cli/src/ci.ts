@@ -1,7 +1,7 @@
 // What a CI job tells us about the deploy it runs, from each CI's documented variables.
 import type { Env } from "./config.js";
 
-export type CIProvider = "github" | "gitlab" | "circleci" | "buildkite";
+type CIProvider = "github" | "gitlab" | "circleci" | "buildkite";
 
 export interface CIContext {
   provider: CIProvider;

@@ -38,7 +38,7 @@ export interface Connection {
 }
 
 /** Where `cuitty serve` writes its first-start credentials (DESIGN §8). */
-export function credentialsFile(env: Env, cwd = process.cwd()): string {
+function credentialsFile(env: Env, cwd = process.cwd()): string {
   return resolve(cwd, join(envSchema.parse(env).CUITTY_DATA_DIR ?? ".cuitty", "credentials.json"));
 }
 

@@ -53,7 +53,7 @@ export interface BuildOptions {
 }
 
 /** Outside CI, in a git checkout: one key per commit and environment, the same for every step run there. */
-export const gitDeployKey = (checkout: GitCheckout, environment: string) => `git:${checkout.shortSha}:${environment}`;
+const gitDeployKey = (checkout: GitCheckout, environment: string) => `git:${checkout.shortSha}:${environment}`;
 
 function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

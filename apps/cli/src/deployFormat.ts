@@ -6,7 +6,6 @@ import { paint, relativeTime } from "./output.js";
 type Answer<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
 export type DeployListItem = Answer<ApiClient["deploys"]["list"]["query"]>["items"][number];
 export type DeployDetail = Answer<ApiClient["deploys"]["get"]["query"]>;
-export type CurrentDeploy = Answer<ApiClient["deploys"]["current"]["query"]>[number];
 
 const STATUS_STYLE = {
   initiated: "gray",

@@ -2,7 +2,7 @@
 import { styleText } from "node:util";
 import { readEnv } from "./config.js";
 
-export const isTTY = Boolean(process.stdout.isTTY) && !readEnv().NO_COLOR;
+const isTTY = Boolean(process.stdout.isTTY) && !readEnv().NO_COLOR;
 
 type Style = Parameters<typeof styleText>[0];
 export function paint(style: Style, text: string): string {

@@ -10,7 +10,7 @@ import { warn } from "./output.js";
 const RETRY_DELAYS_MS = [300, 1200];
 const ATTEMPT_TIMEOUT_MS = 3000;
 
-export type EmitAnswer = Awaited<ReturnType<ApiClient["deploys"]["emit"]["mutate"]>>;
+type EmitAnswer = Awaited<ReturnType<ApiClient["deploys"]["emit"]["mutate"]>>;
 export type ReportResult = { reported: true; answer: EmitAnswer } | { reported: false; error: string };
 
 export interface Reporter {

@@ -10,7 +10,7 @@ export type Outcome =
 
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
-export function signalNumber(signal: NodeJS.Signals): number {
+function signalNumber(signal: NodeJS.Signals): number {
   return constants.signals[signal] ?? 15;
 }
 

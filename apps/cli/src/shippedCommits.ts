@@ -35,11 +35,7 @@ function parseLog(out: string): ShippedCommit[] {
  * The commits from `base` (exclusive) to `head`, oldest first, at most the newest MAX_EVENT_COMMITS; just the
  * head commit when `base` is unknown or not usable here; undefined when `head` is not in a git checkout at `cwd`.
  */
-export function commitsSince(
-  head: string,
-  base: string | undefined,
-  cwd?: string,
-): { head: ShippedCommit; commits: ShippedCommit[] } | undefined {
+function commitsSince(head: string, base: string | undefined, cwd?: string): { head: ShippedCommit; commits: ShippedCommit[] } | undefined {
   const tip = parseLog(git(["log", "-1", "--format=%H %ct", head, "--"], cwd) ?? "")[0];
   if (!tip) return undefined;
   const headOnly = { head: tip, commits: [tip] };

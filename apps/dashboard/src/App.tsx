@@ -19,7 +19,7 @@ import { TRPCProvider, createClient, useTRPC } from "./trpc.js";
  * A refused key and any other 4xx (NOT_FOUND, VALIDATION_FAILED…) will answer the same again: shown at once.
  * A network failure, a 5xx or a 429 gets two more tries.
  */
-export function shouldRetry(count: number, error: unknown): boolean {
+function shouldRetry(count: number, error: unknown): boolean {
   const problem = describeError(error);
   if (problem.auth) return false;
   if (problem.httpStatus !== undefined && problem.httpStatus >= 400 && problem.httpStatus < 500 && problem.httpStatus !== 429) return false;

@@ -46,5 +46,3 @@ export function createClient(session: Session) {
     ],
   });
 }
-
-export type Client = ReturnType<typeof createClient>;

@@ -11,7 +11,7 @@ import { resolveMasterKeys } from "./masterKey.js";
  * written to audit.db, before they are forgotten; `hook-delivered` after a rollback hook answered 2xx, before
  * that is recorded.
  */
-export const CRASH_POINTS = ["transition", "auto-rollback", "audit-copy", "hook-delivered"] as const;
+const CRASH_POINTS = ["transition", "auto-rollback", "audit-copy", "hook-delivered"] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 const envSchema = z.object({

@@ -13,7 +13,7 @@ export interface MasterKeySources {
 
 const HINT = "generate one with `openssl rand -base64 32` (32 random bytes, base64 or 64 hex digits)";
 
-export function parseMasterKey(text: string, source: string): Uint8Array {
+function parseMasterKey(text: string, source: string): Uint8Array {
   const t = text.trim();
   if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, "hex");
   if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) {

@@ -2,7 +2,7 @@
 // libSQL server, by a concurrent transaction: both clear within milliseconds, and a worker must not lose its step.
 const TRANSIENT = new Set(["TRANSACTION_ACTIVE", "SQLITE_BUSY", "SQLITE_LOCKED"]);
 
-export function isTransientDbError(error: unknown): boolean {
+function isTransientDbError(error: unknown): boolean {
   let e: unknown = error;
   for (let depth = 0; e && depth < 4; depth++) {
     const code = (e as { code?: unknown }).code;

@@ -24,7 +24,6 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const createTRPCRouter = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 /** Turns CuittyErrors thrown anywhere below into tRPC errors with the right status. */
 const cuittyErrors = t.middleware(async ({ next }) => {
@@ -33,7 +32,7 @@ const cuittyErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(cuittyErrors);
+const publicProcedure = t.procedure.use(cuittyErrors);
 
 /** A procedure that needs a signed request from a key with `scope` (admin keys may call everything). */
 export function protectedProcedure(scope: ApiKeyScope) {

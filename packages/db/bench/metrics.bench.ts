@@ -7,7 +7,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createProject, doraMetrics, openDatabase, phaseTimings } from "../src/index.js";
+import { openDatabase } from "../src/connection.js";
+import { doraMetrics } from "../src/queries/dora.js";
+import { phaseTimings } from "../src/queries/phases.js";
+import { createProject } from "../src/queries/projects.js";
 
 const { values } = parseArgs({
   options: { deploys: { type: "string", default: "22000" }, calls: { type: "string", default: "20" } },

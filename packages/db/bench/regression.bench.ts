@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createProject, deployRegression, openDatabase, regressionSql } from "../src/index.js";
+import { openDatabase } from "../src/connection.js";
+import { createProject } from "../src/queries/projects.js";
+import { deployRegression, regressionSql } from "../src/queries/regression.js";
 
 const { values } = parseArgs({
   options: {

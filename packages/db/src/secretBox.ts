@@ -29,12 +29,12 @@ export function masterKeyId(key: Uint8Array): string {
   return createHash("sha256").update("cuitty-master-key\0").update(key).digest("hex").slice(0, 8);
 }
 
-export function isSealed(stored: string): boolean {
+function isSealed(stored: string): boolean {
   return stored.startsWith(PREFIX);
 }
 
 /** The master key id of a sealed value, or undefined for plaintext. */
-export function sealedKeyId(stored: string): string | undefined {
+function sealedKeyId(stored: string): string | undefined {
   return isSealed(stored) ? stored.slice(PREFIX.length).split(":")[0] : undefined;
 }
 
@@ -105,7 +105,7 @@ export class SecretBox {
   }
 }
 
-export function missingKeyError(keyId: string, currentId: string | undefined): MasterKeyError {
+function missingKeyError(keyId: string, currentId: string | undefined): MasterKeyError {
   return new MasterKeyError(
     currentId
       ? `stored secrets are encrypted with master key ${keyId}, but the configured master key is ${currentId}`

@@ -5,7 +5,7 @@ import type { InStatement } from "@libsql/client";
 import type { Database, ModuleName } from "./connection.js";
 
 /** Every column holding a secret, with the module file it lives in. Add new secret columns here. */
-export const SECRET_COLUMNS: readonly { module: ModuleName; table: string; column: string }[] = [
+const SECRET_COLUMNS: readonly { module: ModuleName; table: string; column: string }[] = [
   { module: "deploys", table: "api_keys", column: "secret" },
   { module: "deploys", table: "org_keys", column: "secret" },
   { module: "deploys", table: "projects", column: "github_webhook_secret" },

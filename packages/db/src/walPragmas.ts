@@ -6,8 +6,8 @@
 // bounded: the autocheckpoint still runs on every COMMIT past 4000 pages, so the WAL only grows past ~16 MiB
 // while a reader holds an old snapshot; once a checkpoint completes the WAL is reset, and `journal_size_limit`
 // truncates the file back to 32 MiB at that reset, so its disk space is given back.
-export const WAL_AUTOCHECKPOINT_PAGES = 4000;
-export const JOURNAL_SIZE_LIMIT_BYTES = 32 * 1024 * 1024;
+const WAL_AUTOCHECKPOINT_PAGES = 4000;
+const JOURNAL_SIZE_LIMIT_BYTES = 32 * 1024 * 1024;
 
 export const WAL_PRAGMAS = [
   `PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`,

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterEach, describe, expect, it } from "vitest";
-import { MODULES, doraMetrics, openDatabase } from "../src/index.js";
+import { MODULES, openDatabase } from "../src/connection.js";
+import { doraMetrics } from "../src/queries/dora.js";
 import { applyLikeDrizzle, readMigrations } from "./drizzleMigrations.js";
 
 const t = 1_700_000_000;

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployCorrelations, recordAuditEntries, recordPerfSnapshots, rollbackDeploy } from "../src/index.js";
+import { rollbackDeploy } from "../src/queries/applyDeployEvent.js";
+import { recordAuditEntries } from "../src/queries/audit.js";
+import { deployCorrelations } from "../src/queries/correlations.js";
+import { recordPerfSnapshots } from "../src/queries/perf.js";
 import { deployAt, perfAt, tempDatabase } from "./fixtures.js";
 
 const t0 = 1_700_000_000;

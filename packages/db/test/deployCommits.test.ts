@@ -5,7 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployEventSchema } from "@cuitty/core";
-import { type Database, applyDeployEvent, applyDeployEvents, createProject, getDeploy, openDatabase } from "../src/index.js";
+import { type Database, openDatabase } from "../src/connection.js";
+import { applyDeployEvent, applyDeployEvents } from "../src/queries/applyDeployEvent.js";
+import { createProject } from "../src/queries/projects.js";
+import { getDeploy } from "../src/queries/readDeploys.js";
 
 const PATHS = [
   ["the embedded files' hot path", (dir: string) => ({ dataDir: dir })],

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Client } from "@libsql/client";
-import type { ModuleName } from "../src/index.js";
+import type { ModuleName } from "../src/connection.js";
 
 const migrationsRoot = fileURLToPath(new URL("../migrations", import.meta.url));
 

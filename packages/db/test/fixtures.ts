@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DeployStatus } from "@cuitty/core";
-import { type Database, applyDeployEvent, createProject, openDatabase, recordPerfSnapshots } from "../src/index.js";
+import { type Database, openDatabase } from "../src/connection.js";
+import { applyDeployEvent } from "../src/queries/applyDeployEvent.js";
+import { recordPerfSnapshots } from "../src/queries/perf.js";
+import { createProject } from "../src/queries/projects.js";
 
 export async function tempDatabase() {
   const dataDir = mkdtempSync(join(tmpdir(), "cuitty-db-test-"));

@@ -7,19 +7,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  MODULES,
-  type ModuleName,
-  applyDeployEvent,
-  claimDueSeries,
-  getDeploy,
-  getProject,
-  listEnvironments,
-  listHealthChecks,
-  openDatabase,
-  recordPerfSnapshots,
-  startHealthSeries,
-} from "../src/index.js";
+import { MODULES, type ModuleName, openDatabase } from "../src/connection.js";
+import { applyDeployEvent } from "../src/queries/applyDeployEvent.js";
+import { listEnvironments } from "../src/queries/environments.js";
+import { claimDueSeries, listHealthChecks, startHealthSeries } from "../src/queries/healthSeries.js";
+import { recordPerfSnapshots } from "../src/queries/perf.js";
+import { getProject } from "../src/queries/projects.js";
+import { getDeploy } from "../src/queries/readDeploys.js";
 
 const migrationsRoot = fileURLToPath(new URL("../migrations", import.meta.url));
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CuittyError } from "@cuitty/core";
-import { deployRegression, regressionSql } from "../src/index.js";
+import { deployRegression, regressionSql } from "../src/queries/regression.js";
 import { deployAt, perfAt, tempDatabase } from "./fixtures.js";
 
 // Three deploys in production: A at t0, B two hours later, C half an hour after B.

@@ -7,7 +7,7 @@ import type { CuittyClientErrorCode } from "./errors.js";
 export type CuittyTrpcClient = TRPCClient<AppRouter>;
 
 /** A response that is not tRPC's JSON (a proxy's 502/503 page): kept so its status and Retry-After survive. */
-export class HttpResponseError extends Error {
+class HttpResponseError extends Error {
   constructor(
     readonly status: number,
     readonly retryAfter: string | null,

@@ -45,7 +45,7 @@ export function fakeRun(id: number, time: string, over: Partial<FakeRun> = {}): 
 }
 
 /** A commit of the fake repository's linear history (oldest first in `FakeGithub.commits`). */
-export interface FakeCommit {
+interface FakeCommit {
   sha: string;
   date: string;
   message?: string;
@@ -97,16 +97,16 @@ function comparePayload(api: string, web: string, history: FakeCommit[], base: n
   };
 }
 
-export interface FakeJob {
+interface FakeJob {
   name: string;
   status: string;
   conclusion: string | null;
   started_at: string | null;
 }
 
-export type Fault = { kind: "status"; status: number; headers?: Record<string, string>; body?: unknown } | { kind: "hang"; ms: number };
+type Fault = { kind: "status"; status: number; headers?: Record<string, string>; body?: unknown } | { kind: "hang"; ms: number };
 
-export interface LoggedRequest {
+interface LoggedRequest {
   method: string;
   path: string;
   status: number;

@@ -1,6 +1,6 @@
 // Shared test helpers: what a real server recorded, and bounded waiting.
 import { asc, eq } from "drizzle-orm";
-import { deployEvents, deploys } from "@cuitty/db";
+import { deployEvents, deploys } from "@cuitty/db/schema";
 import type { TestServer } from "@cuitty/server/testing";
 
 /** Every accepted transition as "key from→to", in the order recorded. */

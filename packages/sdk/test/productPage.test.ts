@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { deploys, environments } from "@cuitty/db";
+import { deploys, environments } from "@cuitty/db/schema";
 import { type TestServer, startTestServer } from "@cuitty/server/testing";
 import { type FakeGithub, fakeRun, startFakeGithub } from "./fakeGithub.js";
 import { waitFor } from "./helpers.js";

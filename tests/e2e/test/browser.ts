@@ -6,13 +6,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, type Page, chromium } from "playwright-core";
 
-export const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = "/usr/bin/chromium";
 // No trailing slash: the server's static handler compares paths against `dir + sep`.
 const require = createRequire(import.meta.url);
 export const DIST_DIR = join(dirname(require.resolve("@cuitty/dashboard/package.json")), "dist");
 /** The built `cuitty` binary, as the README's commands run it. */
 export const CLI_BIN = join(dirname(require.resolve("@cuitty/cli/package.json")), "dist", "main.js");
-export const ARTIFACTS_DIR = fileURLToPath(new URL("../test-artifacts", import.meta.url));
+const ARTIFACTS_DIR = fileURLToPath(new URL("../test-artifacts", import.meta.url));
 /** Every wait in these tests is bounded by this (polling is every 3 s). */
 export const WAIT_MS = 15_000;
 

@@ -10,7 +10,7 @@ import { type Reporter, type ReportResult, createReporter } from "../reporter.js
 import { CI_HELP, type CommonFlags, addEventOptions, withConnectionHelp } from "./deployOptions.js";
 
 /** rolled_back needs a target and an admin key, so it has its own command (`cuitty rollback`). */
-export const REPORTABLE_STATUSES = ["initiated", "building", "deploying", "live", "failed"] as const satisfies readonly DeployStatus[];
+const REPORTABLE_STATUSES = ["initiated", "building", "deploying", "live", "failed"] as const satisfies readonly DeployStatus[];
 
 export type ReportFlags = EventFlags & CommonFlags & { strict?: boolean };
 
@@ -33,7 +33,7 @@ export function sayKey(built: BuiltEvent): void {
   info(`deploy key ${built.event.deploy} (this git checkout's HEAD and --env; pass --deploy KEY to name the deploy yourself)`);
 }
 
-export async function reportStatus(reporter: Reporter, status: DeployStatus, flags: ReportFlags): Promise<ReportResult> {
+async function reportStatus(reporter: Reporter, status: DeployStatus, flags: ReportFlags): Promise<ReportResult> {
   const built = buildDeployEvent(status, flags, readEnv());
   sayKey(built);
   const event = await withShippedCommits(built.event, reporter.client);

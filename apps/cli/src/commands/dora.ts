@@ -12,7 +12,7 @@ import { addConnectionOptions, parseEnvironment, withConnectionHelp } from "./de
 const UNIT_SECONDS: Record<string, number> = { h: 3600, d: 86_400, w: 604_800 };
 
 /** `30d`, `12h`, `6w`: how far back the range starts. */
-export function parseSince(value: string): number {
+function parseSince(value: string): number {
   const m = /^(\d+)([hdw])$/.exec(value.trim());
   if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError("expected a duration like 30d, 12h or 6w");
   return Number(m[1]) * UNIT_SECONDS[m[2]!]!;

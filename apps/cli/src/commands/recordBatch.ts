@@ -50,7 +50,7 @@ export function parseJsonObject(value: string): Record<string, unknown> {
  * Items of a batch file: a JSON array, or the procedure's own input (`{ "entries": [...] }` /
  * `{ "snapshots": [...] }`). `-` reads standard input.
  */
-export function readItemsFile(file: string, key: string, example: string): unknown[] {
+function readItemsFile(file: string, key: string, example: string): unknown[] {
   const hint = `the file holds a JSON array of ${key}, e.g. [${example}]`;
   let text: string;
   try {
@@ -113,7 +113,7 @@ export function validateAll<O>(
 }
 
 /** Splits items into batches of at most 500 and under the batch body limit. */
-export function batches<T>(items: T[], maxItems = MAX_BATCH_ITEMS, maxBytes = Math.floor(MAX_BATCH_BODY_BYTES * 0.9)): T[][] {
+function batches<T>(items: T[], maxItems = MAX_BATCH_ITEMS, maxBytes = Math.floor(MAX_BATCH_BODY_BYTES * 0.9)): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
@@ -135,7 +135,7 @@ export function batches<T>(items: T[], maxItems = MAX_BATCH_ITEMS, maxBytes = Ma
  * Sends batch after batch; a failure says how much of the input was already recorded. With `flags`
  * (one item given by flags), a refusal names the flag instead of the field path (`entries.0.deployId`).
  */
-export async function sendBatches<T, R>(
+async function sendBatches<T, R>(
   conn: Connection,
   items: T[],
   kind: string,

@@ -14,7 +14,7 @@ const VERDICT_LABELS: Record<string, string> = {
   insufficient_data: "? too few samples",
 };
 
-export function VerdictBadge({ verdict, testId }: { verdict: string; testId?: string }) {
+function VerdictBadge({ verdict, testId }: { verdict: string; testId?: string }) {
   return (
     <span className={`badge verdict-${verdict}`} data-verdict={verdict} data-testid={testId}>
       {VERDICT_LABELS[verdict] ?? verdict}

@@ -19,7 +19,7 @@ const t = BAND_THRESHOLDS;
 /** Thresholds read as round spans: 1 h, 1 d, 7 d. */
 const round = (s: number) => (s % 86_400 === 0 ? `${s / 86_400} d` : s % 3600 === 0 ? `${s / 3600} h` : formatSpan(s));
 /** What each band means, per metric, from the same thresholds the server bands with. */
-export const BAND_CONTEXT: Record<BandKey, [string, string, string, string]> = {
+const BAND_CONTEXT: Record<BandKey, [string, string, string, string]> = {
   deploymentFrequency: [`≥ ${t.deploysPerDay[0]} a day`, `≥ 1 a week`, `≥ 1 a month`, "less often"],
   leadTime: [`< ${round(t.leadTimeSeconds[0])}`, `< ${round(t.leadTimeSeconds[1])}`, `< ${round(t.leadTimeSeconds[2])}`, "longer"],
   changeFailureRate: [
@@ -37,7 +37,7 @@ export const BAND_CONTEXT: Record<BandKey, [string, string, string, string]> = {
 };
 
 /** What each figure counts (short; the README's DORA section has the full rules) and DORA's words for it. */
-export const DORA_DEFINITIONS: Record<BandKey, { counts: string; dora: string }> = {
+const DORA_DEFINITIONS: Record<BandKey, { counts: string; dora: string }> = {
   deploymentFrequency: {
     counts: "Deploys that went live in this environment in the range, per day.",
     dora: "how often an organization successfully releases to production",

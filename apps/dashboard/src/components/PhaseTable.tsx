@@ -7,7 +7,7 @@ import { StatusBadge } from "./StatusBadge.js";
 type Event = DeployDetail["events"][number];
 
 /** Seconds spent in the phase each event started: until the next event, or until now while still running. */
-export function phaseDurations(events: readonly Event[], status: DeployStatus, now: number): (number | null)[] {
+function phaseDurations(events: readonly Event[], status: DeployStatus, now: number): (number | null)[] {
   return events.map((e, i) => {
     const next = events[i + 1];
     if (next) return Math.max(0, next.occurredAt - e.occurredAt);

@@ -8,7 +8,7 @@ import { formatAgo } from "../format.js";
 import { type Deploy, useTRPC } from "../trpc.js";
 
 /** The target as a person names it: "v1.26.0, #45, live 2 d ago, abc1234" (the SHA only when the title is not it). */
-export function rollbackTargetName(target: Deploy, now = Date.now() / 1000): string {
+function rollbackTargetName(target: Deploy, now = Date.now() / 1000): string {
   const title = deployTitle(target);
   const sha = shortCommit(target.commitSha);
   const parts = [title, `#${target.id}`, target.liveAt != null ? `live ${formatAgo(target.liveAt, now)}` : undefined];

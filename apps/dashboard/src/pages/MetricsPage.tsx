@@ -8,7 +8,7 @@ import { formatDay } from "../format.js";
 import { href } from "../route.js";
 import { useTRPC } from "../trpc.js";
 
-export const RANGES = { "7d": 7, "30d": 30, "90d": 90, "365d": 365 } as const;
+const RANGES = { "7d": 7, "30d": 30, "90d": 90, "365d": 365 } as const;
 type Range = keyof typeof RANGES;
 const REFRESH_MS = 30_000;
 

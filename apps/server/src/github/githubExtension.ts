@@ -3,7 +3,7 @@ import type { ExtensionFactory } from "../startServer.js";
 import { createGithubCompareClient } from "./githubCompareClient.js";
 import { createGithubWebhookRoute } from "./githubWebhook.js";
 
-export const GITHUB_WEBHOOK_PATH = "/webhooks/github";
+const GITHUB_WEBHOOK_PATH = "/webhooks/github";
 
 export const githubExtension: ExtensionFactory = ({ db, log, hooks, config }) => ({
   name: "github-webhooks",

@@ -12,7 +12,7 @@ import {
 } from "@cuitty/db";
 import type { CrashAfter } from "../crashPoint.js";
 
-export const HEALTH_ACTOR = "cuitty:health-check";
+const HEALTH_ACTOR = "cuitty:health-check";
 
 export type AutoRollbackOutcome =
   | { kind: "rolled_back"; targetId: number | null; reason: string }
@@ -20,7 +20,7 @@ export type AutoRollbackOutcome =
   | { kind: "already_done" };
 
 /** "3 consecutive failed health probes (last: HTTP 503)": the reason kept on the deploy, its event and the audit. */
-export function failureReason(checks: { ok: boolean; statusCode: number | null; error: string | null }[]): string {
+function failureReason(checks: { ok: boolean; statusCode: number | null; error: string | null }[]): string {
   let streak = 0;
   for (let i = checks.length - 1; i >= 0 && !checks[i]!.ok; i--) streak++;
   const last = checks.at(-1);

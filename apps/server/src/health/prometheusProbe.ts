@@ -22,7 +22,7 @@ export async function prometheusConditionOf(
  * Evaluates the condition now. `$window` is the probe interval; an empty answer (no series matched, e.g. no
  * errors yet) or NaN (no requests) is a ratio of 0; with several series the highest ratio is judged.
  */
-export async function checkCondition(
+async function checkCondition(
   c: PrometheusCondition,
   s: Pick<ClaimedSeries, "environment" | "intervalSeconds" | "timeoutMs">,
   stopSignal: AbortSignal,

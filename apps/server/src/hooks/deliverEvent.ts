@@ -7,7 +7,7 @@ import { slackText } from "./slackText.js";
 
 export type DeliveryAttempt = PostOutcome;
 
-export function deliveryBody(payload: string, format: HookFormat): string {
+function deliveryBody(payload: string, format: HookFormat): string {
   if (format === "json") return payload;
   return JSON.stringify({ text: slackText(JSON.parse(payload) as HookEvent) });
 }

@@ -209,7 +209,7 @@ async function writeEffects(tx: SqlExecutor, projectId: string, view: DeployView
 }
 
 /** Applies one event inside an open transaction: one read, then only writes that cannot be refused. */
-export async function applyDeployEventIn(tx: SqlExecutor, projectId: string, event: DeployEvent, now: number): Promise<EmitResult> {
+async function applyDeployEventIn(tx: SqlExecutor, projectId: string, event: DeployEvent, now: number): Promise<EmitResult> {
   const state = await firstRow<{
     seenDeployId: number | null;
     envId: number | null;

@@ -14,10 +14,6 @@ export type AuditEntryRecord = Omit<typeof auditEntries.$inferInsert, "id" | "pr
 /** An audit entry as clients see it: the client's id as `id`, no internal row id or project. */
 export type AuditEntryView = Omit<AuditEntry, "id" | "projectId" | "entryId"> & { id: string | null; rowId: number };
 
-export function toAuditEntryView({ id, projectId: _p, entryId, ...rest }: AuditEntry): AuditEntryView {
-  return { ...rest, id: entryId, rowId: id };
-}
-
 export interface RecordResult {
   /** Rows written by this call. */
   accepted: number;

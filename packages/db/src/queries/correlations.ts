@@ -7,7 +7,7 @@ import { deployWindowsCte } from "./deployWindows.js";
 import type { PerfSnapshotView } from "./perf.js";
 
 /** At most this many rows of each kind; the dashboard pages nothing here, it charts. */
-export const CORRELATION_LIMIT = 1000;
+const CORRELATION_LIMIT = 1000;
 
 export interface Correlations {
   deployId: number;

@@ -4,7 +4,7 @@ import { CuittyError } from "@cuitty/core";
 import type { Database, ModuleName } from "../connection.js";
 
 /** One hour, the widest a window reaches on either side of the go-live time. */
-export const WINDOW_SECONDS = 3600;
+const WINDOW_SECONDS = 3600;
 
 /**
  * `WITH w AS (...)`: one row for the deploy (id ?1, project ?2) with `t` (go-live), `env` (name),
@@ -31,7 +31,7 @@ w AS (
 }
 
 /** A deploy's environment and windows as deployWindowsCte computes them (for sources outside SQL, e.g. Prometheus). */
-export interface DeployWindows {
+interface DeployWindows {
   deployId: number;
   environment: string;
   envId: number;

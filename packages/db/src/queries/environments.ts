@@ -38,7 +38,7 @@ export async function listEnvironments(db: Database, projectId: string): Promise
   return rows.map(toView);
 }
 
-export type EnvironmentSettings = Partial<Omit<Environment, "id" | "projectId" | "name" | "currentDeployId" | "createdAt">>;
+type EnvironmentSettings = Partial<Omit<Environment, "id" | "projectId" | "name" | "currentDeployId" | "createdAt">>;
 
 /** One kind of Prometheus auth at a time: setting one clears the other. */
 function withOneAuth(settings: EnvironmentSettings): EnvironmentSettings {

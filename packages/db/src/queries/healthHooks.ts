@@ -36,7 +36,7 @@ export async function rollbackHookSecret(
 }
 
 /** The JSON body of a rollback webhook (the GitHub dispatch carries the same facts as workflow inputs). */
-export interface RollbackHookPayload {
+interface RollbackHookPayload {
   type: "rollback";
   projectId: string;
   environment: string;

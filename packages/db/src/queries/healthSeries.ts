@@ -116,7 +116,7 @@ export async function claimDueSeries(db: Database, owner: string, nowMs: number,
 }
 
 /** Where a series goes after a probe: on (next probe due at `nextProbeMs`) or finished with a status. */
-export type SeriesStep = { kind: "continue"; nextProbeMs: number } | { kind: "finish"; status: HealthStatus };
+type SeriesStep = { kind: "continue"; nextProbeMs: number } | { kind: "finish"; status: HealthStatus };
 
 /** The policy's verdict after one more probe: failing at N consecutive failures, passing after all checks. */
 export function nextStep(

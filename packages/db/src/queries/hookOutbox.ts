@@ -52,7 +52,7 @@ export function eventDeploy(d: DeployFields, status: DeployStatus): HookEvent["d
 }
 
 /** The statement that queues one event (ignored when its source was queued before). */
-export function outboxInsert(event: HookEvent, source: string): InStatement {
+function outboxInsert(event: HookEvent, source: string): InStatement {
   return {
     sql: `INSERT INTO hook_outbox (project_id, source, type, environment, deploy_id, occurred_at, payload)
           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source) DO NOTHING`,
@@ -74,12 +74,12 @@ async function readCursor(db: Database, name: string): Promise<number | null> {
 }
 
 /** Projects with at least one subscription: only their events are queued. */
-export async function subscribedProjects(db: Database): Promise<string[]> {
+async function subscribedProjects(db: Database): Promise<string[]> {
   const { rows } = await db.clients.hooks.execute("SELECT DISTINCT project_id FROM hook_subscriptions");
   return rows.map((r) => String(r.project_id));
 }
 
-export interface FeedResult {
+interface FeedResult {
   queued: number;
   /** False when a page limit stopped the feed; call again. */
   caughtUp: boolean;
@@ -89,7 +89,7 @@ export interface FeedResult {
  * Copies accepted transitions (deploy_events rows after the cursor) into the outbox, in id order. The rows
  * and the table's max id are read in one statement, so the cursor never skips a row committed meanwhile.
  */
-export async function feedTransitions(db: Database, opts: { limit?: number } = {}): Promise<FeedResult> {
+async function feedTransitions(db: Database, opts: { limit?: number } = {}): Promise<FeedResult> {
   const limit = opts.limit ?? 500;
   const projects = await subscribedProjects(db);
   const cursor = (await readCursor(db, "deploy_events")) ?? 0;
@@ -211,7 +211,7 @@ function healthEventStatements(d: DeployFields, status: DeployStatus, before: st
  * Queues a `deploy.health` event when a deploy's health status became passing or failing. Health probes are
  * tailed (health_checks by id): the verdict is written in the same batch as the probe that decided it.
  */
-export async function feedHealth(db: Database, opts: { limit?: number } = {}): Promise<FeedResult> {
+async function feedHealth(db: Database, opts: { limit?: number } = {}): Promise<FeedResult> {
   const limit = opts.limit ?? 500;
   const cursor = await readCursor(db, "health_checks");
   const projects = await subscribedProjects(db);

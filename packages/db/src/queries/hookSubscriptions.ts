@@ -59,7 +59,7 @@ export async function listHookSubscriptions(db: Database, projectId: string): Pr
   return rowsOf<RawView>(result).map((r) => toView(db, r));
 }
 
-export async function getHookSubscription(db: Database, projectId: string, id: number): Promise<HookSubscriptionView> {
+async function getHookSubscription(db: Database, projectId: string, id: number): Promise<HookSubscriptionView> {
   const result = await db.clients.hooks.execute({ sql: `${VIEW_SELECT} WHERE s.project_id = ? AND s.id = ?`, args: [projectId, id] });
   const row = rowsOf<RawView>(result)[0];
   if (!row) throw new CuittyError("NOT_FOUND", `hook #${id} does not exist in this project`);
@@ -202,7 +202,7 @@ export async function nextHookEvent(db: Database, subscriptionId: number): Promi
   return row && { ...row, id: Number(row.id), deployId: Number(row.deployId), occurredAt: Number(row.occurredAt) };
 }
 
-export interface HookAttemptRecord {
+interface HookAttemptRecord {
   subscriptionId: number;
   projectId: string;
   event: Pick<HookOutboxRow, "id" | "type" | "deployId">;

@@ -105,5 +105,3 @@ export async function orgDora(db: Database, input: { environment: string; from?:
   }
   return { environment: input.environment, from, to, sort: input.sort, org, services };
 }
-
-export type OrgDora = Awaited<ReturnType<typeof orgDora>>;

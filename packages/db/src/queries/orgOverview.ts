@@ -200,5 +200,3 @@ export async function orgOverview(db: Database, filter: OrgFilter & { limit: num
     .map((c) => c.name);
   return { environments, total: rows.length, services: rows.slice(0, filter.limit), generatedAt: now };
 }
-
-export type OrgOverview = Awaited<ReturnType<typeof orgOverview>>;

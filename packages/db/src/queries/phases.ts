@@ -43,7 +43,7 @@ function collectPhaseSamples(rows: PhaseRow[], groups: SampleGroups): void {
   }
 }
 
-export interface PhaseStats {
+interface PhaseStats {
   phase: Phase | "total";
   medianSeconds: number | null;
   p90Seconds: number | null;
@@ -104,7 +104,7 @@ export async function phaseTimings(
   };
 }
 
-export type PhaseState = "done" | "failed" | "running" | "skipped" | "not_reached";
+type PhaseState = "done" | "failed" | "running" | "skipped" | "not_reached";
 
 export interface DeployPhase {
   phase: Phase;

@@ -8,7 +8,7 @@ import { environmentOrder } from "./environments.js";
 import { type DeployView, deployViewColumns, selectDeployViews } from "./views.js";
 import { rollbackRefusal, rollbackStanding } from "./rollbackRule.js";
 
-export interface DeployFilter {
+interface DeployFilter {
   environment?: string;
   status?: DeployStatus;
   branch?: string;
@@ -35,7 +35,7 @@ function decodeCursor(cursor: string): { startedAt: number; id: number } {
   return { startedAt: s!, id: i! };
 }
 
-export async function findEnvironment(db: Database, projectId: string, name: string) {
+async function findEnvironment(db: Database, projectId: string, name: string) {
   return db.deploys.query.environments.findFirst({
     where: and(eq(environments.projectId, projectId), eq(environments.name, name)),
   });

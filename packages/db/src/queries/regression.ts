@@ -4,11 +4,11 @@ import { CuittyError } from "@cuitty/core";
 import type { Database, ModuleName } from "../connection.js";
 import { deployWindowsCte } from "./deployWindows.js";
 
-export const REGRESSION_VERDICTS = ["regressed", "improved", "unchanged", "insufficient_data"] as const;
-export type RegressionVerdict = (typeof REGRESSION_VERDICTS)[number];
+const REGRESSION_VERDICTS = ["regressed", "improved", "unchanged", "insufficient_data"] as const;
+type RegressionVerdict = (typeof REGRESSION_VERDICTS)[number];
 
 /** Fewer samples than this on either side make a metric `insufficient_data`. */
-export const MIN_SAMPLES_PER_SIDE = 100;
+const MIN_SAMPLES_PER_SIDE = 100;
 
 export interface MetricRegression {
   metric: string;
@@ -23,7 +23,7 @@ export interface MetricRegression {
 }
 
 /** Where the numbers came from: pushed perf snapshots, or the environment's Prometheus. */
-export type RegressionSource = "snapshots" | "prometheus";
+type RegressionSource = "snapshots" | "prometheus";
 
 export interface RegressionResult {
   deployId: number;

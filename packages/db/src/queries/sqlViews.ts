@@ -24,7 +24,7 @@ export function deployViewColumnList(prefix = ""): string {
 }
 
 /** `SELECT <every public deploy column>, e.name AS environment FROM deploys d JOIN environments e`. */
-export const DEPLOY_VIEW_SELECT = `SELECT ${deployViewColumnList("d.")}, e.name AS "environment" FROM deploys d JOIN environments e ON e.id = d.env_id`;
+const DEPLOY_VIEW_SELECT = `SELECT ${deployViewColumnList("d.")}, e.name AS "environment" FROM deploys d JOIN environments e ON e.id = d.env_id`;
 
 export function rowsOf<T>(result: SqlResult): T[] {
   return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i]])) as T);

@@ -3,8 +3,8 @@ import { eq, getTableColumns } from "drizzle-orm";
 import type { Database } from "../connection.js";
 import { type Deploy, deploys, environments } from "../schema/deploys.js";
 
-export type DeploysDb = Database["deploys"];
-export type DeploysTx = Parameters<Parameters<DeploysDb["transaction"]>[0]>[0];
+type DeploysDb = Database["deploys"];
+type DeploysTx = Parameters<Parameters<DeploysDb["transaction"]>[0]>[0];
 export type DeploysExecutor = DeploysDb | DeploysTx;
 
 const { projectId: _p, envId: _e, ...publicColumns } = getTableColumns(deploys);
