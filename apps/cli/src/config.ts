@@ -37,7 +37,7 @@ export interface Connection {
   apiKey: string;
 }
 
-/** Where `cuitty serve` writes its first-start credentials (DESIGN §8). */
+/** Where `cuitty serve` writes its first-start credentials (docs/design.md §8). */
 function credentialsFile(env: Env, cwd = process.cwd()): string {
   return resolve(cwd, join(envSchema.parse(env).CUITTY_DATA_DIR ?? ".cuitty", "credentials.json"));
 }

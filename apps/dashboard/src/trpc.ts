@@ -1,4 +1,4 @@
-// The typed tRPC client: every request signed in the browser with the session's key (DESIGN §4).
+// The typed tRPC client: every request signed in the browser with the session's key (docs/design.md §4).
 import { createTRPCClient, httpBatchLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { inferRouterOutputs } from "@trpc/server";

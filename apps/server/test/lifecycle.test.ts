@@ -1,4 +1,4 @@
-// The lifecycle table of DESIGN §2, every pair, through the wire; and random sequences against the model.
+// The lifecycle table of docs/design.md §2, every pair, through the wire; and random sequences against the model.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DeployStatus, STATUSES, decideTransition } from "@cuitty/core";
@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-// DESIGN §2 row by row, shared with every test of the table.
+// docs/design.md §2 row by row, shared with every test of the table.
 const TABLE: Record<string, string[]> = table.rows;
 
 describe("the lifecycle table through the wire", () => {

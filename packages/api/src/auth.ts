@@ -1,4 +1,4 @@
-// HMAC request authentication of DESIGN §4: project, timestamp window, signature over any active key, scope.
+// HMAC request authentication of docs/design.md §4: project, timestamp window, signature over any active key, scope.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   CuittyError,

@@ -1,4 +1,4 @@
-// GitHub Actions runs and deployment statuses mapped to the lifecycle (DESIGN §6): one place, used by the
+// GitHub Actions runs and deployment statuses mapped to the lifecycle (docs/design.md §6): one place, used by the
 // SDK's poller and the server's webhook receiver, so both name deploys and events identically.
 import type { DeployEventInput } from "./schemas.js";
 import type { DeployStatus } from "./status.js";

@@ -4,7 +4,7 @@ import { canTransition, decideTransition } from "./lifecycle.js";
 import { type DeployStatus, STATUSES } from "./status.js";
 import table from "../test-vectors/lifecycle-table.json" with { type: "json" };
 
-// DESIGN §2 row by row, shared with every test of the table.
+// docs/design.md §2 row by row, shared with every test of the table.
 const TABLE: Record<string, string[]> = table.rows;
 
 describe("decideTransition", () => {

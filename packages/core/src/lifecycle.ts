@@ -1,4 +1,4 @@
-// The lifecycle table of DESIGN §2 as one pure function.
+// The lifecycle table of docs/design.md §2 as one pure function.
 import type { DeployStatus } from "./status.js";
 
 export type TransitionDecision =

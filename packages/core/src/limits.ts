@@ -1,4 +1,4 @@
-// Wire limits of DESIGN §4, shared by the server (enforcing) and clients (pre-checking).
+// Wire limits of docs/design.md §4, shared by the server (enforcing) and clients (pre-checking).
 
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 export const MAX_BODY_BYTES = 64 * 1024;

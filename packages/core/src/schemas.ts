@@ -1,4 +1,4 @@
-// zod schemas of every wire input (DESIGN §4, §5). Types are derived from these, never written twice.
+// zod schemas of every wire input (docs/design.md §4, §5). Types are derived from these, never written twice.
 import { z } from "zod";
 import { MAX_BATCH_ITEMS, MAX_EVENT_COMMITS } from "./limits.js";
 import { STATUSES } from "./status.js";

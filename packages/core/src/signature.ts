@@ -1,4 +1,4 @@
-// HMAC-SHA256 request signing of DESIGN §4, on Web Crypto so browsers, Node and edge runtimes share it.
+// HMAC-SHA256 request signing of docs/design.md §4, on Web Crypto so browsers, Node and edge runtimes share it.
 
 export const HEADER_PROJECT = "x-cuitty-project";
 export const HEADER_TIMESTAMP = "x-cuitty-timestamp";

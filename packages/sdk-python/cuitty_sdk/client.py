@@ -1,4 +1,4 @@
-"""The wire protocol of DESIGN section 4: HMAC-SHA256 over timestamp, method, path and raw body."""
+"""The wire protocol of docs/design.md section 4: HMAC-SHA256 over timestamp, method, path and raw body."""
 import hashlib
 import hmac
 import json

@@ -1,4 +1,4 @@
-// @cuitty/sdk: the client applications and services use to report deploys (DESIGN §9); plugins add providers.
+// @cuitty/sdk: the client applications and services use to report deploys (docs/design.md §9); plugins add providers.
 export { createCuittyClient, type CuittyClient, type CuittyClientOptions, type CuittyPlugin } from "./client.js";
 export { CuittyClientError } from "./errors.js";
 export { Channel, type ChannelStats, type ItemOutcome } from "./channel.js";

@@ -1,4 +1,4 @@
-// createCuittyTrpcClient: the signed, typed tRPC client alone, for services that call any procedure (DESIGN §1, §5).
+// createCuittyTrpcClient: the signed, typed tRPC client alone, for services that call any procedure (docs/design.md §1, §5).
 import type { FetchLike } from "@cuitty/core";
 import { type CredentialOptions, resolveCredentials } from "./credentials.js";
 import { type CuittyTrpcClient, createTransport } from "./transport.js";

@@ -8,7 +8,7 @@ import { info, printJson, table } from "../output.js";
 import { parsePositiveInt } from "./parse.js";
 import { addConnectionOptions, parseEnvironment, parseStatus, withConnectionHelp } from "./deployOptions.js";
 
-/** The server's page size ceiling (DESIGN §5 list limit). */
+/** The server's page size ceiling (docs/design.md §5 list limit). */
 const MAX_LIMIT = 200;
 
 function parseLimit(value: string): number {

@@ -1,4 +1,4 @@
-// `cuitty env set|list|hook-secret`: each environment's health-check policy and rollback hook (DESIGN §7).
+// `cuitty env set|list|hook-secret`: each environment's health-check policy and rollback hook (docs/design.md §7).
 import type { Command } from "@commander-js/extra-typings";
 import { CuittyError, environmentUpdateSchema } from "@cuitty/core";
 import { call } from "../apiErrors.js";

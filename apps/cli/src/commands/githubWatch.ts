@@ -1,4 +1,4 @@
-// `cuitty github watch`: runs the SDK's GitHub Actions provider (DESIGN §6) from a terminal or a long-running
+// `cuitty github watch`: runs the SDK's GitHub Actions provider (docs/design.md §6) from a terminal or a long-running
 // container, printing each transition the server recorded. The SDK is imported only when the command runs,
 // so `cuitty deploy live` and the other commands do not pay for Octokit at start-up.
 import { type Command, Option } from "@commander-js/extra-typings";

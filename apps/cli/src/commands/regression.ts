@@ -1,4 +1,4 @@
-// `cuitty regression DEPLOY_ID`: p99 before vs after a deploy's go-live per metric (DESIGN §5); exits 1 on a regression, to gate CI.
+// `cuitty regression DEPLOY_ID`: p99 before vs after a deploy's go-live per metric (docs/design.md §5); exits 1 on a regression, to gate CI.
 import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { call } from "../apiErrors.js";
 import { type ApiClient, createApiClient } from "../client.js";

@@ -1,4 +1,4 @@
-// What a deploy changed: per metric p99 before vs after go-live with the verdict (DESIGN §5), and the audit
+// What a deploy changed: per metric p99 before vs after go-live with the verdict (docs/design.md §5), and the audit
 // entries it produced (naming it, or in its environment while it was current).
 import { useQuery } from "@tanstack/react-query";
 import { formatMs, formatTime } from "../format.js";

@@ -1,4 +1,4 @@
-// The auto-rollback of a deploy whose health checks failed: roll back to the default target (DESIGN §2),
+// The auto-rollback of a deploy whose health checks failed: roll back to the default target (docs/design.md §2),
 // write an audit entry saying why, and queue the environment's rollback hooks, all in the rollback's transaction.
 import { CuittyError } from "@cuitty/core";
 import {

@@ -97,7 +97,7 @@ export const deploysRouter = {
     .query(({ ctx, input }) => deployCorrelations(ctx.db, ctx.principal.projectId, input.id)),
 
   /**
-   * p99 before vs after go-live per metric, with verdicts (DESIGN §5): from the environment's Prometheus when
+   * p99 before vs after go-live per metric, with verdicts (docs/design.md §5): from the environment's Prometheus when
    * it has one, else from the pushed snapshots in one SQL query.
    */
   regression: protectedProcedure("read")

@@ -28,7 +28,7 @@ interface DeployState {
 }
 
 /**
- * The target a rollback goes to: the given one after checks, or the default of DESIGN §2. Refuses a deploy a
+ * The target a rollback goes to: the given one after checks, or the default of docs/design.md §2. Refuses a deploy a
  * later one superseded and a target that went live after it (rollbackRule.ts).
  */
 async function rollbackTarget(tx: SqlExecutor, projectId: string, deploy: DeployState, targetId?: number): Promise<number> {

@@ -1,4 +1,4 @@
-// The before/after windows of DESIGN §5 around a deploy's go-live time t, as a SQL fragment shared by
+// The before/after windows of docs/design.md §5 around a deploy's go-live time t, as a SQL fragment shared by
 // deploys.regression and deploys.correlations (both must see exactly the same snapshots).
 import { CuittyError } from "@cuitty/core";
 import type { Database, ModuleName } from "../connection.js";

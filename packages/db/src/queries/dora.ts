@@ -14,7 +14,7 @@ import type { Database } from "../connection.js";
 import { RANGE_KEY, SampleGroups, bucketOf, bucketSql, sampleStats } from "./metricStats.js";
 import { rowsOf } from "./sqlViews.js";
 
-/** Failed runs with these reasons were stopped, not broken (DESIGN §6): not change failures, not finished changes. */
+/** Failed runs with these reasons were stopped, not broken (docs/design.md §6): not change failures, not finished changes. */
 const NOT_A_CHANGE = `(d.status = 'failed' AND d.marked_bad_at IS NULL AND coalesce(d.reason, '') IN (${NOT_A_CHANGE_REASONS.map((r) => `'${r}'`).join(", ")}))`;
 /** A deploy that went live and was later rolled back, marked bad, or failed its health checks. */
 const FAILED_CHANGE = (d: string) => `(${d}.status = 'rolled_back' OR ${d}.marked_bad_at IS NOT NULL OR ${d}.health_status = 'failing')`;

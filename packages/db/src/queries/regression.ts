@@ -1,4 +1,4 @@
-// deploys.regression (DESIGN §5): p99 before vs after a deploy's go-live, per metric, in one SQL query
+// deploys.regression (docs/design.md §5): p99 before vs after a deploy's go-live, per metric, in one SQL query
 // across deploys.db and perf.db (attached); the verdict rules below serve every source (snapshots, Prometheus).
 import { CuittyError } from "@cuitty/core";
 import type { Database, ModuleName } from "../connection.js";
@@ -67,7 +67,7 @@ FROM w LEFT JOIN m ON 1
 ORDER BY m.metric`;
 }
 
-/** A metric's verdict (DESIGN §5): too few samples on a side, else by deltaPercent against ±threshold. */
+/** A metric's verdict (docs/design.md §5): too few samples on a side, else by deltaPercent against ±threshold. */
 export function metricVerdict(
   m: Pick<MetricRegression, "samplesBefore" | "samplesAfter" | "p99Before" | "p99After" | "deltaPercent">,
   threshold: number,

@@ -19,7 +19,7 @@ export interface RollbackStanding {
   currentDeployId: number | null;
   /** The latest deploy of the environment that went live after `since` (null: none). */
   laterLiveId: number | null;
-  /** The target a rollback without one goes to (DESIGN §2, restricted to earlier go-lives). */
+  /** The target a rollback without one goes to (docs/design.md §2, restricted to earlier go-lives). */
   defaultTargetId: number | null;
 }
 

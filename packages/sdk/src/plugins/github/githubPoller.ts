@@ -1,4 +1,4 @@
-// Polls a repository's workflow runs and emits one deploy event per transition it sees (DESIGN §6).
+// Polls a repository's workflow runs and emits one deploy event per transition it sees (docs/design.md §6).
 import {
   type DeployEventInput,
   type DeployStatus,
