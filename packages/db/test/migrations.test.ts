@@ -1,10 +1,7 @@
-// Upgrades in place: a data directory written by the first release (only each module's first migration
-// applied, recorded exactly as drizzle-orm's libSQL migrator records it) is opened by this release.
-import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { MODULES, type ModuleName, openDatabase } from "../src/connection.js";
@@ -14,49 +11,7 @@ import { claimDueSeries, listHealthChecks, startHealthSeries } from "../src/quer
 import { recordPerfSnapshots } from "../src/queries/perf.js";
 import { getProject } from "../src/queries/projects.js";
 import { getDeploy } from "../src/queries/readDeploys.js";
-
-const migrationsRoot = fileURLToPath(new URL("../migrations", import.meta.url));
-
-interface Migration {
-  tag: string;
-  when: number;
-  hash: string;
-  statements: string[];
-}
-
-/** A module's migrations as drizzle-orm's readMigrationFiles reads them: journal order, sha256 of the file, split at breakpoints. */
-function readMigrations(module: ModuleName): Migration[] {
-  const folder = join(migrationsRoot, module);
-  const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as {
-    entries: { tag: string; when: number }[];
-  };
-  return journal.entries.map(({ tag, when }) => {
-    const sql = readFileSync(join(folder, `${tag}.sql`), "utf8");
-    return {
-      tag,
-      when,
-      hash: createHash("sha256").update(sql).digest("hex"),
-      statements: sql.split("--> statement-breakpoint").filter((s) => s.trim() !== ""),
-    };
-  });
-}
-
-/** Applies one migration and records it in `__drizzle_migrations_<module>` the way drizzle-orm/libsql/migrator.js does. */
-async function applyLikeDrizzle(client: Client, module: ModuleName, migration: Migration) {
-  const table = `__drizzle_migrations_${module}`;
-  await client.execute(`CREATE TABLE IF NOT EXISTS "${table}" (
-    id SERIAL PRIMARY KEY,
-    hash text NOT NULL,
-    created_at numeric
-  )`);
-  await client.batch(
-    [
-      ...migration.statements,
-      { sql: `INSERT INTO "${table}" ("hash", "created_at") VALUES (?, ?)`, args: [migration.hash, migration.when] },
-    ],
-    "write",
-  );
-}
+import { applyLikeDrizzle, readMigrations } from "./drizzleMigrations.js";
 
 describe("database migrations", () => {
   const cleanup: (() => void)[] = [];

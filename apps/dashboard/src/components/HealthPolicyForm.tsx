@@ -1,9 +1,7 @@
 // One environment's health policy and rollback hook: a form for admin keys, a read-only list otherwise.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useState } from "react";
-import { describeError } from "../errors.js";
-import { fieldErrors } from "../fieldErrors.js";
-import { type Outputs, useTRPC } from "../trpc.js";
+import type { Outputs } from "../trpc.js";
+import { useEnvironmentUpdate } from "./useEnvironmentUpdate.js";
 
 export type EnvironmentSettings = Outputs["environments"]["list"][number];
 
@@ -63,24 +61,12 @@ export function HealthPolicyView({ env }: { env: EnvironmentSettings }) {
 }
 
 export function HealthPolicyForm({ env }: { env: EnvironmentSettings }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [texts, setTexts] = useState(() => Object.fromEntries(TEXTS.map(([k]) => [k, env[k] ?? ""])) as Record<TextField, string>);
   const [numbers, setNumbers] = useState(
     () => Object.fromEntries(NUMBERS.map(([k]) => [k, String(env[k])])) as Record<NumberField, string>,
   );
   const [autoRollback, setAutoRollback] = useState(env.autoRollback);
-  const [saved, setSaved] = useState(false);
-  const update = useMutation(
-    trpc.environments.update.mutationOptions({
-      onSuccess: async () => {
-        setSaved(true);
-        await queryClient.invalidateQueries({ queryKey: trpc.environments.pathKey() });
-      },
-    }),
-  );
-  const errors = fieldErrors(update.error);
-  const otherError = update.error && Object.keys(errors).length === 0 ? describeError(update.error).message : null;
+  const { update, saved, setSaved, errors, otherError } = useEnvironmentUpdate();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

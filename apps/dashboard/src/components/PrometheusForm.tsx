@@ -1,11 +1,8 @@
 // One environment's Prometheus source (regression verdicts and the health condition): a form for admin keys,
 // a read-only list otherwise. Credentials are write-only: the server only says which kind is set.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { describeError } from "../errors.js";
-import { fieldErrors } from "../fieldErrors.js";
-import { useTRPC } from "../trpc.js";
 import type { EnvironmentSettings } from "./HealthPolicyForm.js";
+import { useEnvironmentUpdate } from "./useEnvironmentUpdate.js";
 
 const TEXTS = [
   ["prometheusUrl", "Prometheus URL", "http://prometheus:9090 (empty: regression from pushed snapshots)"],
@@ -38,25 +35,14 @@ export function PrometheusView({ env }: { env: EnvironmentSettings }) {
 }
 
 export function PrometheusForm({ env }: { env: EnvironmentSettings }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [texts, setTexts] = useState(() => Object.fromEntries(TEXTS.map(([k]) => [k, env[k] ?? ""])) as Record<TextField, string>);
   const [errorMax, setErrorMax] = useState(String(env.prometheusErrorMax));
   const [auth, setAuth] = useState<Auth>("keep");
   const [secret, setSecret] = useState("");
-  const [saved, setSaved] = useState(false);
-  const update = useMutation(
-    trpc.environments.update.mutationOptions({
-      onSuccess: async () => {
-        setSaved(true);
-        setSecret("");
-        setAuth("keep");
-        await queryClient.invalidateQueries({ queryKey: trpc.environments.pathKey() });
-      },
-    }),
-  );
-  const errors = fieldErrors(update.error);
-  const otherError = update.error && Object.keys(errors).length === 0 ? describeError(update.error).message : null;
+  const { update, saved, setSaved, errors, otherError } = useEnvironmentUpdate(() => {
+    setSecret("");
+    setAuth("keep");
+  });
   const changed = () => setSaved(false);
 
   const submit = (e: FormEvent) => {
