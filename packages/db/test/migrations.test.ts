@@ -1,4 +1,5 @@
-
+// Upgrades in place: a data directory written by the first release (only each module's first migration
+// applied, recorded exactly as drizzle-orm's libSQL migrator records it) is opened by this release.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
