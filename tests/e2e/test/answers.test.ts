@@ -110,9 +110,9 @@ describe("the dashboard's answers (issue 11)", () => {
     await page.goto(`${server.url}/#/deploys/99999`);
     const notFound = page.getByTestId("deploy-not-found");
     await notFound.waitFor();
-    await expect(notFound.innerText()).resolves.toMatch(/No deploy #99999[\s\S]*no deploy #99999 in this project/);
+    await expect.poll(() => notFound.innerText(), { timeout: WAIT_MS }).toMatch(/No deploy #99999[\s\S]*no deploy #99999 in this project/);
     expect(asked.filter((u) => u.includes('"id":99999'))).toHaveLength(1);
-    await expect(page.locator("main").innerText()).resolves.not.toContain("Loading deploy");
+    await expect.poll(() => page.locator("main").innerText(), { timeout: WAIT_MS }).not.toContain("Loading deploy");
     await screenshot(page, "40-deploy-not-found");
     await page.close();
   });
@@ -145,7 +145,9 @@ describe("the dashboard's answers (issue 11)", () => {
       await page.evaluate(() => (window.location.hash = "#/deploys/2"));
       const down = page.getByTestId("deploy-unavailable");
       await down.waitFor();
-      await expect(down.innerText()).resolves.toMatch(/Loading deploy #2 failed\. Could not reach the server[\s\S]*keeps trying/);
+      await expect
+        .poll(() => down.innerText(), { timeout: WAIT_MS })
+        .toMatch(/Loading deploy #2 failed\. Could not reach the server[\s\S]*keeps trying/);
       await screenshot(page, "41-deploy-outage");
       await page.close();
     } finally {
@@ -172,22 +174,24 @@ describe("the dashboard's answers (issue 11)", () => {
     const page = await signIn(browser.context, server.url, server.projectId, server.keys.read);
     const staging = page.getByTestId("env-card-staging");
     await staging.getByTestId("current-deploy").waitFor();
-    await expect(staging.getByTestId("deploy-title").innerText()).resolves.toBe("def5678");
-    await expect(staging.getByTestId("last-failure").innerText()).resolves.toMatch(/^Last failure\s*v0\.9\.0 · .* · tests failed$/);
+    await expect.poll(() => staging.getByTestId("deploy-title").innerText(), { timeout: WAIT_MS }).toBe("def5678");
+    await expect
+      .poll(() => staging.getByTestId("last-failure").innerText(), { timeout: WAIT_MS })
+      .toMatch(/^Last failure\s*v0\.9\.0 · .* · tests failed$/);
     await screenshot(page, "42-overview-ordered");
 
     await page.goto(`${server.url}/#/env/staging`);
     const row = (id: number) => page.locator(`[data-testid=timeline-row][data-deploy-id="${id}"]`);
     await row(ids["ci-991"]!).waitFor();
-    await expect(row(ids["ci-991"]!).getByTestId("deploy-title").innerText()).resolves.toBe("ci-991");
-    await expect(row(ids["stg-1"]!).getByTestId("deploy-title").innerText()).resolves.toBe("def5678");
+    await expect.poll(() => row(ids["ci-991"]!).getByTestId("deploy-title").innerText(), { timeout: WAIT_MS }).toBe("ci-991");
+    await expect.poll(() => row(ids["stg-1"]!).getByTestId("deploy-title").innerText(), { timeout: WAIT_MS }).toBe("def5678");
     // The meta line says what each value is.
-    await expect(row(ids["stg-1"]!).getByTestId("row-facts").innerText()).resolves.toMatch(
-      /commit\s*def5678[\s\S]*branch\s*main[\s\S]*by\s*octocat[\s\S]*started\s*\d+ min ago[\s\S]*took/,
-    );
+    await expect
+      .poll(() => row(ids["stg-1"]!).getByTestId("row-facts").innerText(), { timeout: WAIT_MS })
+      .toMatch(/commit\s*def5678[\s\S]*branch\s*main[\s\S]*by\s*octocat[\s\S]*started\s*\d+ min ago[\s\S]*took/);
 
     await page.goto(`${server.url}/#/deploys/${ids["stg-1"]}`);
-    await expect(page.getByTestId("deploy-title").innerText()).resolves.toBe("def5678");
+    await expect.poll(() => page.getByTestId("deploy-title").innerText(), { timeout: WAIT_MS }).toBe("def5678");
     await page.close();
   });
 
@@ -200,7 +204,7 @@ describe("the dashboard's answers (issue 11)", () => {
     expect(await actors.allInnerTexts()).toEqual(["octocat", "octocat", "github actions"]);
     expect(await page.getByTestId("transitions").innerText()).not.toContain("key:");
     const reason = page.getByTestId("transition-reason").last();
-    await expect(reason.innerText()).resolves.toContain("paging the on-call engineer");
+    await expect.poll(() => reason.innerText(), { timeout: WAIT_MS }).toContain("paging the on-call engineer");
     const fits = await reason.evaluate((el) => {
       const box = el.getBoundingClientRect();
       return box.left >= 0 && box.right <= document.documentElement.clientWidth;
@@ -217,11 +221,13 @@ describe("the dashboard's answers (issue 11)", () => {
     await page.goto(`${server.url}/#/deploys/${ids["prod-2"]}`);
     await page.getByTestId("rollback-button").click();
     const confirm = page.getByTestId("rollback-confirm");
-    await expect(confirm.getByTestId("rollback-target").innerText()).resolves.toBe(`v1.26.0, #${ids["prod-1"]}, live 2 d ago, abc1234`);
-    await expect(confirm.innerText()).resolves.toMatch(
-      new RegExp(`Roll back production from v1\\.27\\.0 \\(#${ids["prod-2"]}\\) to v1\\.26\\.0, #`),
-    );
-    await expect(confirm.getByTestId("rollback-confirm-button").innerText()).resolves.toBe("Roll back to v1.26.0");
+    await expect
+      .poll(() => confirm.getByTestId("rollback-target").innerText(), { timeout: WAIT_MS })
+      .toBe(`v1.26.0, #${ids["prod-1"]}, live 2 d ago, abc1234`);
+    await expect
+      .poll(() => confirm.innerText(), { timeout: WAIT_MS })
+      .toMatch(new RegExp(`Roll back production from v1\\.27\\.0 \\(#${ids["prod-2"]}\\) to v1\\.26\\.0, #`));
+    await expect.poll(() => confirm.getByTestId("rollback-confirm-button").innerText(), { timeout: WAIT_MS }).toBe("Roll back to v1.26.0");
     await screenshot(page, "44-rollback-dialog");
     await page.close();
   });

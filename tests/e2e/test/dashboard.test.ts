@@ -78,7 +78,9 @@ afterAll(async () => {
 describe("the dashboard", () => {
   it("refuses a wrong key with a plain message and stores nothing", async () => {
     const page = await signIn(browser.context, server.url, server.projectId, "cuitty_wrong_key");
-    await expect(page.locator("#signin-error").innerText()).resolves.toMatch(/Wrong key: it is not an active key of project/);
+    await expect
+      .poll(() => page.locator("#signin-error").innerText(), { timeout: WAIT_MS })
+      .toMatch(/Wrong key: it is not an active key of project/);
     expect(await page.evaluate(() => sessionStorage.getItem("cuitty.session"))).toBeNull();
     await screenshot(page, "01-sign-in-wrong-key");
 
@@ -118,9 +120,11 @@ describe("the dashboard", () => {
     const page = await signIn(browser.context, server.url, server.projectId, server.keys.read);
     const production = page.getByTestId("env-card-production");
     await production.getByTestId("current-deploy").filter({ hasText: "v1.2.0" }).waitFor();
-    await expect(production.getByTestId("current-deploy").innerText()).resolves.toMatch(/octocat[\s\S]*main|main[\s\S]*octocat/);
+    await expect
+      .poll(() => production.getByTestId("current-deploy").innerText(), { timeout: WAIT_MS })
+      .toMatch(/octocat[\s\S]*main|main[\s\S]*octocat/);
     await production.getByTestId("last-failure").filter({ hasText: "v1.1.0" }).waitFor();
-    await expect(production.getByTestId("last-failure").innerText()).resolves.toContain("migration failed");
+    await expect.poll(() => production.getByTestId("last-failure").innerText(), { timeout: WAIT_MS }).toContain("migration failed");
     await page.getByTestId("env-card-staging").getByTestId("current-deploy").filter({ hasText: "v1.2.0-rc.1" }).waitFor();
     await screenshot(page, "03-overview");
 
@@ -129,10 +133,10 @@ describe("the dashboard", () => {
     expect(await rows(page).count()).toBe(3);
     const failed = row(page, ids["rel-110"]!);
     expect(await failed.getAttribute("data-status")).toBe("failed");
-    await expect(failed.innerText()).resolves.toMatch(/✕ failed[\s\S]*Failed: migration failed/);
+    await expect.poll(() => failed.innerText(), { timeout: WAIT_MS }).toMatch(/✕ failed[\s\S]*Failed: migration failed/);
     const commit = row(page, ids["rel-120"]!).locator("a.mono");
     expect(await commit.getAttribute("href")).toMatch(/^https:\/\/github\.com\/acme\/api\/commit\/0014abcdef/);
-    await expect(row(page, ids["rel-120"]!).innerText()).resolves.toContain("current");
+    await expect.poll(() => row(page, ids["rel-120"]!).innerText(), { timeout: WAIT_MS }).toContain("current");
     await screenshot(page, "04-timeline");
 
     // Filters: status and branch narrow the list; the URL keeps them.
@@ -202,9 +206,9 @@ describe("the dashboard", () => {
     await current.getByTestId("rollback-button").click();
     const confirm = current.getByTestId("rollback-confirm");
     // Named as a person would: title, id, when it went live, commit (was "v1.0.0 (#1, 0001abc)").
-    await expect(confirm.getByTestId("rollback-target").innerText()).resolves.toMatch(
-      new RegExp(`^v1\\.0\\.0, #${ids["rel-100"]}, live \\d+ min ago, 0001abc$`),
-    );
+    await expect
+      .poll(() => confirm.getByTestId("rollback-target").innerText(), { timeout: WAIT_MS })
+      .toMatch(new RegExp(`^v1\\.0\\.0, #${ids["rel-100"]}, live \\d+ min ago, 0001abc$`));
     await screenshot(page, "06-rollback-confirm");
     await confirm.locator("input").fill("error rate up");
     await confirm.getByTestId("rollback-confirm-button").click();
@@ -215,12 +219,12 @@ describe("the dashboard", () => {
 
     const link = row(page, ids["rel-120"]!).getByTestId("rollback-link");
     expect(await link.getAttribute("data-target-id")).toBe(String(ids["rel-100"]));
-    await expect(link.innerText()).resolves.toBe(`v1.0.0 (#${ids["rel-100"]})`);
+    await expect.poll(() => link.innerText(), { timeout: WAIT_MS }).toBe(`v1.0.0 (#${ids["rel-100"]})`);
     // The arrow: starts at the rolled-back row, runs past the rows between, ends at the target.
     expect(await row(page, ids["rel-120"]!).locator(".seg-start").count()).toBe(1);
     expect(await row(page, ids["rel-110"]!).locator(".seg-mid").count()).toBe(1);
     expect(await row(page, ids["rel-100"]!).locator(".seg-end").count()).toBe(1);
-    await expect(row(page, ids["rel-100"]!).innerText()).resolves.toContain("current");
+    await expect.poll(() => row(page, ids["rel-100"]!).innerText(), { timeout: WAIT_MS }).toContain("current");
     await screenshot(page, "07-timeline-after-rollback");
 
     await page.goto(`${server.url}/#/`);

@@ -112,14 +112,16 @@ describe("health, correlations and settings (issue 6)", () => {
     await panel.waitFor();
     const probes = panel.locator("[data-testid=health-probes] li");
     expect(await probes.count()).toBeGreaterThanOrEqual(2);
-    await expect(probes.first().innerText()).resolves.toMatch(/✕.*HTTP 503/);
+    await expect.poll(() => probes.first().innerText(), { timeout: WAIT_MS }).toMatch(/✕.*HTTP 503/);
     expect(await panel.getByTestId("health-chart").locator("rect.chart-bad").count()).toBe(await probes.count());
     await screenshot(page, "21-deploy-health-failing");
 
     await page.goto(`${server.url}/#/deploys/${ok}`);
     await page.locator("[data-testid=health-panel][data-health=passing]").waitFor();
-    await expect(page.getByTestId("health-summary").innerText()).resolves.toMatch(/^3 of 3 probes passed/);
-    await expect(page.locator("[data-testid=health-probes] li").first().innerText()).resolves.toMatch(/✓.*HTTP 200/);
+    await expect.poll(() => page.getByTestId("health-summary").innerText(), { timeout: WAIT_MS }).toMatch(/^3 of 3 probes passed/);
+    await expect
+      .poll(() => page.locator("[data-testid=health-probes] li").first().innerText(), { timeout: WAIT_MS })
+      .toMatch(/✓.*HTTP 200/);
     await page.close();
   });
 
@@ -169,16 +171,20 @@ describe("health, correlations and settings (issue 6)", () => {
     await panel.locator("[data-testid=regression-verdict][data-verdict=regressed]").waitFor();
     const metric = (name: string) => panel.locator(`[data-testid=regression-metric][data-metric="${name}"]`);
     expect(await metric("GET /checkout").getAttribute("data-verdict")).toBe("regressed");
-    await expect(metric("GET /checkout").innerText()).resolves.toMatch(/100 ms → 150 ms[\s\S]*\+50\.0%[\s\S]*600 \/ 600 samples/);
+    await expect
+      .poll(() => metric("GET /checkout").innerText(), { timeout: WAIT_MS })
+      .toMatch(/100 ms → 150 ms[\s\S]*\+50\.0%[\s\S]*600 \/ 600 samples/);
     expect(await metric("GET /home").getAttribute("data-verdict")).toBe("improved");
-    await expect(metric("GET /home").innerText()).resolves.toContain("-25.0%");
+    await expect.poll(() => metric("GET /home").innerText(), { timeout: WAIT_MS }).toContain("-25.0%");
     expect(await metric("GET /rare").getAttribute("data-verdict")).toBe("insufficient_data");
     // One chart per metric, each with its three snapshots on either side of the go-live line.
     expect(await panel.getByTestId("p99-chart").count()).toBe(3);
     expect(await metric("GET /checkout").locator("circle").count()).toBe(6);
     expect(await metric("GET /checkout").locator("line.chart-golive").count()).toBe(1);
     // The caption names the go-live and shows its time, formatted as the page formats times.
-    await expect(panel.locator("p.small").first().innerText()).resolves.toMatch(/^p99 in the hour before go-live at /);
+    await expect
+      .poll(() => panel.locator("p.small").first().innerText(), { timeout: WAIT_MS })
+      .toMatch(/^p99 in the hour before go-live at /);
     const goLive = await page.evaluate(
       (at) =>
         new Date(at * 1000).toLocaleString(undefined, {
@@ -190,11 +196,11 @@ describe("health, correlations and settings (issue 6)", () => {
         }),
       t,
     );
-    await expect(panel.getByTestId("go-live-time").innerText()).resolves.toBe(goLive);
+    await expect.poll(() => panel.getByTestId("go-live-time").innerText(), { timeout: WAIT_MS }).toBe(goLive);
     const audit = panel.getByTestId("audit-entry");
     expect(await audit.count()).toBe(2);
-    await expect(audit.nth(0).innerText()).resolves.toMatch(/alice[\s\S]*config\.change[\s\S]*names this deploy/);
-    await expect(audit.nth(1).innerText()).resolves.toMatch(/bob[\s\S]*feature_flag\.enable/);
+    await expect.poll(() => audit.nth(0).innerText(), { timeout: WAIT_MS }).toMatch(/alice[\s\S]*config\.change[\s\S]*names this deploy/);
+    await expect.poll(() => audit.nth(1).innerText(), { timeout: WAIT_MS }).toMatch(/bob[\s\S]*feature_flag\.enable/);
     await screenshot(page, "22-deploy-correlations");
     await page.close();
   });
@@ -205,7 +211,9 @@ describe("health, correlations and settings (issue 6)", () => {
     await page.getByTestId("scope").filter({ hasText: "read key" }).waitFor();
     await page.goto(`${server.url}/#/settings?env=ro-env`);
     await page.getByTestId("settings-read-only").waitFor();
-    await expect(page.getByTestId("policy-ro-env").innerText()).resolves.toContain("https://ro.example.com/healthz");
+    await expect
+      .poll(() => page.getByTestId("policy-ro-env").innerText(), { timeout: WAIT_MS })
+      .toContain("https://ro.example.com/healthz");
     expect(await page.locator("form.policy-form").count()).toBe(0);
     expect(await page.locator("input").count()).toBe(0);
     expect(await page.getByTestId("hooks-panel").count()).toBe(0);
@@ -231,8 +239,8 @@ describe("health, correlations and settings (issue 6)", () => {
     await form.locator("input[name=healthUrl]").fill("ftp://edit-me.example.com/healthz");
     await form.locator("input[name=healthChecks]").fill("0");
     await form.locator("button[type=submit]").click();
-    await expect(form.getByTestId("error-healthUrl").innerText()).resolves.toMatch(/\S/);
-    await expect(form.getByTestId("error-healthChecks").innerText()).resolves.toMatch(/1/);
+    await expect.poll(() => form.getByTestId("error-healthUrl").innerText(), { timeout: WAIT_MS }).toMatch(/\S/);
+    await expect.poll(() => form.getByTestId("error-healthChecks").innerText(), { timeout: WAIT_MS }).toMatch(/1/);
     expect(await form.getByTestId("error-healthIntervalSeconds").count()).toBe(0);
     await screenshot(page, "24-settings-validation");
     const before = (await call("environments.list", undefined, server.keys.read)).find((e: { name: string }) => e.name === "edit-me");
@@ -286,14 +294,16 @@ describe("health, correlations and settings (issue 6)", () => {
       prometheusLatencyQuery: null,
     });
     expect(JSON.stringify(env)).not.toContain("dash-secret-token");
-    await expect(form.locator("label[data-field=prometheusAuth]").innerText()).resolves.toContain("now: bearer");
+    await expect.poll(() => form.locator("label[data-field=prometheusAuth]").innerText(), { timeout: WAIT_MS }).toContain("now: bearer");
     expect(await page.content()).not.toContain("dash-secret-token");
 
     const id = await emit({ deploy: "prom-1", status: "live", environment: "prom-env", occurredAt: NOW - 7200 });
     await page.goto(`${server.url}/#/deploys/${id}`);
     const reason = page.getByTestId("regression-reason");
     await reason.waitFor();
-    await expect(reason.innerText()).resolves.toMatch(/Prometheus at http:\/\/127\.0\.0\.1:\d+ did not answer .*ECONNREFUSED/);
+    await expect
+      .poll(() => reason.innerText(), { timeout: WAIT_MS })
+      .toMatch(/Prometheus at http:\/\/127\.0\.0\.1:\d+ did not answer .*ECONNREFUSED/);
     await screenshot(page, "25b-regression-prometheus-down");
     await page.close();
   });
@@ -334,35 +344,37 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
     await page.goto(`${server.url}/#/metrics/dora?range=30d&bucket=day`);
     const figure = (m: string) => page.getByTestId(`dora-${m}`);
     await figure("deploymentFrequency").waitFor();
-    await expect(figure("deploymentFrequency").getByTestId("dora-value").innerText()).resolves.toBe("4.0 a month");
-    await expect(figure("deploymentFrequency").innerText()).resolves.toContain("4 deploys went live");
-    await expect(figure("leadTime").getByTestId("dora-value").innerText()).resolves.toBe("1 h 0 min");
+    await expect.poll(() => figure("deploymentFrequency").getByTestId("dora-value").innerText(), { timeout: WAIT_MS }).toBe("4.0 a month");
+    await expect.poll(() => figure("deploymentFrequency").innerText(), { timeout: WAIT_MS }).toContain("4 deploys went live");
+    await expect.poll(() => figure("leadTime").getByTestId("dora-value").innerText(), { timeout: WAIT_MS }).toBe("1 h 0 min");
     // The definitions changed with issue 11: 1 of 4 go-lives (was 1 of 5 "finished", counting the failed run).
-    await expect(figure("changeFailureRate").getByTestId("dora-value").innerText()).resolves.toBe("25%");
-    await expect(figure("changeFailureRate").innerText()).resolves.toContain("1 of 4 deploys that went live");
-    await expect(figure("changeFailureRate").getByTestId("failed-runs").innerText()).resolves.toContain("1 run failed before going live");
-    await expect(figure("timeToRestore").getByTestId("dora-value").innerText()).resolves.toBe("30 min 0 s");
+    await expect.poll(() => figure("changeFailureRate").getByTestId("dora-value").innerText(), { timeout: WAIT_MS }).toBe("25%");
+    await expect.poll(() => figure("changeFailureRate").innerText(), { timeout: WAIT_MS }).toContain("1 of 4 deploys that went live");
+    await expect
+      .poll(() => figure("changeFailureRate").getByTestId("failed-runs").innerText(), { timeout: WAIT_MS })
+      .toContain("1 run failed before going live");
+    await expect.poll(() => figure("timeToRestore").getByTestId("dora-value").innerText(), { timeout: WAIT_MS }).toBe("30 min 0 s");
     for (const [m, band] of Object.entries(api.bands)) expect(await figure(m).getAttribute("data-band")).toBe(band);
     // Each figure says what it counts, with DORA's words as its title.
     const definition = (m: string) => figure(m).getByTestId("dora-definition");
-    await expect(definition("timeToRestore").innerText()).resolves.toContain("rollback to a healthy deploy");
+    await expect.poll(() => definition("timeToRestore").innerText(), { timeout: WAIT_MS }).toContain("rollback to a healthy deploy");
     await expect(definition("changeFailureRate").getAttribute("title")).resolves.toContain("degraded service");
-    await expect(definition("leadTime").innerText()).resolves.toContain("median over commits");
-    await expect(definition("deploymentFrequency").innerText()).resolves.toContain("went live");
+    await expect.poll(() => definition("leadTime").innerText(), { timeout: WAIT_MS }).toContain("median over commits");
+    await expect.poll(() => definition("deploymentFrequency").innerText(), { timeout: WAIT_MS }).toContain("went live");
     // A bar per day of the range, one per go-live day non-empty.
     const bars = figure("deploymentFrequency").locator("rect.chart-bar");
     expect(await bars.count()).toBe(api.deploymentFrequency.series.length);
-    await expect(figure("changeFailureRate").locator(".band-current").innerText()).resolves.toMatch(/^low/);
+    await expect.poll(() => figure("changeFailureRate").locator(".band-current").innerText(), { timeout: WAIT_MS }).toMatch(/^low/);
 
     const phase = (p: string) => page.locator(`[data-testid=phase-timing][data-phase=${p}]`);
-    await expect(phase("building").getByTestId("phase-median").innerText()).resolves.toBe("6 min 40 s");
-    await expect(phase("deploying").getByTestId("phase-median").innerText()).resolves.toBe("3 min 20 s");
+    await expect.poll(() => phase("building").getByTestId("phase-median").innerText(), { timeout: WAIT_MS }).toBe("6 min 40 s");
+    await expect.poll(() => phase("deploying").getByTestId("phase-median").innerText(), { timeout: WAIT_MS }).toBe("3 min 20 s");
     await screenshot(page, "26-metrics-dora");
 
     await page.goto(`${server.url}/#/deploys/${first}`);
     const phases = page.getByTestId("deploy-phases");
-    await expect(phases.locator("[data-phase=building]").innerText()).resolves.toContain("6 min 40 s");
-    await expect(phases.locator("[data-phase=total]").innerText()).resolves.toContain("10 min 0 s");
+    await expect.poll(() => phases.locator("[data-phase=building]").innerText(), { timeout: WAIT_MS }).toContain("6 min 40 s");
+    await expect.poll(() => phases.locator("[data-phase=total]").innerText(), { timeout: WAIT_MS }).toContain("10 min 0 s");
     await page.close();
   });
 
@@ -387,7 +399,7 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
     expect(await list.getByTestId("shipped-commit").evaluateAll((els) => els.map((e) => e.getAttribute("data-sha")))).toEqual(
       commits.map((c) => c.sha),
     );
-    await expect(list.innerText()).resolves.toContain("3 commits shipped");
+    await expect.poll(() => list.innerText(), { timeout: WAIT_MS }).toContain("3 commits shipped");
     await page.goto(`${server.url}/#/env/shipped`);
     const row = page.locator(`[data-testid=timeline-row][data-deploy-id="${id}"]`);
     await expect.poll(() => row.getByTestId("commit-count").innerText(), { timeout: 10_000 }).toBe("3 commits");
@@ -404,9 +416,9 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
     await page.getByTestId("mark-bad-form").locator("input[name=reason]").fill("corrupts invoices");
     await page.getByTestId("mark-bad-confirm").click();
     const notice = page.getByTestId("marked-bad");
-    await expect(notice.getByTestId("marked-bad-reason").innerText()).resolves.toBe("corrupts invoices");
+    await expect.poll(() => notice.getByTestId("marked-bad-reason").innerText(), { timeout: WAIT_MS }).toBe("corrupts invoices");
     // The key's label, not its id: the first-start admin key is labelled "first admin key".
-    await expect(notice.innerText()).resolves.toMatch(/Marked bad by first admin key at/);
+    await expect.poll(() => notice.innerText(), { timeout: WAIT_MS }).toMatch(/Marked bad by first admin key at/);
     await page.getByTestId("mark-history").filter({ hasText: "marked it bad: corrupts invoices" }).waitFor();
     const detail = await call("deploys.get", { id }, server.keys.read);
     expect(detail).toMatchObject({ markedBadReason: "corrupts invoices", status: "live" });
@@ -416,7 +428,9 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
     await page.goto(`${server.url}/#/env/marks`);
     const row = page.locator(`[data-testid=timeline-row][data-deploy-id="${id}"]`);
     await row.getByTestId("marked-bad-badge").waitFor();
-    await expect(row.getByTestId("marked-bad-reason").innerText()).resolves.toBe("Marked bad by first admin key: corrupts invoices");
+    await expect
+      .poll(() => row.getByTestId("marked-bad-reason").innerText(), { timeout: WAIT_MS })
+      .toBe("Marked bad by first admin key: corrupts invoices");
     await screenshot(page, "28-timeline-marked-bad");
 
     await page.goto(`${server.url}/#/deploys/${id}`);
@@ -443,10 +457,10 @@ describe("DORA metrics, phases, mark as bad and outbound hooks (issue 7)", () =>
       await panel.locator("input[name=url]").fill(url);
       await panel.locator("input[name=environments]").fill("hooked");
       await panel.getByTestId("hook-add-button").click();
-      await expect(panel.getByTestId("hook-secret").innerText()).resolves.toMatch(/whsec_\S+/);
+      await expect.poll(() => panel.getByTestId("hook-secret").innerText(), { timeout: WAIT_MS }).toMatch(/whsec_\S+/);
       const hook = panel.locator(`[data-testid=hook][data-url="${url}"]`);
       await hook.waitFor();
-      await expect(hook.innerText()).resolves.toContain("environments: hooked");
+      await expect.poll(() => hook.innerText(), { timeout: WAIT_MS }).toContain("environments: hooked");
       const listed = await call("hooks.list", undefined);
       expect(listed).toHaveLength(1);
 
