@@ -3,6 +3,7 @@
 // and a delivery id the receiver deduplicates by, and one retry backoff.
 import { HOOK_DELIVERY_ID_HEADER, HOOK_EVENT_TYPE_HEADER, signedHeaders } from "@cuitty/core";
 import { describeFetchError } from "./health/probe.js";
+import { readCappedBody } from "./responseBody.js";
 import { OutboundBlockedError, type OutboundFetch, defaultOutboundFetch } from "./outboundFetch.js";
 
 const BASE_HEADERS = { "content-type": "application/json", "user-agent": "cuitty-deploys/1" };
@@ -51,7 +52,8 @@ export async function postOnce(
       redirect: "manual",
       signal: AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), opts.stopSignal]),
     });
-    const text = await res.text().catch(() => "");
+    // Only the start of a refusal is kept (300 bytes in the delivery log): the rest is never read.
+    const text = (await readCappedBody(res, 4096).catch(() => ({ text: "" }))).text;
     if (res.status >= 200 && res.status < 300)
       return { delivered: true, status: res.status, error: null, durationMs: took(), blocked: false };
     return {

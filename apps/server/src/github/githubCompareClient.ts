@@ -1,10 +1,22 @@
 // GitHub's compare API for the webhook receiver: what a go-live ships between the previous live commit and
 // its own. Conditional requests through an ETag cache (a 304 is free of GitHub's rate limit), a timeout, and
 // no calls at all while GitHub says the rate limit is spent: the caller then falls back to the head commit.
+import { readCappedBody } from "../responseBody.js";
 import { type GithubCompare, compareBasehead } from "@cuitty/core";
 
 const MAX_CACHED = 256;
 const TIMEOUT_MS = 5_000;
+
+/** A compare of 250 commits with their files runs to a few megabytes; past this the head commit alone is sent. */
+const MAX_COMPARE_ANSWER_BYTES = 16 * 1024 * 1024;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface GithubCompareClient {
   /** The compare answer, or undefined when GitHub cannot or may not answer now (unknown commit, limit, outage). */
@@ -45,7 +57,8 @@ export function createGithubCompareClient(opts: { apiUrl: string; token?: string
         return undefined;
       }
       if (res.status !== 200) return undefined;
-      const data = (await res.json().catch(() => undefined)) as GithubCompare | undefined;
+      const body = await readCappedBody(res, MAX_COMPARE_ANSWER_BYTES).catch(() => undefined);
+      const data = body && !body.truncated ? (parseJson(body.text) as GithubCompare | undefined) : undefined;
       const etag = res.headers.get("etag");
       if (data && etag) {
         cache.delete(url);

@@ -1,4 +1,5 @@
 // One health probe: a GET of the health URL, bounded by the policy's timeout, judged by the expected status.
+import { readCappedBody } from "../responseBody.js";
 import type { ProbeResult } from "@cuitty/db";
 import { type OutboundFetch, OutboundBlockedError, defaultOutboundFetch } from "../outboundFetch.js";
 
@@ -14,6 +15,9 @@ export function describeFetchError(error: unknown, timeoutMs?: number): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 300);
 }
 
+/** A health answer is a status and a few bytes; one past this is refused (a failed probe). */
+const MAX_HEALTH_ANSWER_BYTES = 1024 * 1024;
+
 export async function probe(
   url: string,
   policy: { timeoutMs: number; expectStatus: number },
@@ -28,15 +32,15 @@ export async function probe(
     // Redirects are not followed: a health URL that redirects (to a login page, say) is not healthy.
     const res = await outbound(url, { signal, redirect: "manual", headers: { "user-agent": "cuitty-health-check/1" } });
     const latencyMs = Math.round(performance.now() - started);
-    await res.arrayBuffer(); // within the same timeout: a body that never ends is a failed probe
-    const ok = res.status === policy.expectStatus;
-    return {
-      ok,
-      statusCode: res.status,
-      latencyMs,
-      error: ok ? null : `expected HTTP ${policy.expectStatus}, got ${res.status}`,
-      startedMs,
-    };
+    // Within the same timeout: a body that never ends is a failed probe, and so is one past the cap.
+    const { truncated } = await readCappedBody(res, MAX_HEALTH_ANSWER_BYTES);
+    const ok = res.status === policy.expectStatus && !truncated;
+    const error = truncated
+      ? `health answer larger than ${MAX_HEALTH_ANSWER_BYTES} bytes`
+      : ok
+        ? null
+        : `expected HTTP ${policy.expectStatus}, got ${res.status}`;
+    return { ok, statusCode: res.status, latencyMs, error, startedMs };
   } catch (error) {
     if (stopSignal.aborted) throw error; // the server is stopping: this probe is not recorded
     return {

@@ -4,6 +4,10 @@ import { PROMETHEUS_TIMEOUT_MS, type PromSample, samplesOf } from "@cuitty/core"
 import type { PrometheusSettings } from "@cuitty/db";
 import { describeFetchError } from "../health/probe.js";
 import { type OutboundFetch, defaultOutboundFetch } from "../outboundFetch.js";
+import { readCappedBody } from "../responseBody.js";
+
+/** An instant vector of a few hundred series is well under a megabyte; this leaves room for thousands. */
+const MAX_PROMETHEUS_ANSWER_BYTES = 16 * 1024 * 1024;
 
 export type PromAnswer = { ok: true; samples: PromSample[] } | { ok: false; reason: string };
 
@@ -38,7 +42,9 @@ export async function promQuery(
       redirect: "manual",
       headers: { accept: "application/json", "user-agent": "cuitty-deploys/1", ...authorization(settings) },
     });
-    const text = await res.text(); // within the same timeout: a body that never ends is Prometheus being slow
+    // Within the same timeout: a body that never ends is Prometheus being slow; one past the cap is refused.
+    const { text, truncated } = await readCappedBody(res, MAX_PROMETHEUS_ANSWER_BYTES);
+    if (truncated) return { ok: false, reason: `HTTP ${res.status}, answer larger than ${MAX_PROMETHEUS_ANSWER_BYTES} bytes` };
     let body: unknown;
     try {
       body = JSON.parse(text);
