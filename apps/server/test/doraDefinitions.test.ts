@@ -2,6 +2,7 @@
 // ends an outage, overlaps, open outages, the window), change failure rate beside failed runs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ProcedurePath, startTestServer, type TestServer } from "@cuitty/server/testing";
+import { history } from "./orgHelpers.js";
 
 const M = 60;
 const H = 3600;
@@ -18,22 +19,10 @@ async function call<P extends ProcedurePath>(procedure: P, input?: unknown) {
   return res.body.result.data;
 }
 
-type Step = [status: string, at: number, extra?: Record<string, unknown>];
-async function deploy(environment: string, key: string, steps: Step[]): Promise<number> {
-  const events = steps.map(([status, occurredAt, extra], i) => ({
-    id: `${environment}:${key}:${i}`,
-    type: "deploy",
-    deploy: `${environment}:${key}`,
-    environment,
-    status,
-    occurredAt,
-    ...extra,
-  }));
-  const { results } = await call("deploys.emitBatch", { events });
-  for (const r of results) if (!r.ok) throw new Error(`${key}: ${JSON.stringify(r.error)}`);
-  const [first] = results;
-  if (!first?.ok) throw new Error(`${key}: no result`);
-  return first.deploy.id;
+type Steps = Parameters<typeof history>[4];
+/** One deploy's steps in this test's project, as one batch; its id. */
+function deploy(environment: string, key: string, steps: Steps): Promise<number> {
+  return history(server, { projectId: server.projectId, ...server.keys }, environment, key, steps);
 }
 
 /** The health worker's record of a deploy that failed its checks (probes at these times, ok or not). */

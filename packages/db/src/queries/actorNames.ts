@@ -38,31 +38,33 @@ function resolver(byKey: Map<string, string>): ActorName {
   };
 }
 
-/**
- * Resolves the actors given, in one query: a key's label ("github actions"), or "admin key key_…" for a key
- * without one; a person (a CI's triggeredBy) and anything else stays as recorded.
- */
-export async function actorNames(db: Database, projectId: string, actors: Iterable<string | null | undefined>): Promise<ActorName> {
-  const list = [...actors].filter((a): a is string => Boolean(a));
-  const keyIds = idsOf(list, KEY_ACTOR);
-  const keys = keyIds.length
+/** Project keys' labels, within one project or (projectId null) across all of them. */
+async function projectKeyNames(db: Database, projectId: string | null, actors: string[]): Promise<Map<string, string>> {
+  const ids = idsOf(actors, KEY_ACTOR);
+  const keys = ids.length
     ? await db.deploys
         .select({ keyId: apiKeys.keyId, label: apiKeys.label, scope: apiKeys.scope })
         .from(apiKeys)
-        .where(and(eq(apiKeys.projectId, projectId), inArray(apiKeys.keyId, keyIds)))
+        .where(projectId === null ? inArray(apiKeys.keyId, ids) : and(eq(apiKeys.projectId, projectId), inArray(apiKeys.keyId, ids)))
     : [];
-  return resolver(new Map([...keys.map((k) => [k.keyId, labelOf(k, "key")] as const), ...(await orgKeyNames(db, list))]));
+  return new Map(keys.map((k) => [k.keyId, labelOf(k, "key")]));
+}
+
+async function names(db: Database, projectId: string | null, actors: Iterable<string | null | undefined>): Promise<ActorName> {
+  const list = [...actors].filter((a): a is string => Boolean(a));
+  const [projectKeys, orgKeyLabels] = await Promise.all([projectKeyNames(db, projectId, list), orgKeyNames(db, list)]);
+  return resolver(new Map([...projectKeys, ...orgKeyLabels]));
+}
+
+/**
+ * Resolves the actors given: a key's label ("github actions"), or "admin key key_…" for a key without one; a
+ * person (a CI's triggeredBy) and anything else stays as recorded.
+ */
+export function actorNames(db: Database, projectId: string, actors: Iterable<string | null | undefined>): Promise<ActorName> {
+  return names(db, projectId, actors);
 }
 
 /** The same across every project (the organisation's activity feed). */
-export async function actorNamesAcrossProjects(db: Database, actors: Iterable<string | null | undefined>): Promise<ActorName> {
-  const list = [...actors].filter((a): a is string => Boolean(a));
-  const keyIds = idsOf(list, KEY_ACTOR);
-  const keys = keyIds.length
-    ? await db.deploys
-        .select({ keyId: apiKeys.keyId, label: apiKeys.label, scope: apiKeys.scope })
-        .from(apiKeys)
-        .where(inArray(apiKeys.keyId, keyIds))
-    : [];
-  return resolver(new Map([...keys.map((k) => [k.keyId, labelOf(k, "key")] as const), ...(await orgKeyNames(db, list))]));
+export function actorNamesAcrossProjects(db: Database, actors: Iterable<string | null | undefined>): Promise<ActorName> {
+  return names(db, null, actors);
 }
