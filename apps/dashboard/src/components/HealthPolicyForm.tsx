@@ -1,6 +1,7 @@
 // One environment's health policy and rollback hook: a form for admin keys, a read-only list otherwise.
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type FormEvent, useState } from "react";
 import type { Outputs } from "../trpc.js";
+import { Fact, Field } from "./SettingsFields.js";
 import { useEnvironmentUpdate } from "./useEnvironmentUpdate.js";
 
 export type EnvironmentSettings = Outputs["environments"]["list"][number];
@@ -22,40 +23,20 @@ const TEXTS = [
 type NumberField = (typeof NUMBERS)[number][0];
 type TextField = (typeof TEXTS)[number][0];
 
-function Field({ name, label, error, children }: { name: string; label: string; error?: string; children: ReactNode }) {
-  return (
-    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the children, inside the label
-    <label className={error ? "field field-invalid" : "field"} data-field={name}>
-      <span>{label}</span>
-      {children}
-      {error ? (
-        <span className="field-error" data-testid={`error-${name}`} role="alert">
-          {error}
-        </span>
-      ) : null}
-    </label>
-  );
-}
-
 export function HealthPolicyView({ env }: { env: EnvironmentSettings }) {
   return (
     <dl className="facts" data-testid={`policy-${env.name}`}>
       {TEXTS.map(([key, label]) => (
-        <div className="fact-pair" key={key}>
-          <dt>{label}</dt>
-          <dd className="mono">{env[key] ?? "—"}</dd>
-        </div>
+        <Fact key={key} label={label} mono>
+          {env[key] ?? "—"}
+        </Fact>
       ))}
       {NUMBERS.map(([key, label]) => (
-        <div className="fact-pair" key={key}>
-          <dt>{label}</dt>
-          <dd>{env[key]}</dd>
-        </div>
+        <Fact key={key} label={label}>
+          {env[key]}
+        </Fact>
       ))}
-      <div className="fact-pair">
-        <dt>Auto-rollback</dt>
-        <dd>{env.autoRollback ? "on" : "off"}</dd>
-      </div>
+      <Fact label="Auto-rollback">{env.autoRollback ? "on" : "off"}</Fact>
     </dl>
   );
 }
@@ -81,20 +62,21 @@ export function HealthPolicyForm({ env }: { env: EnvironmentSettings }) {
     update.mutate(input as Parameters<typeof update.mutate>[0]);
   };
   const changed = () => setSaved(false);
+  const textField = ([key, label, hint]: (typeof TEXTS)[number]) => (
+    <Field key={key} name={key} label={label} error={errors[key]}>
+      <input
+        name={key}
+        value={texts[key]}
+        placeholder={hint}
+        onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())}
+      />
+    </Field>
+  );
 
   return (
     <form className="policy-form" onSubmit={submit} data-testid={`policy-form-${env.name}`} noValidate>
       <div className="form-grid">
-        {TEXTS.slice(0, 1).map(([key, label, hint]) => (
-          <Field key={key} name={key} label={label} error={errors[key]}>
-            <input
-              name={key}
-              value={texts[key]}
-              placeholder={hint}
-              onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())}
-            />
-          </Field>
-        ))}
+        {TEXTS.slice(0, 1).map(textField)}
         {NUMBERS.map(([key, label, hint]) => (
           <Field key={key} name={key} label={label} error={errors[key]}>
             <input
@@ -116,18 +98,7 @@ export function HealthPolicyForm({ env }: { env: EnvironmentSettings }) {
         />
         Roll back automatically when the checks fail (to the previous healthy deploy), then call the rollback hook
       </label>
-      <div className="form-grid">
-        {TEXTS.slice(1).map(([key, label, hint]) => (
-          <Field key={key} name={key} label={label} error={errors[key]}>
-            <input
-              name={key}
-              value={texts[key]}
-              placeholder={hint}
-              onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())}
-            />
-          </Field>
-        ))}
-      </div>
+      <div className="form-grid">{TEXTS.slice(1).map(textField)}</div>
       {otherError ? (
         <p className="notice notice-error" role="alert">
           Saving failed. {otherError}

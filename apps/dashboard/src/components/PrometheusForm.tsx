@@ -2,6 +2,7 @@
 // a read-only list otherwise. Credentials are write-only: the server only says which kind is set.
 import { type FormEvent, useState } from "react";
 import type { EnvironmentSettings } from "./HealthPolicyForm.js";
+import { Fact, Field } from "./SettingsFields.js";
 import { useEnvironmentUpdate } from "./useEnvironmentUpdate.js";
 
 const TEXTS = [
@@ -17,19 +18,12 @@ export function PrometheusView({ env }: { env: EnvironmentSettings }) {
   return (
     <dl className="facts" data-testid={`prometheus-${env.name}`}>
       {TEXTS.map(([key, label]) => (
-        <div className="fact-pair" key={key}>
-          <dt>{label}</dt>
-          <dd className="mono">{env[key] ?? "—"}</dd>
-        </div>
+        <Fact key={key} label={label} mono>
+          {env[key] ?? "—"}
+        </Fact>
       ))}
-      <div className="fact-pair">
-        <dt>Highest error ratio</dt>
-        <dd>{env.prometheusErrorMax}</dd>
-      </div>
-      <div className="fact-pair">
-        <dt>Auth</dt>
-        <dd>{env.prometheusAuth ?? "none"}</dd>
-      </div>
+      <Fact label="Highest error ratio">{env.prometheusErrorMax}</Fact>
+      <Fact label="Auth">{env.prometheusAuth ?? "none"}</Fact>
     </dl>
   );
 }
@@ -68,54 +62,37 @@ export function PrometheusForm({ env }: { env: EnvironmentSettings }) {
     <form className="prometheus-form" onSubmit={submit} data-testid={`prometheus-form-${env.name}`} noValidate>
       <div className="form-grid">
         {TEXTS.map(([key, label, hint]) => (
-          <label
-            key={key}
-            className={`field${key === "prometheusUrl" ? "" : " field-wide"}${errors[key] ? " field-invalid" : ""}`}
-            data-field={key}
-          >
-            <span>{label}</span>
+          <Field key={key} name={key} label={label} error={errors[key]} wide={key !== "prometheusUrl"}>
             <input
               name={key}
               value={texts[key]}
               placeholder={hint}
               onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())}
             />
-            {errors[key] ? (
-              <span className="field-error" data-testid={`error-${key}`} role="alert">
-                {errors[key]}
-              </span>
-            ) : null}
-          </label>
+          </Field>
         ))}
-        <label className={errors.prometheusErrorMax ? "field field-invalid" : "field"} data-field="prometheusErrorMax">
-          <span>Highest error ratio</span>
+        <Field name="prometheusErrorMax" label="Highest error ratio" error={errors.prometheusErrorMax}>
           <input
             name="prometheusErrorMax"
             inputMode="decimal"
             value={errorMax}
             onChange={(e) => (setErrorMax(e.target.value), changed())}
           />
-          {errors.prometheusErrorMax ? (
-            <span className="field-error" role="alert">
-              {errors.prometheusErrorMax}
-            </span>
-          ) : null}
-        </label>
-        <label className="field" data-field="prometheusAuth">
-          <span>Auth (now: {env.prometheusAuth ?? "none"})</span>
+        </Field>
+        <Field name="prometheusAuth" label={`Auth (now: ${env.prometheusAuth ?? "none"})`}>
           <select name="prometheusAuth" value={auth} onChange={(e) => (setAuth(e.target.value as Auth), changed())}>
             <option value="keep">keep as it is</option>
             <option value="none">none</option>
             <option value="bearer">bearer token</option>
             <option value="basic">basic (user:password)</option>
           </select>
-        </label>
+        </Field>
         {auth === "bearer" || auth === "basic" ? (
-          <label
-            className={errors.prometheusBearerToken || errors.prometheusBasicAuth ? "field field-invalid" : "field"}
-            data-field="prometheusSecret"
+          <Field
+            name="prometheusSecret"
+            label={auth === "bearer" ? "Bearer token" : "user:password"}
+            error={errors.prometheusBearerToken ?? errors.prometheusBasicAuth}
           >
-            <span>{auth === "bearer" ? "Bearer token" : "user:password"}</span>
             <input
               name="prometheusSecret"
               type="password"
@@ -123,12 +100,7 @@ export function PrometheusForm({ env }: { env: EnvironmentSettings }) {
               value={secret}
               onChange={(e) => (setSecret(e.target.value), changed())}
             />
-            {errors.prometheusBearerToken || errors.prometheusBasicAuth ? (
-              <span className="field-error" role="alert">
-                {errors.prometheusBearerToken ?? errors.prometheusBasicAuth}
-              </span>
-            ) : null}
-          </label>
+          </Field>
         ) : null}
       </div>
       {otherError ? (
