@@ -39,7 +39,7 @@ export interface DeliveryRecord extends DeliveryAttempt {
 }
 
 /** One delivery handed out under a lease. */
-export interface Delivery {
+interface Delivery {
   request: DeliveryRequest;
   /** Records the attempt (and logs it), fenced by the lease: false when the lease was lost and nothing was written. */
   record(r: DeliveryRecord): Promise<boolean>;

@@ -148,23 +148,29 @@ export class DeliveryWorker {
   async #tick(): Promise<void> {
     for (const q of this.#queues) {
       if (this.#loop.stopped) return;
-      await q.prepare?.();
-      const now = this.#o.now();
-      const room = this.#o.maxInFlight - (this.#busy.get(q) ?? 0);
-      const lanes = await retryBusy(() => q.claim(this.owner, now, room));
-      for (const lane of lanes) {
-        if (this.#loop.stopped || this.#inFlight.has(lane.key) || lane.dueMs > now) continue;
-        this.#busy.set(q, (this.#busy.get(q) ?? 0) + 1);
-        const run = this.#drain(q, lane)
-          .catch((error) => {
-            if (!this.#abort.signal.aborted) this.log.error(q.stepFailed, { ...lane.fields, error: String(error) });
-          })
-          .finally(() => {
-            this.#inFlight.delete(lane.key);
-            this.#busy.set(q, (this.#busy.get(q) ?? 1) - 1);
-          });
-        this.#inFlight.set(lane.key, run);
-      }
+      // One queue's failing step (its table locked, say) does not hold up the other's deliveries.
+      await this.#turn(q).catch((error) => this.log.error("delivery: tick failed", { error: String(error) }));
+    }
+  }
+
+  /** Claims the queue's due lanes and starts draining those not in flight already. */
+  async #turn(q: DeliveryQueue): Promise<void> {
+    await q.prepare?.();
+    const now = this.#o.now();
+    const room = this.#o.maxInFlight - (this.#busy.get(q) ?? 0);
+    const lanes = await retryBusy(() => q.claim(this.owner, now, room));
+    for (const lane of lanes) {
+      if (this.#loop.stopped || this.#inFlight.has(lane.key) || lane.dueMs > now) continue;
+      this.#busy.set(q, (this.#busy.get(q) ?? 0) + 1);
+      const run = this.#drain(q, lane)
+        .catch((error) => {
+          if (!this.#abort.signal.aborted) this.log.error(q.stepFailed, { ...lane.fields, error: String(error) });
+        })
+        .finally(() => {
+          this.#inFlight.delete(lane.key);
+          this.#busy.set(q, (this.#busy.get(q) ?? 1) - 1);
+        });
+      this.#inFlight.set(lane.key, run);
     }
   }
 
