@@ -1,6 +1,6 @@
 // `pnpm bench:ingest [-- --rounds N --seconds S]`: the Cuitty server as users run it against a bare baseline.
 //
-// The server is `cuitty serve` from the built CLI with its shipped defaults (health and hooks workers on, logs
+// The server is `cuitty serve` from the built CLI with its shipped defaults (health and delivery workers on, logs
 // at info written to a pipe, the default rate limits), in a child process; the baseline (node:http + HMAC + one
 // INSERT, baseline.mjs) is another child process. A worker thread in this process drives them with signed
 // POSTs, one server at a time, in alternating rounds (baseline, cuitty, baseline, cuitty…), and reads each

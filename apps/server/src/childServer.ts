@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CrashPoint } from "./config.js";
+import type { DeliveryWorkerOptions } from "./delivery/deliveryWorker.js";
 import type { HealthWorkerOptions } from "./health/healthWorker.js";
 import { type SignedRequest, signedRequester } from "./testing.js";
 
@@ -24,10 +25,11 @@ export interface ChildServer {
 
 export async function spawnChildServer(
   dataDir: string,
-  opts: { worker?: HealthWorkerOptions; crashAfter?: CrashPoint; timeoutMs?: number } = {},
+  opts: { worker?: HealthWorkerOptions; delivery?: DeliveryWorkerOptions; crashAfter?: CrashPoint; timeoutMs?: number } = {},
 ): Promise<ChildServer> {
   if (!existsSync(CHILD_JS)) throw new Error(`${CHILD_JS} is missing: build first (pnpm exec turbo run build)`);
-  const args = [CHILD_JS, dataDir, ...(opts.worker ? [JSON.stringify(opts.worker)] : [])];
+  const workers = opts.worker || opts.delivery ? [JSON.stringify(opts.worker ?? {}), JSON.stringify(opts.delivery ?? {})] : [];
+  const args = [CHILD_JS, dataDir, ...workers];
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.CUITTY_TEST_CRASH_AFTER;
   if (opts.crashAfter) env.CUITTY_TEST_CRASH_AFTER = opts.crashAfter;

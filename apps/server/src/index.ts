@@ -6,6 +6,7 @@ export { createLogger } from "./logger.js";
 export { defaultExtensions } from "./extensions.js";
 export { healthExtension } from "./health/healthExtension.js";
 export { HealthWorker, type HealthWorkerOptions } from "./health/healthWorker.js";
-export { HOOK_DELIVERY_HEADER, HOOK_EVENT_HEADER } from "./health/deliverHook.js";
+/** The rollback webhook's headers (the same as outbound events'): kept as names for receivers importing them. */
+export { HOOK_DELIVERY_ID_HEADER as HOOK_DELIVERY_HEADER, HOOK_EVENT_TYPE_HEADER as HOOK_EVENT_HEADER } from "@cuitty/core";
 export { hooksExtension } from "./hooks/hooksExtension.js";
-export { HookWorker, type HookWorkerOptions } from "./hooks/hookWorker.js";
+export { DeliveryWorker, type DeliveryWorkerOptions } from "./delivery/deliveryWorker.js";

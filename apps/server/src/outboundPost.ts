@@ -1,6 +1,6 @@
-// The one outbound delivery mechanism shared by rollback hooks and outbound events: JSON POSTs signed exactly
-// like a wire-protocol request (a secret as key, the receiver URL's path and query signed) with the event type
-// and a delivery id the receiver deduplicates by, and one retry backoff.
+// The one outbound POST shared by rollback hooks and outbound events: JSON POSTs signed exactly like a
+// wire-protocol request (a secret as key, the receiver URL's path and query signed) with the event type and a
+// delivery id the receiver deduplicates by. The retry policy is delivery/retryPolicy.ts.
 import { HOOK_DELIVERY_ID_HEADER, HOOK_EVENT_TYPE_HEADER, signedHeaders } from "@cuitty/core";
 import { describeFetchError } from "./health/probe.js";
 import { readCappedBody } from "./responseBody.js";
@@ -68,9 +68,4 @@ export async function postOnce(
     const blocked = (error as { cause?: unknown }).cause instanceof OutboundBlockedError;
     return { delivered: false, status: null, error: describeFetchError(error, opts.timeoutMs), durationMs: took(), blocked };
   }
-}
-
-/** The delay before retry number `attempts` (1 = after the first failure): doubling from `baseMs`, capped at `maxMs`. */
-export function retryDelayMs(attempts: number, baseMs: number, maxMs: number): number {
-  return Math.min(baseMs * 2 ** (attempts - 1), maxMs);
 }

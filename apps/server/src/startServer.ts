@@ -26,6 +26,8 @@ export interface RunningServer {
 export interface ServerExtension {
   name: string;
   onTransition?(notice: TransitionNotice): void;
+  /** Look for due work now (another extension queued some outside a transition notice). */
+  wake?(): void;
   routes?: Record<string, ExtraRoute>;
   stop?(): Promise<void>;
 }
@@ -35,6 +37,8 @@ export type ExtensionFactory = (ctx: {
   config: ServerConfig;
   /** Tells every extension about a transition an extension itself applied (e.g. from a webhook). */
   hooks: ApiHooks;
+  /** Wakes every extension's worker: work was queued outside a transition notice (an auto-rollback's hook calls). */
+  wake: () => void;
   /** Every outbound request goes through this: it refuses targets the outbound policy forbids, after DNS. */
   outbound: OutboundFetch;
 }) => ServerExtension;
@@ -73,7 +77,10 @@ export async function startServer(
     regression: (projectId, input) => prometheusRegression(db, projectId, input, { fetch: outbound }),
   };
   const outbound = createOutboundFetch(config.outboundPolicy);
-  for (const make of options.extensions ?? defaultExtensions) extensions.push(make({ db, log, config, hooks, outbound }));
+  const wake = () => {
+    for (const ext of extensions) ext.wake?.();
+  };
+  for (const make of options.extensions ?? defaultExtensions) extensions.push(make({ db, log, config, hooks, wake, outbound }));
   const server = createHttpServer({
     db,
     log,

@@ -8,9 +8,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { countOwedAuditEntries, getDeploy, listHealthChecks, listRollbackHooks, openDatabase } from "@cuitty/db";
 import { type ChildServer, spawnChildServer } from "../src/childServer.js";
 import type { CrashPoint } from "../src/config.js";
+import type { DeliveryWorkerOptions } from "../src/delivery/deliveryWorker.js";
 import type { HealthWorkerOptions } from "../src/health/healthWorker.js";
 import type { TestServer } from "../src/testing.js";
-import { FAST, answer, healthServer, localServer, setPolicy, settled, waitFor } from "./healthHelpers.js";
+import { FAST, FAST_DELIVERY, answer, healthServer, localServer, setPolicy, settled, waitFor } from "./healthHelpers.js";
 
 let seq = 0;
 /** Emits a deploy straight to live through any server (in-process or child); returns the answer. */
@@ -46,8 +47,8 @@ describe("side effects when the server is killed at a step boundary", () => {
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     return dir;
   }
-  async function child(dataDir: string, crashAfter?: CrashPoint, worker: HealthWorkerOptions = {}) {
-    const c = await spawnChildServer(dataDir, { worker: { ...FAST, ...worker }, crashAfter });
+  async function child(dataDir: string, crashAfter?: CrashPoint, worker: HealthWorkerOptions = {}, delivery: DeliveryWorkerOptions = {}) {
+    const c = await spawnChildServer(dataDir, { worker: { ...FAST, ...worker }, delivery: { ...FAST_DELIVERY, ...delivery }, crashAfter });
     cleanup.push(() => c.kill());
     return c;
   }
@@ -179,7 +180,7 @@ describe("side effects when the server is killed at a step boundary", () => {
     await setup.stop({ keepData: true });
 
     // A short lease: the hook call the dead server held is claimed again once it expires.
-    const a = await child(dataDir, "hook-delivered", { leaseMs: 1_000 });
+    const a = await child(dataDir, "hook-delivered", {}, { hookLeaseMs: 1_000 });
     expect((await a.request("deploys.rollback", { input: { deployId: id } })).status).toBe(200);
     expect(await a.exited).toBe("SIGKILL");
     expect(receiver.requests).toHaveLength(1);

@@ -2,12 +2,16 @@
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getDeploy, listHealthChecks } from "@cuitty/db";
+import type { DeliveryWorkerOptions } from "../src/delivery/deliveryWorker.js";
 import { healthExtension } from "../src/health/healthExtension.js";
 import type { HealthWorkerOptions } from "../src/health/healthWorker.js";
+import { hooksExtension } from "../src/hooks/hooksExtension.js";
 import { type TestServer, startTestServer } from "../src/testing.js";
 
-/** Short intervals: one policy second lasts 50 ms, work is looked for every 10 ms, hooks retry after 30 ms. */
-export const FAST: HealthWorkerOptions = { tickMs: 10, secondMs: 50, hookRetryBaseMs: 30, sweepEveryMs: 50 };
+/** Short intervals: one policy second lasts 50 ms, work is looked for every 10 ms. */
+export const FAST: HealthWorkerOptions = { tickMs: 10, secondMs: 50, sweepEveryMs: 50 };
+/** The delivery worker beside it: rollback hooks looked for every 10 ms, retried after 30 ms. */
+export const FAST_DELIVERY: DeliveryWorkerOptions = { tickMs: 10, hookRetryBaseMs: 30 };
 
 export interface LocalServer {
   url: string;
@@ -78,8 +82,11 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
-export async function healthServer(options: { dataDir?: string; worker?: HealthWorkerOptions } = {}) {
-  return startTestServer({ dataDir: options.dataDir, extensions: [healthExtension({ ...FAST, ...options.worker })] });
+export async function healthServer(options: { dataDir?: string; worker?: HealthWorkerOptions; delivery?: DeliveryWorkerOptions } = {}) {
+  return startTestServer({
+    dataDir: options.dataDir,
+    extensions: [healthExtension({ ...FAST, ...options.worker }), hooksExtension({ ...FAST_DELIVERY, ...options.delivery })],
+  });
 }
 
 let seq = 0;

@@ -116,7 +116,7 @@ describe("the rollback hook", () => {
 
   it("dispatches the GitHub workflow with the target's commit", async () => {
     const github = await localServer(answer(204));
-    const server = await healthServer({ worker: { githubApiUrl: github.url, githubToken: "ghp_test" } });
+    const server = await healthServer({ delivery: { githubApiUrl: github.url, githubToken: "ghp_test" } });
     cleanup.push(
       () => github.close(),
       () => server.stop(),
@@ -150,7 +150,7 @@ describe("the rollback hook", () => {
       res.writeHead(422, { "content-type": "application/json" });
       res.end(JSON.stringify({ message: 'Unexpected inputs provided: ["reason"]' }));
     });
-    const server = await healthServer({ worker: { githubApiUrl: github.url, githubToken: "ghp_test" } });
+    const server = await healthServer({ delivery: { githubApiUrl: github.url, githubToken: "ghp_test" } });
     cleanup.push(
       () => github.close(),
       () => server.stop(),

@@ -82,7 +82,7 @@ describe("the connect-time check", () => {
     hostUrl = target.url.replace("127.0.0.1", "localhost");
     server = await startTestServer({
       config: { outboundPolicy: policy },
-      extensions: [healthExtension({ ...FAST, hookRetryBaseMs: 10 }), hooksExtension({ tickMs: 20, retryBaseMs: 20, retryMaxMs: 50 })],
+      extensions: [healthExtension(FAST), hooksExtension({ tickMs: 20, retryBaseMs: 20, retryMaxMs: 50, hookRetryBaseMs: 10 })],
     });
   });
   afterAll(async () => {

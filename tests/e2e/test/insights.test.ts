@@ -70,8 +70,8 @@ beforeAll(async () => {
     config: { dashboardDir: DIST_DIR },
     // One policy second lasts 50 ms; hook retries after 40 ms.
     extensions: [
-      healthExtension({ tickMs: 10, secondMs: 50, hookRetryBaseMs: 30, sweepEveryMs: 50 }),
-      hooksExtension({ tickMs: 30, retryBaseMs: 40, retryMaxMs: 300, timeoutMs: 1500 }),
+      healthExtension({ tickMs: 10, secondMs: 50, sweepEveryMs: 50 }),
+      hooksExtension({ tickMs: 30, retryBaseMs: 40, retryMaxMs: 300, timeoutMs: 1500, hookRetryBaseMs: 30 }),
     ],
   });
   browser = await launchBrowser();

@@ -1,27 +1,22 @@
-// The health-check worker: one bounded timer loop that claims due probe series and hook calls from the
-// database under leases, runs them, and records the outcome. All state lives in deploys.db, so a restart
-// resumes where it stopped and several servers share the work without probing one deploy twice.
+// The health-check worker: one bounded timer loop that claims due probe series from the database under leases,
+// probes, records the outcome, and rolls back deploys whose checks failed where auto-rollback is on. All state
+// lives in deploys.db, so a restart resumes where it stopped and several servers share the work without probing
+// one deploy twice. The hook calls a rollback queues are delivered by the delivery worker (delivery/).
 import type { Logger, TransitionNotice } from "@cuitty/api";
 import {
-  type ClaimedHook,
   type ClaimedSeries,
   type Database,
   abandonSeries,
-  claimDueHooks,
   claimDueSeries,
   copyAuditOutbox,
   findAutoRollbackCandidates,
   nextStep,
-  recordHookAttempt,
   recordProbe,
-  releaseHookLeases,
   releaseSeriesLeases,
 } from "@cuitty/db";
 import type { CrashAfter } from "../crashPoint.js";
 import { autoRollback } from "./autoRollback.js";
-import { deliverHook } from "./deliverHook.js";
 import { healthProbe, prometheusConditionOf } from "./prometheusProbe.js";
-import { retryDelayMs } from "../outboundPost.js";
 import { type OutboundFetch, defaultOutboundFetch } from "../outboundFetch.js";
 import { retryBusy } from "../retryBusy.js";
 import { TickLoop, workerOwnerId } from "../tickLoop.js";
@@ -34,34 +29,28 @@ export interface HealthWorkerOptions {
   /** How long one second of the policy's interval lasts, in ms (default 1000; tests shorten it). */
   secondMs?: number;
   /**
-   * How long the lease of one probe or hook call lasts; it must exceed the longest probe (timeouts go up to
-   * 60 s). Only a crash mid-probe makes another server wait for it (default 90 s).
+   * How long the lease of one probe lasts; it must exceed the longest probe (timeouts go up to 60 s). Only a
+   * crash mid-probe makes another server wait for it (default 90 s).
    */
   leaseMs?: number;
-  /** Probes and hook calls in flight at once (default 16). */
+  /** Probes in flight at once (default 16). */
   maxInFlight?: number;
-  /** First retry delay of a hook call, doubled each attempt up to hookRetryMaxMs (defaults 2 s, 5 min). */
-  hookRetryBaseMs?: number;
-  hookRetryMaxMs?: number;
-  /** Attempts before a hook call is given up (default 8). */
-  hookMaxAttempts?: number;
-  hookTimeoutMs?: number;
-  /** GitHub API base URL for workflow_dispatch (default https://api.github.com). */
-  githubApiUrl?: string;
-  githubToken?: string;
   /** How often the auto-rollback sweep runs besides right after a failing verdict (default 10 s). */
   sweepEveryMs?: number;
   /** Unix ms clock (tests). */
   now?: () => number;
   /** Test-only crash points (CUITTY_TEST_CRASH_AFTER). */
   crashAfter?: CrashAfter;
-  /** How probes and hook calls reach the network, under the outbound policy (default: the built-in policy). */
+  /** How probes reach the network, under the outbound policy (default: the built-in policy). */
   outbound?: OutboundFetch;
+  /** Called after an auto-rollback committed, its hook calls queued (serve: wakes the delivery worker). */
+  afterRollback?: () => void;
 }
 
 export class HealthWorker {
   readonly owner: string;
-  readonly #o: Required<Omit<HealthWorkerOptions, "githubToken" | "ownerId" | "crashAfter">> & { githubToken?: string };
+  readonly #o: Required<Omit<HealthWorkerOptions, "ownerId" | "crashAfter" | "afterRollback">>;
+  readonly #afterRollback: () => void;
   readonly #crash: CrashAfter;
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<void>>();
@@ -78,40 +67,34 @@ export class HealthWorker {
   ) {
     this.owner = options.ownerId ?? workerOwnerId();
     this.#crash = options.crashAfter ?? (() => {});
+    this.#afterRollback = options.afterRollback ?? (() => {});
     this.#o = {
       tickMs: 500,
       secondMs: 1000,
       leaseMs: 90_000,
       maxInFlight: 16,
-      hookRetryBaseMs: 2000,
-      hookRetryMaxMs: 300_000,
-      hookMaxAttempts: 8,
-      hookTimeoutMs: 10_000,
-      githubApiUrl: "https://api.github.com",
       sweepEveryMs: 10_000,
       now: Date.now,
       outbound: defaultOutboundFetch(),
-      ...Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k !== "crashAfter")),
+      ...Object.fromEntries(
+        Object.entries(options).filter(([k, v]) => v !== undefined && k !== "ownerId" && k !== "crashAfter" && k !== "afterRollback"),
+      ),
     };
     this.#loop = new TickLoop("health", this.#o.tickMs, () => this.#tick(), log);
   }
 
-  get githubApiUrl(): string {
-    return this.#o.githubApiUrl;
-  }
-
-  /** Starts the loop: pending series and hook calls left by a previous run are due at once and resume. */
+  /** Starts the loop: pending series left by a previous run are due at once and resume. */
   start(): void {
     this.#loop.start();
   }
 
   /**
-   * Hears accepted transitions (on every server, worker on or off). Their effects (a go-live's series, a
-   * rollback's hook calls) were written in the transition's own transaction; this only looks for them now.
+   * Hears accepted transitions (on every server, worker on or off). A go-live's series was written in the
+   * transition's own transaction; this only looks for it now.
    */
   onTransition(notice: TransitionNotice): void {
     if (this.#loop.stopped) return;
-    if (notice.to === "live" || notice.to === "rolled_back") this.poke();
+    if (notice.to === "live") this.poke();
   }
 
   /** Look for due work now rather than at the next tick. */
@@ -121,13 +104,12 @@ export class HealthWorker {
 
   async stop(): Promise<void> {
     if (this.#loop.stopped) return;
-    this.#abort.abort(); // in-flight probes and hook calls end now and are not recorded
+    this.#abort.abort(); // in-flight probes end now and are not recorded
     await this.#loop.stop();
     await Promise.allSettled(this.#inFlight.values());
     if (!this.#loop.started) return;
     try {
       await retryBusy(() => releaseSeriesLeases(this.db, this.owner));
-      await retryBusy(() => releaseHookLeases(this.db, this.owner));
     } catch (error) {
       this.log.warn("health: could not release leases; they expire on their own", { error: String(error) });
     }
@@ -141,14 +123,10 @@ export class HealthWorker {
   async #tick(): Promise<void> {
     const now = this.#o.now();
     if (this.#sweepSoon || now - this.#lastSweepMs >= this.#o.sweepEveryMs) await this.#sweep();
-    let room = this.#o.maxInFlight - this.#inFlight.size;
+    const room = this.#o.maxInFlight - this.#inFlight.size;
     if (room <= 0) return;
     const series = await retryBusy(() => claimDueSeries(this.db, this.owner, now, this.#o.leaseMs, room));
     for (const s of series) this.#track(`series:${s.deployId}`, this.#runSeries(s));
-    room -= series.length;
-    if (room <= 0) return;
-    const hooks = await retryBusy(() => claimDueHooks(this.db, this.owner, now, this.#o.leaseMs, room));
-    for (const h of hooks) this.#track(`hook:${h.id}`, this.#runHook(h));
   }
 
   async #sweep(): Promise<void> {
@@ -164,7 +142,7 @@ export class HealthWorker {
       );
       if (outcome.kind === "no_target") this.#noTarget.add(c.deployId);
       if (outcome.kind !== "already_done") this.log.warn("health: auto-rollback", { deployId: c.deployId, ...outcome });
-      this.poke();
+      if (outcome.kind === "rolled_back") this.#afterRollback();
     }
   }
 
@@ -203,38 +181,6 @@ export class HealthWorker {
         deployId: s.deployId,
         error: String(error),
       });
-    }
-  }
-
-  async #runHook(h: ClaimedHook): Promise<void> {
-    try {
-      const attempt = await deliverHook(h, {
-        githubToken: this.#o.githubToken,
-        githubApiUrl: this.#o.githubApiUrl,
-        timeoutMs: this.#o.hookTimeoutMs,
-        stopSignal: this.#abort.signal,
-        fetch: this.#o.outbound,
-      });
-      if (attempt.delivered) this.#crash("hook-delivered");
-      const attempts = h.attempts + 1;
-      const giveUp = attempt.permanent || attempts >= this.#o.hookMaxAttempts;
-      const delay = retryDelayMs(attempts, this.#o.hookRetryBaseMs, this.#o.hookRetryMaxMs);
-      const state = attempt.delivered ? "delivered" : giveUp ? "failed" : "pending";
-      await retryBusy(() =>
-        recordHookAttempt(this.db, this.owner, h.id, {
-          state,
-          status: attempt.status,
-          error: attempt.error,
-          nextAttemptMs: this.#o.now() + (state === "pending" ? delay : 0),
-        }),
-      );
-      const fields = { hookId: h.id, kind: h.kind, deployId: h.deployId, attempts, status: attempt.status, error: attempt.error };
-      if (state === "delivered") this.log.info("health: rollback hook delivered", fields);
-      else if (state === "failed") this.log.error("health: rollback hook failed for good", fields);
-      else this.log.warn("health: rollback hook failed; retrying", { ...fields, retryInMs: delay });
-    } catch (error) {
-      if (this.#abort.signal.aborted) return;
-      this.log.error("health: hook delivery step failed", { hookId: h.id, error: String(error) });
     }
   }
 }

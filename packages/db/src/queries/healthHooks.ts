@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { CuittyError } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import type { RollbackHook } from "../schema/deploys.js";
+import { LEASE_GIVEN_BACK, type LeasedTable, leaseClaimStatement, leaseFence, releaseLeases } from "./leases.js";
 import { type SqlExecutor, deployViewById, firstRow } from "./sqlViews.js";
 import type { DeployView } from "./views.js";
 
@@ -132,20 +133,23 @@ export type ClaimedHook = Pick<RollbackHook, "id" | "projectId" | "deployId" | "
   secret: string | null;
 };
 
-/** Claims due pending hook calls under a lease (conditional UPDATE, as for health series). */
+/** Each hook call is leased for one attempt at a time (leases.ts). */
+const HOOKS: LeasedTable = { table: "rollback_hooks", key: "id" };
+
+/** Claims due pending hook calls under a lease (the lease protocol of leases.ts, as for health series). */
 export async function claimDueHooks(db: Database, owner: string, nowMs: number, leaseMs: number, limit: number) {
-  const { rows } = await db.clients.deploys.execute({
-    sql: `UPDATE rollback_hooks SET lease_owner = ?1, lease_expires_ms = ?2
-          WHERE id IN (
-            SELECT id FROM rollback_hooks
-            WHERE state = 'pending' AND next_attempt_ms <= ?3
-              AND (lease_owner IS NULL OR lease_expires_ms < ?3)
-            ORDER BY next_attempt_ms LIMIT ?4)
-          AND (lease_owner IS NULL OR lease_expires_ms < ?3)
-          RETURNING id, project_id, deploy_id, env_id, kind, url, body, attempts,
-            (SELECT secret FROM rollback_hook_secrets k WHERE k.env_id = rollback_hooks.env_id) AS secret`,
-    args: [owner, nowMs + leaseMs, nowMs, limit],
-  });
+  const { rows } = await db.clients.deploys.execute(
+    leaseClaimStatement(HOOKS, {
+      owner,
+      nowMs,
+      leaseMs,
+      due: "state = 'pending' AND next_attempt_ms <= :now",
+      orderBy: "next_attempt_ms",
+      limit,
+      returning: `id, project_id, deploy_id, env_id, kind, url, body, attempts,
+        (SELECT secret FROM rollback_hook_secrets k WHERE k.env_id = rollback_hooks.env_id) AS secret`,
+    }),
+  );
   return rows.map(
     (r): ClaimedHook => ({
       id: Number(r.id),
@@ -161,27 +165,28 @@ export async function claimDueHooks(db: Database, owner: string, nowMs: number, 
   );
 }
 
-/** Records one attempt: delivered, retry at `nextAttemptMs`, or failed for good. Fenced by the lease. */
+/**
+ * Records one attempt: delivered, retry at `nextAttemptMs`, or failed for good. Fenced by the lease: false
+ * (nothing written) when `owner` no longer holds it.
+ */
 export async function recordHookAttempt(
   db: Database,
   owner: string,
   id: number,
   outcome: { state: "delivered" | "pending" | "failed"; status: number | null; error: string | null; nextAttemptMs: number },
-) {
-  await db.clients.deploys.execute({
+): Promise<boolean> {
+  const r = await db.clients.deploys.execute({
     sql: `UPDATE rollback_hooks SET attempts = attempts + 1, state = ?3, last_status = ?4, last_error = ?5,
-            next_attempt_ms = ?6, lease_owner = NULL, lease_expires_ms = 0,
+            next_attempt_ms = ?6, ${LEASE_GIVEN_BACK},
             delivered_at = CASE WHEN ?3 = 'delivered' THEN unixepoch() END
-          WHERE id = ?1 AND lease_owner = ?2`,
+          WHERE ${leaseFence(HOOKS, "?1", "?2")}`,
     args: [id, owner, outcome.state, outcome.status, outcome.error, outcome.nextAttemptMs],
   });
+  return r.rowsAffected === 1;
 }
 
 export async function releaseHookLeases(db: Database, owner: string) {
-  await db.clients.deploys.execute({
-    sql: `UPDATE rollback_hooks SET lease_owner = NULL, lease_expires_ms = 0 WHERE lease_owner = ?1`,
-    args: [owner],
-  });
+  await releaseLeases(db.clients.deploys, HOOKS, owner);
 }
 
 /** The hook calls of a deploy (for deploy detail views and tests). */

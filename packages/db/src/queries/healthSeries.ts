@@ -4,6 +4,10 @@
 import type { InValue } from "@libsql/client";
 import type { HealthStatus } from "@cuitty/core";
 import type { Database } from "../connection.js";
+import { LEASE_GIVEN_BACK, type LeasedTable, leaseClaimStatement, leaseFence, releaseLeases } from "./leases.js";
+
+/** Each series is leased for one probe at a time (leases.ts). */
+const SERIES: LeasedTable = { table: "health_series", key: "deploy_id" };
 
 /** What a probe found. */
 export interface ProbeResult {
@@ -75,16 +79,17 @@ export async function startHealthSeries(db: Database, projectId: string, deployI
  * probe and a crash between probes delays nothing; a crash during a probe delays it by the lease length.
  */
 export async function claimDueSeries(db: Database, owner: string, nowMs: number, leaseMs: number, limit: number): Promise<ClaimedSeries[]> {
-  const claimed = await db.clients.deploys.execute({
-    sql: `UPDATE health_series SET lease_owner = ?1, lease_expires_ms = ?2
-          WHERE deploy_id IN (
-            SELECT deploy_id FROM health_series
-            WHERE next_probe_ms <= ?3 AND (lease_owner IS NULL OR lease_expires_ms < ?3)
-            ORDER BY next_probe_ms LIMIT ?4)
-          AND (lease_owner IS NULL OR lease_expires_ms < ?3)
-          RETURNING deploy_id`,
-    args: [owner, nowMs + leaseMs, nowMs, limit],
-  });
+  const claimed = await db.clients.deploys.execute(
+    leaseClaimStatement(SERIES, {
+      owner,
+      nowMs,
+      leaseMs,
+      due: "next_probe_ms <= :now",
+      orderBy: "next_probe_ms",
+      limit,
+      returning: "deploy_id",
+    }),
+  );
   const ids = claimed.rows.map((r) => Number(r.deploy_id));
   if (ids.length === 0) return [];
   const { rows } = await db.clients.deploys.execute({
@@ -143,7 +148,8 @@ export async function recordProbe(
   after: { probesDone: number; consecutiveFailures: number },
   step: SeriesStep,
 ): Promise<boolean> {
-  const fence = `EXISTS (SELECT 1 FROM health_series WHERE deploy_id = ?1 AND lease_owner = ?2 AND probes_done = ?3)`;
+  const held = `${leaseFence(SERIES, "?1", "?2")} AND probes_done = ?3`;
+  const fence = `EXISTS (SELECT 1 FROM health_series WHERE ${held})`;
   const base: InValue[] = [series.deployId, owner, series.probesDone];
   const stmts = [
     {
@@ -162,9 +168,8 @@ export async function recordProbe(
   ];
   if (step.kind === "continue") {
     stmts.push({
-      sql: `UPDATE health_series SET probes_done = ?4, consecutive_failures = ?5, next_probe_ms = ?6,
-              lease_owner = NULL, lease_expires_ms = 0
-            WHERE deploy_id = ?1 AND lease_owner = ?2 AND probes_done = ?3`,
+      sql: `UPDATE health_series SET probes_done = ?4, consecutive_failures = ?5, next_probe_ms = ?6, ${LEASE_GIVEN_BACK}
+            WHERE ${held}`,
       args: [...base, after.probesDone, after.consecutiveFailures, step.nextProbeMs],
     });
   } else {
@@ -173,7 +178,7 @@ export async function recordProbe(
         sql: `UPDATE deploys SET health_status = ?4 WHERE id = ?1 AND ${fence}`,
         args: [...base, step.status],
       },
-      { sql: `DELETE FROM health_series WHERE deploy_id = ?1 AND lease_owner = ?2 AND probes_done = ?3`, args: base },
+      { sql: `DELETE FROM health_series WHERE ${held}`, args: base },
     );
   }
   const [inserted] = await db.clients.deploys.batch(stmts, "write");
@@ -186,10 +191,10 @@ export async function abandonSeries(db: Database, owner: string, deployId: numbe
     [
       {
         sql: `UPDATE deploys SET health_status = ?3
-              WHERE id = ?1 AND EXISTS (SELECT 1 FROM health_series WHERE deploy_id = ?1 AND lease_owner = ?2)`,
+              WHERE id = ?1 AND EXISTS (SELECT 1 FROM health_series WHERE ${leaseFence(SERIES, "?1", "?2")})`,
         args: [deployId, owner, status],
       },
-      { sql: `DELETE FROM health_series WHERE deploy_id = ?1 AND lease_owner = ?2`, args: [deployId, owner] },
+      { sql: `DELETE FROM health_series WHERE ${leaseFence(SERIES, "?1", "?2")}`, args: [deployId, owner] },
     ],
     "write",
   );
@@ -197,10 +202,7 @@ export async function abandonSeries(db: Database, owner: string, deployId: numbe
 
 /** Gives back every lease this server holds (on a clean stop), so another server resumes at once. */
 export async function releaseSeriesLeases(db: Database, owner: string) {
-  await db.clients.deploys.execute({
-    sql: `UPDATE health_series SET lease_owner = NULL, lease_expires_ms = 0 WHERE lease_owner = ?1`,
-    args: [owner],
-  });
+  await releaseLeases(db.clients.deploys, SERIES, owner);
 }
 
 /**

@@ -5,6 +5,7 @@ import { CuittyError, type HookEventType, type HookFormat } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import type { HookOutboxRow, HookSubscription } from "../schema/hooks.js";
 import { feedOutbox } from "./hookOutbox.js";
+import { type LeasedTable, leaseClaimStatement, leaseFence, releaseLeases } from "./leases.js";
 import { rowsOf } from "./sqlViews.js";
 
 export interface HookSubscriptionView {
@@ -168,13 +169,12 @@ export async function listHookDeliveries(db: Database, projectId: string, id: nu
   }>(result);
 }
 
+/** A subscription is leased across its deliveries and retries, renewed every tick (leases.ts). */
+const SUBSCRIPTIONS: LeasedTable = { table: "hook_subscriptions", key: "id" };
+
 /** Claims (or renews) the lease of every subscription free, expired or already ours; returns those held. */
 export async function claimHookSubscriptions(db: Database, owner: string, nowMs: number, leaseMs: number): Promise<HookSubscription[]> {
-  await db.clients.hooks.execute({
-    sql: `UPDATE hook_subscriptions SET lease_owner = ?1, lease_expires_ms = ?2
-          WHERE lease_owner IS NULL OR lease_owner = ?1 OR lease_expires_ms < ?3`,
-    args: [owner, nowMs + leaseMs, nowMs],
-  });
+  await db.clients.hooks.execute(leaseClaimStatement(SUBSCRIPTIONS, { owner, nowMs, leaseMs, renew: true }));
   const rows = await db.hooks.query.hookSubscriptions.findMany({
     where: (s, { eq }) => eq(s.leaseOwner, owner),
     orderBy: (s, { asc }) => asc(s.id),
@@ -183,10 +183,7 @@ export async function claimHookSubscriptions(db: Database, owner: string, nowMs:
 }
 
 export async function releaseHookSubscriptions(db: Database, owner: string): Promise<void> {
-  await db.clients.hooks.execute({
-    sql: "UPDATE hook_subscriptions SET lease_owner = NULL, lease_expires_ms = 0 WHERE lease_owner = ?",
-    args: [owner],
-  });
+  await releaseLeases(db.clients.hooks, SUBSCRIPTIONS, owner);
 }
 
 /** The next event the subscription should receive (after its cursor, through its filters), if any. */
@@ -225,7 +222,7 @@ const KEEP_DELIVERIES = 1000;
  */
 export async function recordHookDelivery(db: Database, owner: string, r: HookAttemptRecord): Promise<boolean> {
   const at = Math.floor(r.nowMs / 1000);
-  const fence = `id = ?1 AND lease_owner = ?2 AND cursor < ?3`;
+  const fence = `${leaseFence(SUBSCRIPTIONS, "?1", "?2")} AND cursor < ?3`;
   const moveOn = r.outcome !== "failed";
   const [update] = await db.clients.hooks.batch(
     [
