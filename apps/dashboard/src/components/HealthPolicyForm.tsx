@@ -1,7 +1,7 @@
 // One environment's health policy and rollback hook: a form for admin keys, a read-only list otherwise.
 import { type FormEvent, useState } from "react";
 import type { Outputs } from "../trpc.js";
-import { Fact, Field } from "./SettingsFields.js";
+import { Fact, Field, TextSetting } from "./SettingsFields.js";
 import { useEnvironmentUpdate } from "./useEnvironmentUpdate.js";
 
 export type EnvironmentSettings = Outputs["environments"]["list"][number];
@@ -63,14 +63,15 @@ export function HealthPolicyForm({ env }: { env: EnvironmentSettings }) {
   };
   const changed = () => setSaved(false);
   const textField = ([key, label, hint]: (typeof TEXTS)[number]) => (
-    <Field key={key} name={key} label={label} error={errors[key]}>
-      <input
-        name={key}
-        value={texts[key]}
-        placeholder={hint}
-        onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())}
-      />
-    </Field>
+    <TextSetting
+      key={key}
+      name={key}
+      label={label}
+      hint={hint}
+      value={texts[key]}
+      error={errors[key]}
+      onChange={(v) => (setTexts({ ...texts, [key]: v }), changed())}
+    />
   );
 
   return (

@@ -2,7 +2,7 @@
 // a read-only list otherwise. Credentials are write-only: the server only says which kind is set.
 import { type FormEvent, useState } from "react";
 import type { EnvironmentSettings } from "./HealthPolicyForm.js";
-import { Fact, Field } from "./SettingsFields.js";
+import { Fact, Field, TextSetting } from "./SettingsFields.js";
 import { useEnvironmentUpdate } from "./useEnvironmentUpdate.js";
 
 const TEXTS = [
@@ -62,14 +62,16 @@ export function PrometheusForm({ env }: { env: EnvironmentSettings }) {
     <form className="prometheus-form" onSubmit={submit} data-testid={`prometheus-form-${env.name}`} noValidate>
       <div className="form-grid">
         {TEXTS.map(([key, label, hint]) => (
-          <Field key={key} name={key} label={label} error={errors[key]} wide={key !== "prometheusUrl"}>
-            <input
-              name={key}
-              value={texts[key]}
-              placeholder={hint}
-              onChange={(e) => (setTexts({ ...texts, [key]: e.target.value }), changed())}
-            />
-          </Field>
+          <TextSetting
+            key={key}
+            name={key}
+            label={label}
+            hint={hint}
+            value={texts[key]}
+            error={errors[key]}
+            wide={key !== "prometheusUrl"}
+            onChange={(v) => (setTexts({ ...texts, [key]: v }), changed())}
+          />
         ))}
         <Field name="prometheusErrorMax" label="Highest error ratio" error={errors.prometheusErrorMax}>
           <input

@@ -37,3 +37,28 @@ export function Field({
     </label>
   );
 }
+
+/** A free-text setting: its input, labelled, with the server's error for it. */
+export function TextSetting({
+  name,
+  label,
+  hint,
+  value,
+  error,
+  wide,
+  onChange,
+}: {
+  name: string;
+  label: string;
+  hint: string;
+  value: string;
+  error?: string;
+  wide?: boolean;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field name={name} label={label} error={error} wide={wide}>
+      <input name={name} value={value} placeholder={hint} onChange={(e) => onChange(e.target.value)} />
+    </Field>
+  );
+}
