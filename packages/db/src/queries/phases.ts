@@ -3,7 +3,7 @@
 import { CuittyError, type DeployStatus, type MetricBucket, PHASES, type Phase } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { resolveMetricRange } from "./dora.js";
-import { RANGE_KEY, bucketSql, packSql, packedStats } from "./metricStats.js";
+import { RANGE_KEY, packSql, packedStats } from "./metricStats.js";
 import { rowsOf } from "./sqlViews.js";
 
 const PHASE_ORDER: Record<string, number> = { initiated: 0, building: 1, deploying: 2, live: 3 };
@@ -24,7 +24,7 @@ const PHASE_ORDER: Record<string, number> = { initiated: 0, building: 1, deployi
  * packed samples (metricStats.ts, PACK), and the skip counts. Arguments: ?1 env id, ?2 from, ?3 to.
  */
 function phaseSql(first: number, bucket: MetricBucket): string {
-  const sample = (v: string) => packSql(`max(0, ${v})`, bucketSql("d.started_at", bucket), first, bucket);
+  const sample = (v: string) => packSql(`max(0, ${v})`, "d.started_at", first, bucket);
   const samples = (entered: string, next: string) =>
     `json_group_array(${sample(`${next} - ${entered}`)}) FILTER (WHERE ${entered} IS NOT NULL AND ${next} IS NOT NULL)`;
   const anyPhase = "coalesce(d.initiated_at, d.building_at, d.deploying_at)";
