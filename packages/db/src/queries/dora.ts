@@ -72,20 +72,25 @@ async function leadTimeStats(db: Database, r: MetricRange & { envId: number; sta
 // (env_id, live_at) (the first deploy after a failure is nearly always healthy); the next rollback to a healthy
 // deploy is found by one sweep over starts and rollbacks sorted together, latest first (a rollback at the same
 // second as a start comes first, so it ends that outage), keeping the earliest rollback seen so far.
+// Outages that start at or before the last healthy go-live before `from` (`settled`) ended by then, before the
+// range: they are left out, so the work grows with the range, not with the environment's history.
 // Arguments: ?1 env id, ?2 from, ?3 to.
-const RESTORE_CTES = `failures AS MATERIALIZED (
+const RESTORE_CTES = `settled AS MATERIALIZED (
+      SELECT coalesce(max(h.live_at), -1) AS l FROM deploys h WHERE h.env_id = ?1 AND h.live_at < ?2 AND NOT ${FAILED_CHANGE("h")}),
+    failures AS MATERIALIZED (
       SELECT CASE WHEN d.health_status = 'failing' THEN coalesce((SELECT min(h.checked_at) FROM health_checks h
                 WHERE h.deploy_id = d.id AND h.ok = 0 AND h.checked_at >= d.live_at), d.live_at) ELSE d.live_at END AS s
-        FROM deploys d WHERE d.env_id = ?1 AND ${FAILED_CHANGE("d")} AND d.live_at < ?3),
+        FROM deploys d WHERE d.env_id = ?1 AND ${FAILED_CHANGE("d")} AND d.live_at < ?3
+          AND (d.live_at > (SELECT l FROM settled) OR d.health_status = 'failing')),
     rollbacks AS MATERIALIZED (
       SELECT ev.occurred_at AS t FROM deploys d
         CROSS JOIN deploy_events ev ON ev.deploy_id = d.id AND ev.to_status = 'rolled_back'
         JOIN deploys tg ON tg.id = ev.rollback_target_id
         WHERE d.env_id = ?1 AND ${FAILED_CHANGE("d")} AND d.status = 'rolled_back' AND ev.occurred_at < ?3
-          AND NOT ${FAILED_CHANGE("tg")}),
+          AND ev.occurred_at > (SELECT l FROM settled) AND NOT ${FAILED_CHANGE("tg")}),
     swept AS (
       SELECT t, rollback, min(CASE WHEN rollback THEN t END) OVER (ORDER BY t DESC, rollback DESC ROWS UNBOUNDED PRECEDING) AS rb
-        FROM (SELECT s AS t, 0 AS rollback FROM failures WHERE s < ?3 UNION ALL SELECT t, 1 FROM rollbacks)),
+        FROM (SELECT s AS t, 0 AS rollback FROM failures WHERE s < ?3 AND s > (SELECT l FROM settled) UNION ALL SELECT t, 1 FROM rollbacks)),
     outages AS MATERIALIZED (
       SELECT f.t AS s, nullif(min(
           coalesce((SELECT min(h.live_at) FROM deploys h WHERE h.env_id = ?1 AND h.live_at >= f.t AND h.live_at < ?3
