@@ -78,6 +78,8 @@ await db.clients.deploys.execute({
         UNION ALL SELECT project_id, id, printf('%040x', id + 1000000000), committed_at - 86400 FROM deploys WHERE live_at IS NOT NULL`,
   args: [],
 });
+// The deploys that listed commits, as the transition that adds them marks them (applyDeployEvent.ts).
+await db.clients.deploys.execute("UPDATE deploys SET commits_listed = 1 WHERE id IN (SELECT deploy_id FROM deploy_commits)");
 // Each commit's first go-live, as ingest records it (commitFirstLive.ts) and migration 0010 fills it.
 await db.clients.deploys.execute(`INSERT INTO commit_first_live (project_id, env_id, sha, committed_at, live_at, deploy_id)
   SELECT c.project_id, d.env_id, c.sha, c.committed_at, d.live_at, d.id FROM deploy_commits c JOIN deploys d ON d.id = c.deploy_id

@@ -66,5 +66,25 @@ for (const [name, config] of PATHS) {
       const id = ok!.ok ? ok!.deploy.id : 0;
       expect((await getDeploy(db, projectId, id)).commits).toEqual([{ sha: sha(4), committedAt: 400 }]);
     });
+
+    it("marks a deploy commits_listed from the event that lists its first commits (lead time's head-commit fallback reads it)", async () => {
+      const listed = async (key: string) =>
+        (
+          await db.clients.deploys.execute({
+            sql: "SELECT commits_listed FROM deploys WHERE project_id = ? AND external_key = ?",
+            args: [projectId, key],
+          })
+        ).rows[0]?.commits_listed;
+      // Listed from the first event on; never listed; listed only once live; an event with an empty list lists none.
+      await applyDeployEvent(db, projectId, event({ deploy: "c", status: "building", commits: [{ sha: sha(7), committedAt: 700 }] }), 1);
+      await applyDeployEvent(db, projectId, event({ deploy: "c" }), 1);
+      await applyDeployEvent(db, projectId, event({ deploy: "d", status: "building", commitSha: sha(8) }), 1);
+      await applyDeployEvent(db, projectId, event({ deploy: "d" }), 1);
+      await applyDeployEvent(db, projectId, event({ deploy: "e", status: "building" }), 1);
+      expect(await listed("e")).toBe(0);
+      await applyDeployEvent(db, projectId, event({ deploy: "e", commits: [{ sha: sha(9), committedAt: 900 }] }), 1);
+      await applyDeployEvent(db, projectId, event({ deploy: "f", status: "building", commits: [] }), 1);
+      expect([await listed("c"), await listed("d"), await listed("e"), await listed("f")]).toEqual([1, 0, 1, 0]);
+    });
   });
 }

@@ -127,6 +127,8 @@ async function writeTransition(
   // Phase timings read the entry times from the row (phases.ts): a phase is entered at most once.
   if (t.to === "initiated" || t.to === "building" || t.to === "deploying") cols[`${t.to}_at`] = t.occurredAt;
   if (target !== undefined) cols.rollback_target_id = target;
+  // Lead time counts a deploy that listed no commits by its head commit (dora.ts); set in the same write.
+  if (t.commits?.length) cols.commits_listed = 1;
   // No RETURNING: SQLite buffers a RETURNING row through a temporary table, which cost more than the write
   // itself (56 of ~94 µs per batched event). The row is read back by its rowid instead, once, for the answer.
   let id = deploy.id;

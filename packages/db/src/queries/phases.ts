@@ -3,21 +3,10 @@
 import { CuittyError, type DeployStatus, type MetricBucket, PHASES, type Phase } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { resolveMetricRange } from "./dora.js";
-import { RANGE_KEY, SampleGroups, bucketSql } from "./metricStats.js";
+import { RANGE_KEY, packSql, packedStats } from "./metricStats.js";
 import { rowsOf } from "./sqlViews.js";
 
 const PHASE_ORDER: Record<string, number> = { initiated: 0, building: 1, deploying: 2, live: 3 };
-
-/**
- * The deploys started in the range with their phase entry times (columns written with each transition, read
- * from the covering index deploys_env_phases_idx), as one JSON array `[bucket, initiated, building, deploying,
- * live]` per deploy: one value to hand over instead of thousands of rows.
- */
-const PHASE_ROWS = (bucket: MetricBucket) =>
-  `SELECT json_group_array(json_array(${bucketSql("d.started_at", bucket)}, d.initiated_at, d.building_at, d.deploying_at, d.live_at))
-   FROM deploys d WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3`;
-
-type PhaseRow = [b: number, initiated: number | null, building: number | null, deploying: number | null, live: number | null];
 
 /**
  * Per deploy and phase: the seconds from entering the phase to entering the next phase it moved forward to
@@ -25,22 +14,28 @@ type PhaseRow = [b: number, initiated: number | null, building: number | null, d
  * `total`: first event to live, when the first event was not live itself. Phases only move forward and each is
  * entered at most once, so the next phase entered is the first later time set, the first event is the earliest
  * phase set, and a deploy that failed entered none after the one it failed in.
+ *
+ * A phase is skipped when the deploy reported an earlier phase and went live without this one (only what came
+ * before its go-live counts, so a later rollback cannot change the answer); a deploy first reported as live
+ * reported no phase at all: neither samples nor skips, counted as `straightToLive`.
+ *
+ * Computed in SQL over the deploys started in the range and their phase entry times (columns written with each
+ * transition, read from the covering index deploys_env_phases_idx): each phase's samples as one JSON array of
+ * packed samples (metricStats.ts, PACK), and the skip counts. Arguments: ?1 env id, ?2 from, ?3 to.
  */
-function collectPhaseSamples(rows: PhaseRow[], groups: SampleGroups): void {
-  for (const row of rows) {
-    const b = row[0];
-    const live = row[4];
-    let first: number | null = null;
-    for (let p = 1; p <= 3; p++) {
-      const entered = row[p];
-      if (entered == null) continue;
-      first ??= entered;
-      let next: number | null = null;
-      for (let q = p + 1; q <= 4 && next == null; q++) next = row[q] ?? null;
-      if (next != null) groups.add(PHASES[p - 1]!, b, Math.max(0, next - entered));
-    }
-    if (live != null && first != null) groups.add("total", b, Math.max(0, live - first));
-  }
+function phaseSql(first: number, bucket: MetricBucket): string {
+  const sample = (v: string) => packSql(`max(0, ${v})`, "d.started_at", first, bucket);
+  const samples = (entered: string, next: string) =>
+    `json_group_array(${sample(`${next} - ${entered}`)}) FILTER (WHERE ${entered} IS NOT NULL AND ${next} IS NOT NULL)`;
+  const anyPhase = "coalesce(d.initiated_at, d.building_at, d.deploying_at)";
+  const skipped = (phase: string) => `count(*) FILTER (WHERE d.live_at IS NOT NULL AND ${anyPhase} IS NOT NULL AND ${phase} IS NULL)`;
+  return `SELECT ${samples("d.initiated_at", "coalesce(d.building_at, d.deploying_at, d.live_at)")},
+      ${samples("d.building_at", "coalesce(d.deploying_at, d.live_at)")},
+      ${samples("d.deploying_at", "d.live_at")},
+      ${samples(anyPhase, "d.live_at")},
+      ${skipped("d.initiated_at")}, ${skipped("d.building_at")}, ${skipped("d.deploying_at")},
+      count(*) FILTER (WHERE d.live_at IS NOT NULL AND ${anyPhase} IS NULL)
+    FROM deploys d WHERE d.env_id = ?1 AND d.started_at >= ?2 AND d.started_at < ?3`;
 }
 
 interface PhaseStats {
@@ -72,23 +67,14 @@ export async function phaseTimings(
 ): Promise<PhaseTimings> {
   const r = await resolveMetricRange(db, projectId, input, now);
   const args = [r.envId, r.from, r.to];
-  const { rows } = await db.clients.deploys.execute({ sql: PHASE_ROWS(r.bucket), args });
-  const deploys = JSON.parse(String(rows[0]?.[0] ?? "[]")) as PhaseRow[];
-  const groups = new SampleGroups();
-  collectPhaseSamples(deploys, groups);
-  const stats = groups.statsRows("phase");
-  // A phase is skipped when the deploy reported an earlier phase and went live without this one (only what came
-  // before its go-live counts, so a later rollback cannot change the answer); a deploy first reported as live
-  // reported no phase at all: neither samples nor skips, counted as `straightToLive`.
-  const skippedBy = new Map<string, number>();
-  const count = (what: string) => skippedBy.set(what, (skippedBy.get(what) ?? 0) + 1);
-  for (const row of deploys) {
-    if (row[4] == null) continue;
-    if (row[1] == null && row[2] == null && row[3] == null) count("straightToLive");
-    else for (let p = 1; p <= 3; p++) if (row[p] == null) count(PHASES[p - 1]!);
-  }
+  const { rows } = await db.clients.deploys.execute({ sql: phaseSql(r.starts[0] ?? 0, r.bucket), args });
+  const row = rows[0];
+  const column = (i: number) => JSON.parse(String(row?.[i] ?? "[]")) as number[];
+  const stats = ALL_PHASES.flatMap((phase, i) => packedStats(column(i), r.starts).map((s) => ({ ...s, phase })));
+  const skippedBy = new Map<string, number>(PHASES.map((phase, i) => [phase, Number(row?.[4 + i] ?? 0)]));
+  const straightToLive = Number(row?.[7] ?? 0);
   const key = (phase: string, b: number) => `${phase}:${b}`;
-  const byKey = new Map(stats.map((s) => [key(String((s as unknown as { phase: string }).phase), s.b), s]));
+  const byKey = new Map(stats.map((s) => [key(s.phase, s.b), s]));
   const statsOf = (phase: Phase | "total", b: number): PhaseStats => {
     const s = byKey.get(key(phase, b));
     return { phase, medianSeconds: s?.median ?? null, p90Seconds: s?.p90 ?? null, samples: s?.n ?? 0 };
@@ -99,7 +85,7 @@ export async function phaseTimings(
     to: r.to,
     bucket: r.bucket,
     phases: ALL_PHASES.map((p) => ({ ...statsOf(p, RANGE_KEY), skipped: p === "total" ? 0 : (skippedBy.get(p) ?? 0) })),
-    straightToLive: skippedBy.get("straightToLive") ?? 0,
+    straightToLive,
     series: r.starts.map((start) => ({ start, phases: ALL_PHASES.map((p) => statsOf(p, start)) })),
   };
 }

@@ -132,6 +132,11 @@ export const deploys = sqliteTable(
     buildingAt: integer("building_at"),
     deployingAt: integer("deploying_at"),
     committedAt: integer("committed_at"),
+    /**
+     * Whether an event listed the commits the deploy ships (rows in deploy_commits), set by the transition that
+     * adds them: lead time counts a deploy that listed none by its head commit (`committedAt`) instead.
+     */
+    commitsListed: integer("commits_listed", { mode: "boolean" }).notNull().default(false),
     /** Why it failed or was rolled back (latest reason given). */
     reason: text("reason"),
     markedBadAt: integer("marked_bad_at"),
@@ -149,6 +154,18 @@ export const deploys = sqliteTable(
     index("deploys_env_completed_idx").on(t.envId, t.completedAt),
     // Covers phase timings: the deploys started in a range and their phase entry times, read from the index alone.
     index("deploys_env_phases_idx").on(t.envId, t.startedAt, t.initiatedAt, t.buildingAt, t.deployingAt, t.liveAt),
+    // DORA (dora.ts) reads these three partial indexes; SQLite keeps each one as rows enter or leave its condition,
+    // so no writer has to. Failed changes (rolled back, marked bad or failing its checks) by go-live: change
+    // failures and where outages start; the condition is the query's FAILED_CHANGE, word for word.
+    index("deploys_env_failed_change_idx")
+      .on(t.envId, t.liveAt, t.status, t.healthStatus, t.markedBadAt)
+      .where(sql`status = 'rolled_back' OR marked_bad_at IS NOT NULL OR health_status = 'failing'`),
+    // Runs that failed before going live, by failure time: change failure rate's `failedRuns`.
+    index("deploys_env_failed_runs_idx")
+      .on(t.envId, t.completedAt, t.status, t.markedBadAt, t.reason)
+      .where(sql`live_at IS NULL AND status IN ('failed', 'rolled_back')`),
+    // Deploys that listed no commits, by go-live: lead time's head-commit samples.
+    index("deploys_env_head_commit_idx").on(t.envId, t.liveAt, t.committedAt).where(sql`commits_listed = 0`),
   ],
 );
 
@@ -175,6 +192,8 @@ export const deployEvents = sqliteTable(
     index("deploy_events_deploy_idx").on(t.deployId, t.id),
     // The organisation's activity feed and the overview's last 24 h read transitions across projects by time.
     index("deploy_events_occurred_idx").on(t.occurredAt, t.id),
+    // Rollbacks, by deploy: where time to restore's outages end (dora.ts). Partial: only rollbacks enter it.
+    index("deploy_events_rollback_idx").on(t.deployId, t.occurredAt, t.rollbackTargetId).where(sql`to_status = 'rolled_back'`),
   ],
 );
 
