@@ -10,6 +10,7 @@ import { HEALTH_CHECKED, healthSeriesStart } from "./healthSeries.js";
 import { checkTargetPredates, rollbackRefusal, rollbackStanding } from "./rollbackRule.js";
 import { queueRollbackHooksIn } from "./healthHooks.js";
 import { recordFirstLiveIn } from "./commitFirstLive.js";
+import { applyEventsBatchIn, batchable } from "./applyDeployBatch.js";
 
 export interface EmitResult {
   deploy: DeployView;
@@ -295,18 +296,24 @@ export type BatchItemResult =
  */
 export function applyDeployEvents(db: Database, projectId: string, events: DeployEvent[], now: number): Promise<BatchItemResult[]> {
   return db.hot.grouped(async (tx) => {
+    if (batchable(events)) return (await applyEventsBatchIn(tx, projectId, events, now)).map(itemResult);
     const results: BatchItemResult[] = [];
     for (const event of events) {
       try {
-        results.push({ ok: true, ...(await applyDeployEventIn(tx, projectId, event, now)) });
+        results.push(itemResult(await applyDeployEventIn(tx, projectId, event, now)));
       } catch (error) {
         if (!(error instanceof CuittyError)) throw error;
-        const { fields } = error.details;
-        results.push({ ok: false, error: { cuittyCode: error.code, message: error.message, ...(fields ? { fields } : {}) } });
+        results.push(itemResult(error));
       }
     }
     return results;
   });
+}
+
+function itemResult(r: EmitResult | CuittyError): BatchItemResult {
+  if (!(r instanceof CuittyError)) return { ok: true, ...r };
+  const { fields } = r.details;
+  return { ok: false, error: { cuittyCode: r.code, message: r.message, ...(fields ? { fields } : {}) } };
 }
 
 export function rollbackDeploy(
