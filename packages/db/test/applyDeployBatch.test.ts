@@ -70,6 +70,18 @@ async function dump(db: Database): Promise<unknown> {
   return out;
 }
 
+/** The events sent at once as single emits: the group commit runs those of a turn together (applyDeployEvent). */
+async function atOnce(db: Database, projectId: string, events: DeployEvent[]): Promise<BatchItemResult[]> {
+  const settled = await Promise.allSettled(events.map((event) => applyDeployEvent(db, projectId, event, NOW)));
+  return settled.map((s) => {
+    if (s.status === "fulfilled") return { ok: true, ...s.value };
+    const error = s.reason;
+    if (!(error instanceof CuittyError)) throw error;
+    const { fields } = error.details;
+    return { ok: false, error: { cuittyCode: error.code, message: error.message, ...(fields ? { fields } : {}) } };
+  });
+}
+
 function oneByOne(db: Database, projectId: string, events: DeployEvent[]): Promise<BatchItemResult[]> {
   return events.reduce<Promise<BatchItemResult[]>>(async (acc, event) => {
     const results = await acc;
@@ -96,7 +108,7 @@ for (const [name, config] of PATHS) {
       for (const [env, url] of [
         ["checked", "https://example.com/healthz"],
         ["plain", null],
-      ]) {
+      ] as const) {
         await db.clients.deploys.execute({
           sql: "INSERT INTO environments (project_id, name, health_url) VALUES (?, ?, ?)",
           args: [projectId, env, url],
@@ -106,9 +118,13 @@ for (const [name, config] of PATHS) {
     }
     let batched: { db: Database; projectId: string };
     let single: { db: Database; projectId: string };
+    let concurrent: { db: Database; projectId: string };
+    let single2: { db: Database; projectId: string };
     beforeAll(async () => {
       batched = await fresh();
       single = await fresh();
+      concurrent = await fresh();
+      single2 = await fresh();
     });
     afterAll(() => {
       for (const db of opened) db.close();
@@ -123,6 +139,18 @@ for (const [name, config] of PATHS) {
         const want = await oneByOne(single.db, single.projectId, events);
         expect(JSON.stringify(got)).toBe(JSON.stringify(want));
         expect(await dump(batched.db)).toEqual(await dump(single.db));
+      }
+    });
+
+    // The client path keeps a transaction per call (a libSQL server serialises its writers), so only the embedded one groups.
+    it.runIf(name === PATHS[0][0])("answers and writes single emits sent at once as the same events one by one", async () => {
+      const r = random(11);
+      for (let round = 0; round < 12; round++) {
+        const events = randomBatch(r, round, 1 + r.int(40));
+        const got = await atOnce(concurrent.db, concurrent.projectId, events);
+        const want = await oneByOne(single2.db, single2.projectId, events);
+        expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+        expect(await dump(concurrent.db)).toEqual(await dump(single2.db));
       }
     });
   });

@@ -51,6 +51,7 @@ export function batchable(events: DeployEvent[]): boolean {
 }
 
 const COLUMN_OF = new Map(DEPLOY_VIEW_KEYS);
+const VIEW_KEYS = DEPLOY_VIEW_KEYS.map(([key]) => key);
 const PHASE_KEY: Partial<Record<DeployStatus, string>> = { initiated: "initiatedAt", building: "buildingAt", deploying: "deployingAt" };
 const DETAIL_KEYS = ["version", "commitSha", "branch", "triggeredBy", "buildLogsUrl", "committedAt"] as const;
 
@@ -90,36 +91,45 @@ function insertSql(table: string, columns: string[], rows: number): string {
 }
 const insertSqlCache = new Map<string, string>();
 
-/** Inserts `rows` (each a list of `columns`' values) in chunks of CHUNKS' sizes. */
-async function insertRows(tx: SqlExecutor, table: string, columns: string[], rows: unknown[][]): Promise<void> {
-  let at = 0;
-  while (at < rows.length) {
-    const size = CHUNKS.find((n) => n <= rows.length - at)!;
+/**
+ * Inserts `count` rows in chunks of CHUNKS' sizes; `fill(i, args, at)` writes row i's values (one per column) into
+ * `args` from index `at`, so no row is built as an array of its own.
+ */
+async function insertRows(
+  tx: SqlExecutor,
+  table: string,
+  columns: string[],
+  count: number,
+  fill: (i: number, args: unknown[], at: number) => void,
+): Promise<void> {
+  let done = 0;
+  while (done < count) {
+    const size = CHUNKS.find((n) => n <= count - done)!;
     const key = `${table}:${size}`;
     let sql = insertSqlCache.get(key);
     if (sql === undefined) {
       sql = insertSql(table, columns, size);
       insertSqlCache.set(key, sql);
     }
-    const args: unknown[] = [];
-    for (let i = at; i < at + size; i++) for (const v of rows[i]!) args.push(v);
+    const args: unknown[] = new Array(size * columns.length);
+    for (let i = 0; i < size; i++) fill(done + i, args, i * columns.length);
     await tx.execute({ sql, args });
-    at += size;
+    done += size;
   }
 }
 
 const unique = <T>(xs: (T | undefined)[]) => [...new Set(xs.filter((x): x is T => x !== undefined))];
 
 /**
- * Applies `events` in order inside an open transaction, each answered as applyDeployEventIn would answer it (a
+ * Applies the events in order inside an open transaction (each with its own receipt time `now`), each answered as applyDeployEventIn would answer it (a
  * refused event's CuittyError in its place). Throws (and the caller's transaction drops every write) on anything else.
  */
 export async function applyEventsBatchIn(
   tx: SqlExecutor,
   projectId: string,
-  events: DeployEvent[],
-  now: number,
+  items: readonly { event: DeployEvent; now: number }[],
 ): Promise<(AppliedEvent | CuittyError)[]> {
+  const events = items.map((i) => i.event);
   const eventIds = JSON.stringify(unique(events.map((e) => e.id)));
   const environments = new Map<string, KnownEnvironment>();
   for (const e of rowsOf<{ id: number; name: string; healthChecked: number; currentId: number | null; currentLiveAt: number | null }>(
@@ -143,7 +153,7 @@ export async function applyEventsBatchIn(
     await tx.execute({ sql: SELECT_DEPLOYS, args: [projectId, JSON.stringify(unique(events.map((e) => e.deploy))), eventIds] }),
   )) {
     const row: Row = {};
-    for (const [key] of DEPLOY_VIEW_KEYS) row[key] = r[key]!;
+    for (const key of VIEW_KEYS) row[key] = r[key]!;
     const d: KnownDeploy = { envId: r.envId, environment: r.environment, row, inserted: false, changed: new Set() };
     byId.set(row.id as number, d);
     byKey.set(row.externalKey as string, d);
@@ -158,12 +168,12 @@ export async function applyEventsBatchIn(
 
   async function flush(): Promise<void> {
     if (inserts.length > 0) {
-      await insertRows(
-        tx,
-        "deploys",
-        INSERT_DEPLOY_COLUMNS,
-        inserts.map((d) => [projectId, d.envId, ...DEPLOY_VIEW_KEYS.map(([key]) => d.row[key])]),
-      );
+      await insertRows(tx, "deploys", INSERT_DEPLOY_COLUMNS, inserts.length, (i, args, at) => {
+        const d = inserts[i]!;
+        args[at] = projectId;
+        args[at + 1] = d.envId;
+        for (let k = 0; k < VIEW_KEYS.length; k++) args[at + 2 + k] = d.row[VIEW_KEYS[k]!];
+      });
     }
     for (const d of updates) {
       const keys = [...d.changed];
@@ -188,7 +198,10 @@ export async function applyEventsBatchIn(
     commits.length = 0;
     await recordFirstLiveManyIn(tx, wentLive);
     wentLive.length = 0;
-    await insertRows(tx, "deploy_events", EVENT_COLUMNS, eventRows);
+    await insertRows(tx, "deploy_events", EVENT_COLUMNS, eventRows.length, (i, args, at) => {
+      const row = eventRows[i]!;
+      for (let k = 0; k < row.length; k++) args[at + k] = row[k];
+    });
     eventRows.length = 0;
     for (const env of environments.values()) {
       if (!env.moved) continue;
@@ -199,7 +212,7 @@ export async function applyEventsBatchIn(
 
   const view = (d: KnownDeploy): DeployView => ({ ...d.row, environment: d.environment }) as unknown as DeployView;
 
-  async function apply(event: DeployEvent): Promise<AppliedEvent> {
+  async function apply(event: DeployEvent, now: number): Promise<AppliedEvent> {
     const seenDeployId = event.id !== undefined ? seen.get(event.id) : undefined;
     if (seenDeployId !== undefined) {
       const d = byId.get(seenDeployId)!;
@@ -236,7 +249,7 @@ export async function applyEventsBatchIn(
     if (!d) {
       lastId ??= rowsOf<{ lastId: number }>(await tx.execute(LAST_DEPLOY_ID))[0]!.lastId;
       const row: Row = {};
-      for (const [key] of DEPLOY_VIEW_KEYS) row[key] = null;
+      for (const key of VIEW_KEYS) row[key] = null;
       Object.assign(row, {
         id: ++lastId,
         startedAt: occurredAt,
@@ -309,9 +322,9 @@ export async function applyEventsBatchIn(
   }
 
   const results: (AppliedEvent | CuittyError)[] = [];
-  for (const event of events) {
+  for (const { event, now } of items) {
     try {
-      results.push(await apply(event));
+      results.push(await apply(event, now));
     } catch (error) {
       if (!(error instanceof CuittyError)) throw error;
       results.push(error);

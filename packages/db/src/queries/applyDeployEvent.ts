@@ -281,8 +281,16 @@ async function applyDeployEventIn(tx: SqlExecutor, projectId: string, event: Dep
   return { deploy: view, changed: true, duplicate: false, from: existing?.status ?? null };
 }
 
+/** Single events sent at the same time to one project are decided and written together, as a batch (applyDeployBatch.ts). */
+const emitsTogether = (tx: SqlExecutor, items: unknown[]) => {
+  const emits = items as { projectId: string; event: DeployEvent; now: number }[];
+  return applyEventsBatchIn(tx, emits[0]!.projectId, emits);
+};
+
 export function applyDeployEvent(db: Database, projectId: string, event: DeployEvent, now: number): Promise<EmitResult> {
-  return db.hot.grouped((tx) => applyDeployEventIn(tx, projectId, event, now));
+  const alone = (tx: SqlExecutor) => applyDeployEventIn(tx, projectId, event, now);
+  if (!batchable([event])) return db.hot.grouped(alone);
+  return db.hot.grouped(alone, { key: projectId, item: { projectId, event, now }, many: emitsTogether });
 }
 
 export type BatchItemResult =
@@ -296,7 +304,15 @@ export type BatchItemResult =
  */
 export function applyDeployEvents(db: Database, projectId: string, events: DeployEvent[], now: number): Promise<BatchItemResult[]> {
   return db.hot.grouped(async (tx) => {
-    if (batchable(events)) return (await applyEventsBatchIn(tx, projectId, events, now)).map(itemResult);
+    if (batchable(events)) {
+      return (
+        await applyEventsBatchIn(
+          tx,
+          projectId,
+          events.map((event) => ({ event, now })),
+        )
+      ).map(itemResult);
+    }
     const results: BatchItemResult[] = [];
     for (const event of events) {
       try {
@@ -311,7 +327,7 @@ export function applyDeployEvents(db: Database, projectId: string, events: Deplo
 }
 
 function itemResult(r: EmitResult | CuittyError): BatchItemResult {
-  if (!(r instanceof CuittyError)) return { ok: true, ...r };
+  if (!(r instanceof CuittyError)) return { ok: true, deploy: r.deploy, changed: r.changed, duplicate: r.duplicate, from: r.from };
   const { fields } = r.details;
   return { ok: false, error: { cuittyCode: r.code, message: r.message, ...(fields ? { fields } : {}) } };
 }
