@@ -27,6 +27,8 @@ interface KnownDeploy {
   inserted: boolean;
   /** View keys changed since the last flush (deploys that existed before). */
   changed: Set<string>;
+  /** Whether it lists commits: only then does its go-live owe commit_first_live rows. */
+  hasCommits: boolean;
 }
 
 interface KnownEnvironment {
@@ -77,7 +79,8 @@ const SELECT_ENVIRONMENTS = `SELECT e.id, e.name, ${HEALTH_CHECKED("e")} AS heal
 const SELECT_SEEN = `SELECT event_id AS eventId, deploy_id AS deployId FROM deploy_events
   WHERE project_id = ?1 AND event_id IN (SELECT value FROM json_each(?2))`;
 /** The deploys the batch names, and those its already-seen event ids made (their answers show them). */
-const SELECT_DEPLOYS = `SELECT d.env_id AS envId, e.name AS environment, ${deployViewColumnList("d.")}
+const SELECT_DEPLOYS = `SELECT d.env_id AS envId, e.name AS environment,
+    EXISTS (SELECT 1 FROM deploy_commits c WHERE c.deploy_id = d.id) AS hasCommits, ${deployViewColumnList("d.")}
   FROM deploys d JOIN environments e ON e.id = d.env_id
   WHERE d.id IN (SELECT id FROM deploys WHERE project_id = ?1 AND external_key IN (SELECT value FROM json_each(?2))
                  UNION SELECT deploy_id FROM deploy_events WHERE project_id = ?1 AND event_id IN (SELECT value FROM json_each(?3)))`;
@@ -149,12 +152,19 @@ export async function applyEventsBatchIn(
   }
   const byId = new Map<number, KnownDeploy>();
   const byKey = new Map<string, KnownDeploy>();
-  for (const r of rowsOf<Row & { envId: number; environment: string }>(
+  for (const r of rowsOf<Row & { envId: number; environment: string; hasCommits: number }>(
     await tx.execute({ sql: SELECT_DEPLOYS, args: [projectId, JSON.stringify(unique(events.map((e) => e.deploy))), eventIds] }),
   )) {
     const row: Row = {};
     for (const key of VIEW_KEYS) row[key] = r[key]!;
-    const d: KnownDeploy = { envId: r.envId, environment: r.environment, row, inserted: false, changed: new Set() };
+    const d: KnownDeploy = {
+      envId: r.envId,
+      environment: r.environment,
+      row,
+      inserted: false,
+      changed: new Set(),
+      hasCommits: r.hasCommits === 1,
+    };
     byId.set(row.id as number, d);
     byKey.set(row.externalKey as string, d);
   }
@@ -257,7 +267,7 @@ export async function applyEventsBatchIn(
         provider: event.provider ?? "manual",
         healthStatus: "unknown",
       });
-      d = { envId: env.id, environment: event.environment, row, inserted: true, changed: new Set() };
+      d = { envId: env.id, environment: event.environment, row, inserted: true, changed: new Set(), hasCommits: false };
       byId.set(lastId, d);
       byKey.set(event.deploy, d);
       inserts.push(d);
@@ -292,9 +302,13 @@ export async function applyEventsBatchIn(
         env.currentLiveAt = occurredAt;
         env.moved = true;
       }
-      wentLive.push(id);
     }
-    if (event.commits?.length) commits.push({ deployId: id, json: JSON.stringify(event.commits) });
+    if (event.commits?.length) {
+      commits.push({ deployId: id, json: JSON.stringify(event.commits) });
+      d.hasCommits = true;
+    }
+    // Its commits' first go-lives (recordFirstLiveIn's rule, for every deploy of the flush at once).
+    if (event.status === "live" && d.hasCommits) wentLive.push(id);
     eventRows.push([
       projectId,
       id,
