@@ -57,7 +57,15 @@ const VIEW_KEYS = DEPLOY_VIEW_KEYS.map(([key]) => key);
 const PHASE_KEY: Partial<Record<DeployStatus, string>> = { initiated: "initiatedAt", building: "buildingAt", deploying: "deployingAt" };
 const DETAIL_KEYS = ["version", "commitSha", "branch", "triggeredBy", "buildLogsUrl", "committedAt"] as const;
 
-const INSERT_DEPLOY_COLUMNS = ["project_id", "env_id", ...DEPLOY_VIEW_KEYS.map(([, column]) => column)];
+/** Columns whose schema default is not NULL: written even when NULL. health_status is left out at its default. */
+const NOT_NULL_DEFAULT = new Set(["status", "startedAt", "provider", "healthStatus", "updatedAt"]);
+/**
+ * The columns a new deploy's INSERT names: those not at their default (most of a row is NULL, and each bound
+ * value costs), so rows are inserted in groups of the same columns.
+ */
+function insertedKeys(row: Row): string[] {
+  return VIEW_KEYS.filter((k) => (k === "healthStatus" ? row[k] !== "unknown" : row[k] !== null || NOT_NULL_DEFAULT.has(k)));
+}
 const EVENT_COLUMNS = [
   "project_id",
   "deploy_id",
@@ -78,12 +86,12 @@ const SELECT_ENVIRONMENTS = `SELECT e.id, e.name, ${HEALTH_CHECKED("e")} AS heal
   FROM environments e WHERE e.project_id = ?1 AND e.name IN (SELECT value FROM json_each(?2))`;
 const SELECT_SEEN = `SELECT event_id AS eventId, deploy_id AS deployId FROM deploy_events
   WHERE project_id = ?1 AND event_id IN (SELECT value FROM json_each(?2))`;
-/** The deploys the batch names, and those its already-seen event ids made (their answers show them). */
+/** The deploys the batch names, and those its already-seen event ids made (?3, their ids: their answers show them). */
 const SELECT_DEPLOYS = `SELECT d.env_id AS envId, e.name AS environment,
     EXISTS (SELECT 1 FROM deploy_commits c WHERE c.deploy_id = d.id) AS hasCommits, ${deployViewColumnList("d.")}
   FROM deploys d JOIN environments e ON e.id = d.env_id
   WHERE d.id IN (SELECT id FROM deploys WHERE project_id = ?1 AND external_key IN (SELECT value FROM json_each(?2))
-                 UNION SELECT deploy_id FROM deploy_events WHERE project_id = ?1 AND event_id IN (SELECT value FROM json_each(?3)))`;
+                 UNION SELECT value FROM json_each(?3))`;
 /** The id AUTOINCREMENT gives the next deploy, less one: the largest id the table ever had. */
 const LAST_DEPLOY_ID = `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'deploys'), 0),
   coalesce((SELECT max(id) FROM deploys), 0)) AS lastId`;
@@ -93,6 +101,8 @@ function insertSql(table: string, columns: string[], rows: number): string {
   return `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array.from({ length: rows }, () => tuple).join(", ")}`;
 }
 const insertSqlCache = new Map<string, string>();
+/** SQL texts kept at most (one per table, column set and chunk size); past it the cache starts over. */
+const MAX_INSERT_SQL = 256;
 
 /**
  * Inserts `count` rows in chunks of CHUNKS' sizes; `fill(i, args, at)` writes row i's values (one per column) into
@@ -108,10 +118,11 @@ async function insertRows(
   let done = 0;
   while (done < count) {
     const size = CHUNKS.find((n) => n <= count - done)!;
-    const key = `${table}:${size}`;
+    const key = `${table}(${columns.join()}):${size}`;
     let sql = insertSqlCache.get(key);
     if (sql === undefined) {
       sql = insertSql(table, columns, size);
+      if (insertSqlCache.size >= MAX_INSERT_SQL) insertSqlCache.clear();
       insertSqlCache.set(key, sql);
     }
     const args: unknown[] = new Array(size * columns.length);
@@ -153,7 +164,10 @@ export async function applyEventsBatchIn(
   const byId = new Map<number, KnownDeploy>();
   const byKey = new Map<string, KnownDeploy>();
   for (const r of rowsOf<Row & { envId: number; environment: string; hasCommits: number }>(
-    await tx.execute({ sql: SELECT_DEPLOYS, args: [projectId, JSON.stringify(unique(events.map((e) => e.deploy))), eventIds] }),
+    await tx.execute({
+      sql: SELECT_DEPLOYS,
+      args: [projectId, JSON.stringify(unique(events.map((e) => e.deploy))), JSON.stringify([...new Set(seen.values())])],
+    }),
   )) {
     const row: Row = {};
     for (const key of VIEW_KEYS) row[key] = r[key]!;
@@ -178,12 +192,24 @@ export async function applyEventsBatchIn(
 
   async function flush(): Promise<void> {
     if (inserts.length > 0) {
-      await insertRows(tx, "deploys", INSERT_DEPLOY_COLUMNS, inserts.length, (i, args, at) => {
-        const d = inserts[i]!;
-        args[at] = projectId;
-        args[at + 1] = d.envId;
-        for (let k = 0; k < VIEW_KEYS.length; k++) args[at + 2 + k] = d.row[VIEW_KEYS[k]!];
-      });
+      // Each row keeps the id it was given, so the order of the groups changes nothing.
+      const groups = new Map<string, { keys: string[]; rows: KnownDeploy[] }>();
+      for (const d of inserts) {
+        const keys = insertedKeys(d.row);
+        const shape = keys.join();
+        const group = groups.get(shape);
+        if (group) group.rows.push(d);
+        else groups.set(shape, { keys, rows: [d] });
+      }
+      for (const { keys, rows } of groups.values()) {
+        const columns = ["project_id", "env_id", ...keys.map((k) => COLUMN_OF.get(k)!)];
+        await insertRows(tx, "deploys", columns, rows.length, (i, args, at) => {
+          const d = rows[i]!;
+          args[at] = projectId;
+          args[at + 1] = d.envId;
+          for (let k = 0; k < keys.length; k++) args[at + 2 + k] = d.row[keys[k]!];
+        });
+      }
     }
     for (const d of updates) {
       const keys = [...d.changed];
