@@ -16,13 +16,15 @@ import { HEALTH_CHECKED, healthSeriesStart } from "./healthSeries.js";
 import { DEPLOY_VIEW_KEYS, type SqlExecutor, deployViewColumnList, rowsOf } from "./sqlViews.js";
 import type { DeployView } from "./views.js";
 
-/** A deploy's public columns by view key (camelCase), in the view's order, without its environment. */
+/** A deploy as its answers show it: its public columns by view key (camelCase) in the view's order, then its environment. */
 type Row = Record<string, string | number | null>;
 
 interface KnownDeploy {
   envId: number;
   environment: string;
   row: Row;
+  /** `row` was handed out in an answer: copied before it changes (most deploys change once per batch). */
+  shared: boolean;
   /** Made by this batch: written by the INSERT at the next flush. */
   inserted: boolean;
   /** View keys changed since the last flush (deploys that existed before). */
@@ -171,10 +173,12 @@ export async function applyEventsBatchIn(
   )) {
     const row: Row = {};
     for (const key of VIEW_KEYS) row[key] = r[key]!;
+    row.environment = r.environment;
     const d: KnownDeploy = {
       envId: r.envId,
       environment: r.environment,
       row,
+      shared: false,
       inserted: false,
       changed: new Set(),
       hasCommits: r.hasCommits === 1,
@@ -246,7 +250,15 @@ export async function applyEventsBatchIn(
     }
   }
 
-  const view = (d: KnownDeploy): DeployView => ({ ...d.row, environment: d.environment }) as unknown as DeployView;
+  const view = (d: KnownDeploy): DeployView => {
+    d.shared = true;
+    return d.row as unknown as DeployView;
+  };
+  const writable = (d: KnownDeploy): void => {
+    if (!d.shared) return;
+    d.row = { ...d.row };
+    d.shared = false;
+  };
 
   async function apply(event: DeployEvent, now: number): Promise<AppliedEvent> {
     const seenDeployId = event.id !== undefined ? seen.get(event.id) : undefined;
@@ -292,14 +304,16 @@ export async function applyEventsBatchIn(
         externalKey: event.deploy,
         provider: event.provider ?? "manual",
         healthStatus: "unknown",
+        environment: event.environment,
       });
-      d = { envId: env.id, environment: event.environment, row, inserted: true, changed: new Set(), hasCommits: false };
+      d = { envId: env.id, environment: event.environment, row, shared: false, inserted: true, changed: new Set(), hasCommits: false };
       byId.set(lastId, d);
       byKey.set(event.deploy, d);
       inserts.push(d);
     } else if (!d.inserted) {
       updates.add(d);
     }
+    writable(d);
     const set = (key: string, value: string | number) => {
       d.row[key] = value;
       if (!d.inserted) d.changed.add(key);
@@ -356,6 +370,7 @@ export async function applyEventsBatchIn(
       const [h] = rowsOf<{ healthStatus: string }>(
         await tx.execute({ sql: "SELECT health_status AS healthStatus FROM deploys WHERE id = ?", args: [id] }),
       );
+      writable(d);
       d.row.healthStatus = h!.healthStatus;
     }
     return answer;
