@@ -61,6 +61,19 @@ it("should keep nothing of a call that fails, and commit the others of its group
   expect(committed()).toBe(2);
 });
 
+it("should keep nothing of a call alone in its transaction that fails, and run the next call as usual", async () => {
+  const { hot, committed } = open();
+  await expect(
+    hot.grouped(async (tx) => {
+      await tx.execute("INSERT INTO t (x) VALUES (1)");
+      throw new CuittyError("INVALID_TRANSITION", "refused after a write");
+    }),
+  ).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+  expect(committed()).toBe(0);
+  await expect(hot.grouped(async (tx) => (await tx.execute("INSERT INTO t (x) VALUES (2)"), "ok"))).resolves.toBe("ok");
+  expect(committed()).toBe(1);
+});
+
 it("should fail every call of a group whose COMMIT fails with a retryable error, keeping none of their writes", async () => {
   const { hot, committed } = open();
   const results = await Promise.allSettled(

@@ -3,7 +3,7 @@
 // One BEGIN IMMEDIATE … COMMIT per event cost a quarter of a single emit's time (the WAL append of the same
 // pages, event after event). Calls made while the event loop is busy are queued and run together on the next
 // turn, in arrival order, in one transaction: each in its own SAVEPOINT, so a call that fails writes nothing
-// and the others still commit. Each caller is answered only after the COMMIT that holds its writes (so an
+// and the others still commit (a call alone in its transaction needs none: its failure rolls it all back). Each caller is answered only after the COMMIT that holds its writes (so an
 // acknowledged event survives a crash, as before); a failed COMMIT fails every caller of the group with a
 // retryable error, and none of their writes is kept.
 import { CuittyError } from "@cuitty/core";
@@ -72,7 +72,18 @@ export function createGroupCommit<Tx>(conn: GroupConnection, lock: FileLock, tx:
       for (const j of rest) j.reject(commitFailed(error));
     };
     try {
-      for (let i = 0; i < jobs.length; ) {
+      if (jobs.length === 1) {
+        // Alone in its transaction: no SAVEPOINT needed, a failure rolls the whole transaction back.
+        const job = jobs[0]!;
+        try {
+          done.push({ job, value: await job.fn(tx) });
+        } catch (error) {
+          if (conn.inTransaction) conn.exec("ROLLBACK");
+          job.reject(error);
+          return;
+        }
+      }
+      for (let i = done.length; i < jobs.length; ) {
         if (i > 0 && performance.now() - started > MAX_GROUP_MS) {
           // The rest go first in the next group.
           queue = [...jobs.slice(i), ...queue];
