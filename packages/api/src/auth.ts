@@ -22,9 +22,11 @@ export interface Principal {
   org?: true;
 }
 
+const SIGNATURE_HEADER = new RegExp(`^${SIGNATURE_VERSION}=([0-9a-f]{64})$`);
+
 /** The MAC of a `v1=<64 hex>` header, or null when the header is malformed. */
 function parseSignature(header: string): Buffer | null {
-  const match = new RegExp(`^${SIGNATURE_VERSION}=([0-9a-f]{64})$`).exec(header);
+  const match = SIGNATURE_HEADER.exec(header);
   return match ? Buffer.from(match[1]!, "hex") : null;
 }
 
@@ -84,6 +86,16 @@ export function admit(ctx: Context, bucket: string, scope: ApiKeyScope, required
   }
 }
 
+/** The key that signed each project's last verified request (bounded: past it, the oldest is forgotten). */
+const lastKeyIds = new Map<string, string>();
+const MAX_REMEMBERED = 10_000;
+
+function rememberKey(projectId: string, keyId: string): void {
+  lastKeyIds.delete(projectId);
+  if (lastKeyIds.size >= MAX_REMEMBERED) lastKeyIds.delete(lastKeyIds.keys().next().value!);
+  lastKeyIds.set(projectId, keyId);
+}
+
 export async function authenticate(ctx: Context, required: ApiKeyScope): Promise<Principal> {
   const { projectId, signed, given } = readSignedRequest(ctx);
   if (projectId === ORG_PROJECT) {
@@ -94,8 +106,15 @@ export async function authenticate(ctx: Context, required: ApiKeyScope): Promise
   }
   const { projectExists, keys } = await findActiveKeys(ctx.db, projectId);
   if (!projectExists) throw new CuittyError("UNKNOWN_PROJECT", `project ${projectId} does not exist`);
-  for (const key of keys) {
-    if (!given || !macMatches(key.secret, signed, given)) continue;
+  // At most one key's MAC matches, so the order they are tried in changes nothing but the cost: the key that
+  // signed the project's last request goes first (a client signs its requests with one key).
+  const last = lastKeyIds.get(projectId);
+  const first = last === undefined ? -1 : keys.findIndex((k) => k.keyId === last);
+  for (let i = -1; i < keys.length; i++) {
+    if (i === first) continue;
+    const key = keys[i === -1 ? first : i];
+    if (!key || !given || !macMatches(key.secret, signed, given)) continue;
+    if (i !== -1) rememberKey(projectId, key.keyId);
     admit(ctx, projectId, key.scope, required);
     return { projectId, keyId: key.keyId, scope: key.scope };
   }

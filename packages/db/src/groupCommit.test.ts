@@ -61,6 +61,19 @@ it("should keep nothing of a call that fails, and commit the others of its group
   expect(committed()).toBe(2);
 });
 
+it("should keep nothing of a call alone in its transaction that fails, and run the next call as usual", async () => {
+  const { hot, committed } = open();
+  await expect(
+    hot.grouped(async (tx) => {
+      await tx.execute("INSERT INTO t (x) VALUES (1)");
+      throw new CuittyError("INVALID_TRANSITION", "refused after a write");
+    }),
+  ).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+  expect(committed()).toBe(0);
+  await expect(hot.grouped(async (tx) => (await tx.execute("INSERT INTO t (x) VALUES (2)"), "ok"))).resolves.toBe("ok");
+  expect(committed()).toBe(1);
+});
+
 it("should fail every call of a group whose COMMIT fails with a retryable error, keeping none of their writes", async () => {
   const { hot, committed } = open();
   const results = await Promise.allSettled(
@@ -104,4 +117,37 @@ it("should commit a long call on its own and run the calls queued behind it in t
   // The second and third calls ran after the first one's COMMIT, together.
   expect(seenOutside).toEqual([0, 1, 1]);
   expect(committed()).toBe(3);
+});
+
+it("should run queued calls with the same merge key as one call, answer each with its own value, and run them alone if it throws", async () => {
+  const { hot, committed } = open();
+  const runs: number[][] = [];
+  let failNext = false;
+  // Inserts every item in one statement; an odd item is refused (in its place, having written nothing).
+  const many = async (tx: Parameters<Parameters<typeof hot.grouped>[0]>[0], items: unknown[]) => {
+    const xs = items as number[];
+    runs.push(xs);
+    const kept = xs.filter((x) => x % 2 === 0);
+    for (const x of kept) await tx.execute({ sql: "INSERT INTO t (x) VALUES (?)", args: [x] });
+    if (failNext) throw new Error("unexpected");
+    return xs.map((x) => (x % 2 === 0 ? x * 10 : new CuittyError("INVALID_TRANSITION", `odd ${x}`)));
+  };
+  const alone = (x: number) => async (tx: Parameters<Parameters<typeof hot.grouped>[0]>[0]) => {
+    if (x % 2 !== 0) throw new CuittyError("INVALID_TRANSITION", `odd ${x}`);
+    await tx.execute({ sql: "INSERT INTO t (x) VALUES (?)", args: [x] });
+    return x * 10;
+  };
+  const call = (x: number, key = "a") => hot.grouped(alone(x), { key, item: x, many });
+  const first = await Promise.allSettled([call(2), call(3), call(4), call(6, "b"), call(8, "b")]);
+  expect(runs).toEqual([
+    [2, 3, 4],
+    [6, 8],
+  ]);
+  expect(first.map((r) => (r.status === "fulfilled" ? r.value : r.reason.message))).toEqual([20, "odd 3", 40, 60, 80]);
+  expect(committed()).toBe(4);
+  // `many` throws: its writes are dropped and each call runs alone, with the same answers.
+  failNext = true;
+  const second = await Promise.allSettled([call(10), call(11), call(12)]);
+  expect(second.map((r) => (r.status === "fulfilled" ? r.value : r.reason.message))).toEqual([100, "odd 11", 120]);
+  expect(committed()).toBe(6);
 });

@@ -3,7 +3,7 @@
 // One BEGIN IMMEDIATE … COMMIT per event cost a quarter of a single emit's time (the WAL append of the same
 // pages, event after event). Calls made while the event loop is busy are queued and run together on the next
 // turn, in arrival order, in one transaction: each in its own SAVEPOINT, so a call that fails writes nothing
-// and the others still commit. Each caller is answered only after the COMMIT that holds its writes (so an
+// and the others still commit (a call alone in its transaction needs none: its failure rolls it all back). Each caller is answered only after the COMMIT that holds its writes (so an
 // acknowledged event survives a crash, as before); a failed COMMIT fails every caller of the group with a
 // retryable error, and none of their writes is kept.
 import { CuittyError } from "@cuitty/core";
@@ -15,10 +15,22 @@ export interface GroupConnection {
   readonly inTransaction: boolean;
 }
 
+/**
+ * A call that may run together with the calls queued next to it that have the same `key`: `many` runs all their
+ * items in order in one SAVEPOINT and returns one value per item, an Error in the place of an item that is refused
+ * (and wrote nothing). If `many` throws, its writes are rolled back and each call runs alone, as any other call.
+ */
+export interface Mergeable<Tx, I = unknown> {
+  key: string;
+  item: I;
+  many: (tx: Tx, items: I[]) => Promise<unknown[]>;
+}
+
 interface Job<Tx> {
   fn: (tx: Tx) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  merge?: Mergeable<Tx>;
 }
 
 /**
@@ -53,8 +65,25 @@ export function createGroupCommit<Tx>(conn: GroupConnection, lock: FileLock, tx:
       return;
     }
     const started = performance.now();
+    /** Rejects everyone when an error ended the whole transaction (I/O error, disk full): nobody's writes survived. */
+    const lost = (error: unknown, failed: Job<Tx>[], rest: Job<Tx>[]) => {
+      for (const j of failed) j.reject(error);
+      for (const d of done) d.job.reject(commitFailed(error));
+      for (const j of rest) j.reject(commitFailed(error));
+    };
     try {
-      for (let i = 0; i < jobs.length; i++) {
+      if (jobs.length === 1) {
+        // Alone in its transaction: no SAVEPOINT needed, a failure rolls the whole transaction back.
+        const job = jobs[0]!;
+        try {
+          done.push({ job, value: await job.fn(tx) });
+        } catch (error) {
+          if (conn.inTransaction) conn.exec("ROLLBACK");
+          job.reject(error);
+          return;
+        }
+      }
+      for (let i = done.length; i < jobs.length; ) {
         if (i > 0 && performance.now() - started > MAX_GROUP_MS) {
           // The rest go first in the next group.
           queue = [...jobs.slice(i), ...queue];
@@ -63,22 +92,44 @@ export function createGroupCommit<Tx>(conn: GroupConnection, lock: FileLock, tx:
           break;
         }
         const job = jobs[i]!;
-        conn.exec("SAVEPOINT grouped");
-        try {
-          const value = await job.fn(tx);
-          conn.exec("RELEASE grouped");
-          done.push({ job, value });
-        } catch (error) {
-          if (!conn.inTransaction) {
-            // The error ended the whole transaction (I/O error, disk full): nobody's writes survived.
-            job.reject(error);
-            for (const d of done) d.job.reject(commitFailed(error));
-            for (const j of jobs.slice(i + 1)) j.reject(commitFailed(error));
-            return;
+        const merge = job.merge;
+        let end = i + 1;
+        while (merge && end < jobs.length && jobs[end]!.merge?.key === merge.key && jobs[end]!.merge?.many === merge.many) end++;
+        if (end > i + 1) {
+          const run = jobs.slice(i, end);
+          conn.exec("SAVEPOINT grouped");
+          try {
+            const values = await merge!.many(
+              tx,
+              run.map((j) => j.merge!.item),
+            );
+            conn.exec("RELEASE grouped");
+            for (const [k, j] of run.entries()) {
+              if (values[k] instanceof Error) j.reject(values[k]);
+              else done.push({ job: j, value: values[k] });
+            }
+            i = end;
+            continue;
+          } catch (error) {
+            if (!conn.inTransaction) return lost(error, run, jobs.slice(end));
+            conn.exec("ROLLBACK TO grouped");
+            conn.exec("RELEASE grouped");
+            // Each call of the run now goes alone, below.
           }
-          conn.exec("ROLLBACK TO grouped");
-          conn.exec("RELEASE grouped");
-          job.reject(error);
+        }
+        for (; i < end; i++) {
+          const one = jobs[i]!;
+          conn.exec("SAVEPOINT grouped");
+          try {
+            const value = await one.fn(tx);
+            conn.exec("RELEASE grouped");
+            done.push({ job: one, value });
+          } catch (error) {
+            if (!conn.inTransaction) return lost(error, [one], jobs.slice(i + 1));
+            conn.exec("ROLLBACK TO grouped");
+            conn.exec("RELEASE grouped");
+            one.reject(error);
+          }
         }
       }
       try {
@@ -112,9 +163,9 @@ export function createGroupCommit<Tx>(conn: GroupConnection, lock: FileLock, tx:
 
   return {
     /** Runs `fn` inside a write transaction shared with the calls queued beside it; settles after its COMMIT. */
-    run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    run<T>(fn: (tx: Tx) => Promise<T>, merge?: Mergeable<Tx>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+        queue.push({ fn, resolve: resolve as (v: unknown) => void, reject, merge });
         schedule();
       });
     },

@@ -6,7 +6,7 @@
 // lock against each other inside this process. With a libSQL server URL it falls back to the client.
 import type { Client } from "@libsql/client";
 import Database from "libsql";
-import { createGroupCommit } from "./groupCommit.js";
+import { type Mergeable, createGroupCommit } from "./groupCommit.js";
 import type { FileLock } from "./serializedClient.js";
 import { WAL_PRAGMAS } from "./walPragmas.js";
 
@@ -27,9 +27,10 @@ export interface HotPath extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /**
    * Runs `fn` in a write transaction it may share with concurrent calls (group commit, see groupCommit.ts):
-   * its writes are kept or dropped as a unit, and it settles only after the COMMIT that holds them.
+   * its writes are kept or dropped as a unit, and it settles only after the COMMIT that holds them. With `merge`,
+   * it may run as one item of a call that does the same for the calls queued beside it (see Mergeable).
    */
-  grouped<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  grouped<T>(fn: (tx: SqlExecutor) => Promise<T>, merge?: Mergeable<SqlExecutor>): Promise<T>;
   close(): void;
 }
 
@@ -80,7 +81,7 @@ export function openHotPath(path: string, lock: FileLock, opts: { synchronous: s
     inTx,
   );
   return {
-    grouped: (fn) => group.run(fn),
+    grouped: (fn, merge) => group.run(fn, merge),
     async execute(stmt) {
       const release = await lock.acquire();
       try {

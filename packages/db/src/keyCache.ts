@@ -26,7 +26,9 @@ export function openKeyCache(path: string, open: (sealed: string) => string, bus
   const conn = new Database(path, { timeout: busyTimeoutMs });
   conn.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
   conn.exec("PRAGMA query_only = 1");
-  const generation = conn.prepare("SELECT n FROM key_generation WHERE id = 1").pluck();
+  // Read as a row: libsql's get() ignores pluck() (it returned the row object, Number() of which is NaN, so no
+  // lookup ever matched the remembered generation and every request read its project's keys again).
+  const generation = conn.prepare("SELECT n FROM key_generation WHERE id = 1");
   const keysOf = conn.prepare(
     `SELECT k.key_id AS keyId, k.secret AS secret, k.scope AS scope FROM projects p
      LEFT JOIN api_keys k ON k.project_id = p.id AND k.revoked_at IS NULL WHERE p.id = ?`,
@@ -37,7 +39,7 @@ export function openKeyCache(path: string, open: (sealed: string) => string, bus
   let current: number | undefined;
   const generationNow = (): number => {
     if (current === undefined) {
-      current = Number(generation.get() ?? 0);
+      current = Number((generation.get() as { n: number } | undefined)?.n ?? 0);
       setImmediate(() => (current = undefined));
     }
     return current;

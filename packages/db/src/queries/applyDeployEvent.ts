@@ -10,6 +10,7 @@ import { HEALTH_CHECKED, healthSeriesStart } from "./healthSeries.js";
 import { checkTargetPredates, rollbackRefusal, rollbackStanding } from "./rollbackRule.js";
 import { queueRollbackHooksIn } from "./healthHooks.js";
 import { recordFirstLiveIn } from "./commitFirstLive.js";
+import { applyEventsBatchIn, batchable } from "./applyDeployBatch.js";
 
 export interface EmitResult {
   deploy: DeployView;
@@ -282,8 +283,16 @@ async function applyDeployEventIn(tx: SqlExecutor, projectId: string, event: Dep
   return { deploy: view, changed: true, duplicate: false, from: existing?.status ?? null };
 }
 
+/** Single events sent at the same time to one project are decided and written together, as a batch (applyDeployBatch.ts). */
+const emitsTogether = (tx: SqlExecutor, items: unknown[]) => {
+  const emits = items as { projectId: string; event: DeployEvent; now: number }[];
+  return applyEventsBatchIn(tx, emits[0]!.projectId, emits);
+};
+
 export function applyDeployEvent(db: Database, projectId: string, event: DeployEvent, now: number): Promise<EmitResult> {
-  return db.hot.grouped((tx) => applyDeployEventIn(tx, projectId, event, now));
+  const alone = (tx: SqlExecutor) => applyDeployEventIn(tx, projectId, event, now);
+  if (!batchable([event])) return db.hot.grouped(alone);
+  return db.hot.grouped(alone, { key: projectId, item: { projectId, event, now }, many: emitsTogether });
 }
 
 export type BatchItemResult =
@@ -297,18 +306,32 @@ export type BatchItemResult =
  */
 export function applyDeployEvents(db: Database, projectId: string, events: DeployEvent[], now: number): Promise<BatchItemResult[]> {
   return db.hot.grouped(async (tx) => {
+    if (batchable(events)) {
+      return (
+        await applyEventsBatchIn(
+          tx,
+          projectId,
+          events.map((event) => ({ event, now })),
+        )
+      ).map(itemResult);
+    }
     const results: BatchItemResult[] = [];
     for (const event of events) {
       try {
-        results.push({ ok: true, ...(await applyDeployEventIn(tx, projectId, event, now)) });
+        results.push(itemResult(await applyDeployEventIn(tx, projectId, event, now)));
       } catch (error) {
         if (!(error instanceof CuittyError)) throw error;
-        const { fields } = error.details;
-        results.push({ ok: false, error: { cuittyCode: error.code, message: error.message, ...(fields ? { fields } : {}) } });
+        results.push(itemResult(error));
       }
     }
     return results;
   });
+}
+
+function itemResult(r: EmitResult | CuittyError): BatchItemResult {
+  if (!(r instanceof CuittyError)) return { ok: true, deploy: r.deploy, changed: r.changed, duplicate: r.duplicate, from: r.from };
+  const { fields } = r.details;
+  return { ok: false, error: { cuittyCode: r.code, message: r.message, ...(fields ? { fields } : {}) } };
 }
 
 export function rollbackDeploy(

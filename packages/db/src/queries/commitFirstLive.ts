@@ -8,13 +8,20 @@ import type { SqlExecutor } from "./sqlViews.js";
  * (a tie goes to the lower deploy id). One constant statement, so the hot path prepares it once; migration 0010
  * fills the table with the same rule.
  */
-const RECORD = `INSERT INTO commit_first_live (project_id, env_id, sha, committed_at, live_at, deploy_id)
+const record = (deploys: string) => `INSERT INTO commit_first_live (project_id, env_id, sha, committed_at, live_at, deploy_id)
   SELECT c.project_id, d.env_id, c.sha, c.committed_at, d.live_at, d.id
-    FROM deploys d JOIN deploy_commits c ON c.deploy_id = d.id WHERE d.id = ?1 AND d.live_at IS NOT NULL
+    FROM deploys d JOIN deploy_commits c ON c.deploy_id = d.id WHERE d.id ${deploys} AND d.live_at IS NOT NULL
   ON CONFLICT (env_id, sha) DO UPDATE SET live_at = excluded.live_at, committed_at = excluded.committed_at, deploy_id = excluded.deploy_id
     WHERE excluded.live_at < commit_first_live.live_at
        OR (excluded.live_at = commit_first_live.live_at AND excluded.deploy_id < commit_first_live.deploy_id)`;
+const RECORD = record("= ?1");
+/** The same for a list of deploys given as a JSON array (one statement for a batch; the rule keeps the minimum, so order does not matter). */
+const RECORD_MANY = record("IN (SELECT value FROM json_each(?1))");
 
 export async function recordFirstLiveIn(tx: SqlExecutor, deployId: number): Promise<void> {
   await tx.execute({ sql: RECORD, args: [deployId] });
+}
+
+export async function recordFirstLiveManyIn(tx: SqlExecutor, deployIds: number[]): Promise<void> {
+  if (deployIds.length > 0) await tx.execute({ sql: RECORD_MANY, args: [JSON.stringify(deployIds)] });
 }

@@ -10,6 +10,12 @@ export type { SqlExecutor, SqlResult };
 
 const { projectId: _p, envId: _e, ...viewColumns } = getTableColumns(deploys);
 
+/** The deploy view's keys (camelCase) and their columns, in the order the view's SELECT lists them. */
+export const DEPLOY_VIEW_KEYS: readonly (readonly [key: string, column: string])[] = Object.entries(viewColumns).map(([key, col]) => [
+  key,
+  col.name,
+]);
+
 /** Every public deploy column as its camelCase key, e.g. `commit_sha AS "commitSha"` (prefix: a table alias). */
 const columnLists = new Map<string, string>();
 export function deployViewColumnList(prefix = ""): string {

@@ -1,0 +1,390 @@
+// A batch of deploy events (deploys.emitBatch) applied with its state read once and its writes made in a few
+// statements, instead of a read, a read-back and four writes per event.
+//
+// The batch's deploys, environments and already-seen event ids are read in three statements; the events are then
+// decided in order against that state in memory, exactly as applyDeployEventIn decides them one by one (same checks,
+// same errors, same answers), and the state is updated as each event's writes would update it. The writes are kept
+// until the batch ends (or until a go-live must start a health series, which reads the rows) and then made as
+// multi-row INSERTs of the new deploys (with the ids AUTOINCREMENT would give them) and of the event rows, one UPDATE
+// per deploy that existed before, one statement for the commits' first go-lives, and one UPDATE per environment whose
+// current deploy moved (the last go-live that would have won). All of it runs in the batch's transaction, so it is
+// kept or dropped as a unit and answered after its COMMIT, as before. Rollbacks (status rolled_back) read the
+// environment's history, so a batch with one goes the general way, event by event (applyDeployEvent.ts).
+import { CuittyError, type DeployEvent, type DeployStatus, decideTransition } from "@cuitty/core";
+import { recordFirstLiveManyIn } from "./commitFirstLive.js";
+import { HEALTH_CHECKED, healthSeriesStart } from "./healthSeries.js";
+import { DEPLOY_VIEW_KEYS, type SqlExecutor, deployViewColumnList, rowsOf } from "./sqlViews.js";
+import type { DeployView } from "./views.js";
+
+/** A deploy as its answers show it: its public columns by view key (camelCase) in the view's order, then its environment. */
+type Row = Record<string, string | number | null>;
+
+interface KnownDeploy {
+  envId: number;
+  environment: string;
+  row: Row;
+  /** `row` was handed out in an answer: copied before it changes (most deploys change once per batch). */
+  shared: boolean;
+  /** Made by this batch: written by the INSERT at the next flush. */
+  inserted: boolean;
+  /** View keys changed since the last flush (deploys that existed before). */
+  changed: Set<string>;
+  /** Whether it lists commits: only then does its go-live owe commit_first_live rows. */
+  hasCommits: boolean;
+}
+
+interface KnownEnvironment {
+  id: number;
+  healthChecked: boolean;
+  currentId: number | null;
+  /** The current deploy's live_at (a go-live is entered once, so it does not change while it is current). */
+  currentLiveAt: number | null;
+  moved: boolean;
+}
+
+export interface AppliedEvent {
+  deploy: DeployView;
+  changed: boolean;
+  duplicate: boolean;
+  from: DeployStatus | null;
+}
+
+/** Whether applyEventsBatchIn takes the batch; otherwise its events go one by one. */
+export function batchable(events: DeployEvent[]): boolean {
+  return events.every((e) => e.status !== "rolled_back");
+}
+
+const COLUMN_OF = new Map(DEPLOY_VIEW_KEYS);
+const VIEW_KEYS = DEPLOY_VIEW_KEYS.map(([key]) => key);
+const PHASE_KEY: Partial<Record<DeployStatus, string>> = { initiated: "initiatedAt", building: "buildingAt", deploying: "deployingAt" };
+const DETAIL_KEYS = ["version", "commitSha", "branch", "triggeredBy", "buildLogsUrl", "committedAt"] as const;
+
+/** Columns whose schema default is not NULL: written even when NULL. health_status is left out at its default. */
+const NOT_NULL_DEFAULT = new Set(["status", "startedAt", "provider", "healthStatus", "updatedAt"]);
+/**
+ * The columns a new deploy's INSERT names: those not at their default (most of a row is NULL, and each bound
+ * value costs), so rows are inserted in groups of the same columns.
+ */
+function insertedKeys(row: Row): string[] {
+  return VIEW_KEYS.filter((k) => (k === "healthStatus" ? row[k] !== "unknown" : row[k] !== null || NOT_NULL_DEFAULT.has(k)));
+}
+const EVENT_COLUMNS = [
+  "project_id",
+  "deploy_id",
+  "event_id",
+  "from_status",
+  "to_status",
+  "occurred_at",
+  "received_at",
+  "reason",
+  "rollback_target_id",
+  "actor",
+];
+/** Rows per multi-row INSERT: a batch is cut into chunks of these sizes, so each table needs five statements at most. */
+const CHUNKS = [256, 64, 16, 4, 1];
+
+const SELECT_ENVIRONMENTS = `SELECT e.id, e.name, ${HEALTH_CHECKED("e")} AS healthChecked, e.current_deploy_id AS currentId,
+    (SELECT live_at FROM deploys WHERE id = e.current_deploy_id) AS currentLiveAt
+  FROM environments e WHERE e.project_id = ?1 AND e.name IN (SELECT value FROM json_each(?2))`;
+const SELECT_SEEN = `SELECT event_id AS eventId, deploy_id AS deployId FROM deploy_events
+  WHERE project_id = ?1 AND event_id IN (SELECT value FROM json_each(?2))`;
+/** The deploys the batch names, and those its already-seen event ids made (?3, their ids: their answers show them). */
+const SELECT_DEPLOYS = `SELECT d.env_id AS envId, e.name AS environment,
+    EXISTS (SELECT 1 FROM deploy_commits c WHERE c.deploy_id = d.id) AS hasCommits, ${deployViewColumnList("d.")}
+  FROM deploys d JOIN environments e ON e.id = d.env_id
+  WHERE d.id IN (SELECT id FROM deploys WHERE project_id = ?1 AND external_key IN (SELECT value FROM json_each(?2))
+                 UNION SELECT value FROM json_each(?3))`;
+/** The id AUTOINCREMENT gives the next deploy, less one: the largest id the table ever had. */
+const LAST_DEPLOY_ID = `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'deploys'), 0),
+  coalesce((SELECT max(id) FROM deploys), 0)) AS lastId`;
+
+function insertSql(table: string, columns: string[], rows: number): string {
+  const tuple = `(${columns.map(() => "?").join(", ")})`;
+  return `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array.from({ length: rows }, () => tuple).join(", ")}`;
+}
+const insertSqlCache = new Map<string, string>();
+/** SQL texts kept at most (one per table, column set and chunk size); past it the cache starts over. */
+const MAX_INSERT_SQL = 256;
+
+/**
+ * Inserts `count` rows in chunks of CHUNKS' sizes; `fill(i, args, at)` writes row i's values (one per column) into
+ * `args` from index `at`, so no row is built as an array of its own.
+ */
+async function insertRows(
+  tx: SqlExecutor,
+  table: string,
+  columns: string[],
+  count: number,
+  fill: (i: number, args: unknown[], at: number) => void,
+): Promise<void> {
+  let done = 0;
+  while (done < count) {
+    const size = CHUNKS.find((n) => n <= count - done)!;
+    const key = `${table}(${columns.join()}):${size}`;
+    let sql = insertSqlCache.get(key);
+    if (sql === undefined) {
+      sql = insertSql(table, columns, size);
+      if (insertSqlCache.size >= MAX_INSERT_SQL) insertSqlCache.clear();
+      insertSqlCache.set(key, sql);
+    }
+    const args: unknown[] = new Array(size * columns.length);
+    for (let i = 0; i < size; i++) fill(done + i, args, i * columns.length);
+    await tx.execute({ sql, args });
+    done += size;
+  }
+}
+
+const unique = <T>(xs: (T | undefined)[]) => [...new Set(xs.filter((x): x is T => x !== undefined))];
+
+/**
+ * Applies the events in order inside an open transaction (each with its own receipt time `now`), each answered as applyDeployEventIn would answer it (a
+ * refused event's CuittyError in its place). Throws (and the caller's transaction drops every write) on anything else.
+ */
+export async function applyEventsBatchIn(
+  tx: SqlExecutor,
+  projectId: string,
+  items: readonly { event: DeployEvent; now: number }[],
+): Promise<(AppliedEvent | CuittyError)[]> {
+  const events = items.map((i) => i.event);
+  const eventIds = JSON.stringify(unique(events.map((e) => e.id)));
+  const environments = new Map<string, KnownEnvironment>();
+  for (const e of rowsOf<{ id: number; name: string; healthChecked: number; currentId: number | null; currentLiveAt: number | null }>(
+    await tx.execute({ sql: SELECT_ENVIRONMENTS, args: [projectId, JSON.stringify(unique(events.map((e) => e.environment)))] }),
+  )) {
+    environments.set(e.name, {
+      id: e.id,
+      healthChecked: e.healthChecked === 1,
+      currentId: e.currentId,
+      currentLiveAt: e.currentLiveAt,
+      moved: false,
+    });
+  }
+  const seen = new Map<string, number>();
+  for (const s of rowsOf<{ eventId: string; deployId: number }>(await tx.execute({ sql: SELECT_SEEN, args: [projectId, eventIds] }))) {
+    seen.set(s.eventId, s.deployId);
+  }
+  const byId = new Map<number, KnownDeploy>();
+  const byKey = new Map<string, KnownDeploy>();
+  for (const r of rowsOf<Row & { envId: number; environment: string; hasCommits: number }>(
+    await tx.execute({
+      sql: SELECT_DEPLOYS,
+      args: [projectId, JSON.stringify(unique(events.map((e) => e.deploy))), JSON.stringify([...new Set(seen.values())])],
+    }),
+  )) {
+    const row: Row = {};
+    for (const key of VIEW_KEYS) row[key] = r[key]!;
+    row.environment = r.environment;
+    const d: KnownDeploy = {
+      envId: r.envId,
+      environment: r.environment,
+      row,
+      shared: false,
+      inserted: false,
+      changed: new Set(),
+      hasCommits: r.hasCommits === 1,
+    };
+    byId.set(row.id as number, d);
+    byKey.set(row.externalKey as string, d);
+  }
+  let lastId: number | undefined;
+
+  const inserts: KnownDeploy[] = [];
+  const updates = new Set<KnownDeploy>();
+  const eventRows: unknown[][] = [];
+  const commits: { deployId: number; json: string }[] = [];
+  const wentLive: number[] = [];
+
+  async function flush(): Promise<void> {
+    if (inserts.length > 0) {
+      // Each row keeps the id it was given, so the order of the groups changes nothing.
+      const groups = new Map<string, { keys: string[]; rows: KnownDeploy[] }>();
+      for (const d of inserts) {
+        const keys = insertedKeys(d.row);
+        const shape = keys.join();
+        const group = groups.get(shape);
+        if (group) group.rows.push(d);
+        else groups.set(shape, { keys, rows: [d] });
+      }
+      for (const { keys, rows } of groups.values()) {
+        const columns = ["project_id", "env_id", ...keys.map((k) => COLUMN_OF.get(k)!)];
+        await insertRows(tx, "deploys", columns, rows.length, (i, args, at) => {
+          const d = rows[i]!;
+          args[at] = projectId;
+          args[at + 1] = d.envId;
+          for (let k = 0; k < keys.length; k++) args[at + 2 + k] = d.row[keys[k]!];
+        });
+      }
+    }
+    for (const d of updates) {
+      const keys = [...d.changed];
+      await tx.execute({
+        sql: `UPDATE deploys SET ${keys.map((k) => `${COLUMN_OF.get(k)} = ?`).join(", ")} WHERE id = ?`,
+        args: [...keys.map((k) => d.row[k]), d.row.id],
+      });
+      d.changed.clear();
+    }
+    for (const d of inserts) d.inserted = false;
+    inserts.length = 0;
+    updates.clear();
+    for (const c of commits) {
+      // The statement applyDeployEvent.ts uses for one event's commits.
+      await tx.execute({
+        sql: `INSERT INTO deploy_commits (project_id, deploy_id, sha, committed_at)
+            SELECT ?1, ?2, lower(json_extract(c.value, '$.sha')), json_extract(c.value, '$.committedAt') FROM json_each(?3) c
+            WHERE true ON CONFLICT (deploy_id, sha) DO NOTHING`,
+        args: [projectId, c.deployId, c.json],
+      });
+    }
+    commits.length = 0;
+    await recordFirstLiveManyIn(tx, wentLive);
+    wentLive.length = 0;
+    await insertRows(tx, "deploy_events", EVENT_COLUMNS, eventRows.length, (i, args, at) => {
+      const row = eventRows[i]!;
+      for (let k = 0; k < row.length; k++) args[at + k] = row[k];
+    });
+    eventRows.length = 0;
+    for (const env of environments.values()) {
+      if (!env.moved) continue;
+      await tx.execute({ sql: "UPDATE environments SET current_deploy_id = ? WHERE id = ?", args: [env.currentId, env.id] });
+      env.moved = false;
+    }
+  }
+
+  const view = (d: KnownDeploy): DeployView => {
+    d.shared = true;
+    return d.row as unknown as DeployView;
+  };
+  const writable = (d: KnownDeploy): void => {
+    if (!d.shared) return;
+    d.row = { ...d.row };
+    d.shared = false;
+  };
+
+  async function apply(event: DeployEvent, now: number): Promise<AppliedEvent> {
+    const seenDeployId = event.id !== undefined ? seen.get(event.id) : undefined;
+    if (seenDeployId !== undefined) {
+      const d = byId.get(seenDeployId)!;
+      return { deploy: view(d), changed: false, duplicate: true, from: d.row.status as DeployStatus };
+    }
+    const existing = byKey.get(event.deploy);
+    const from = existing ? (existing.row.status as DeployStatus) : null;
+    let env = environments.get(event.environment);
+    const decision = decideTransition(from, event.status);
+    if (decision.kind === "refuse") {
+      throw new CuittyError(
+        "INVALID_TRANSITION",
+        existing
+          ? `deploy "${event.deploy}" cannot go from ${from} to ${event.status}`
+          : `deploy "${event.deploy}" does not exist yet and cannot start as ${event.status}`,
+        { from, to: event.status },
+      );
+    }
+    if (existing && existing.envId !== env?.id) {
+      throw new CuittyError("VALIDATION_FAILED", `deploy "${event.deploy}" belongs to another environment`, { fields: ["environment"] });
+    }
+    if (decision.kind === "same") return { deploy: view(existing!), changed: false, duplicate: false, from };
+    const occurredAt = event.occurredAt ?? now;
+    if (!env) {
+      const result = await tx.execute({
+        sql: "INSERT INTO environments (project_id, name) VALUES (?, ?)",
+        args: [projectId, event.environment],
+      });
+      if (result.lastInsertRowid === undefined) throw new Error("the INSERT reported no rowid");
+      env = { id: Number(result.lastInsertRowid), healthChecked: false, currentId: null, currentLiveAt: null, moved: false };
+      environments.set(event.environment, env);
+    }
+    let d = existing;
+    if (!d) {
+      lastId ??= rowsOf<{ lastId: number }>(await tx.execute(LAST_DEPLOY_ID))[0]!.lastId;
+      const row: Row = {};
+      for (const key of VIEW_KEYS) row[key] = null;
+      Object.assign(row, {
+        id: ++lastId,
+        startedAt: occurredAt,
+        externalKey: event.deploy,
+        provider: event.provider ?? "manual",
+        healthStatus: "unknown",
+        environment: event.environment,
+      });
+      d = { envId: env.id, environment: event.environment, row, shared: false, inserted: true, changed: new Set(), hasCommits: false };
+      byId.set(lastId, d);
+      byKey.set(event.deploy, d);
+      inserts.push(d);
+    } else if (!d.inserted) {
+      updates.add(d);
+    }
+    writable(d);
+    const set = (key: string, value: string | number) => {
+      d.row[key] = value;
+      if (!d.inserted) d.changed.add(key);
+    };
+    // The columns writeTransition writes, in its order.
+    set("status", event.status);
+    set("updatedAt", now);
+    for (const key of DETAIL_KEYS) {
+      const value = event[key];
+      if (value !== undefined) set(key, value);
+    }
+    if (event.reason) set("reason", event.reason);
+    const startedAt = (d.row.startedAt as number | null) ?? occurredAt;
+    if (event.status === "live" || event.status === "failed") {
+      set("completedAt", occurredAt);
+      set("durationSeconds", Math.max(0, occurredAt - startedAt));
+    }
+    if (event.status === "live") set("liveAt", occurredAt);
+    const phase = PHASE_KEY[event.status];
+    if (phase) set(phase, occurredAt);
+    const id = d.row.id as number;
+    if (event.status === "live") {
+      // Becomes current unless a later go-live is already current (the UPDATE of applyDeployEvent.ts, decided here).
+      if (env.currentId === null || (env.currentLiveAt ?? 0) <= occurredAt) {
+        env.currentId = id;
+        env.currentLiveAt = occurredAt;
+        env.moved = true;
+      }
+    }
+    if (event.commits?.length) {
+      commits.push({ deployId: id, json: JSON.stringify(event.commits) });
+      d.hasCommits = true;
+    }
+    // Its commits' first go-lives (recordFirstLiveIn's rule, for every deploy of the flush at once).
+    if (event.status === "live" && d.hasCommits) wentLive.push(id);
+    eventRows.push([
+      projectId,
+      id,
+      event.id ?? null,
+      from,
+      event.status,
+      occurredAt,
+      now,
+      event.reason ?? null,
+      null,
+      event.triggeredBy ?? null,
+    ]);
+    if (event.id !== undefined) seen.set(event.id, id);
+    const answer = { deploy: view(d), changed: true, duplicate: false, from };
+    if (event.status === "live" && env.healthChecked) {
+      // The series start reads the rows as written: write what is pending first, and read back what it changed.
+      await flush();
+      for (const stmt of healthSeriesStart(projectId, id, now * 1000)) await tx.execute(stmt);
+      const [h] = rowsOf<{ healthStatus: string }>(
+        await tx.execute({ sql: "SELECT health_status AS healthStatus FROM deploys WHERE id = ?", args: [id] }),
+      );
+      writable(d);
+      d.row.healthStatus = h!.healthStatus;
+    }
+    return answer;
+  }
+
+  const results: (AppliedEvent | CuittyError)[] = [];
+  for (const { event, now } of items) {
+    try {
+      results.push(await apply(event, now));
+    } catch (error) {
+      if (!(error instanceof CuittyError)) throw error;
+      results.push(error);
+    }
+  }
+  await flush();
+  return results;
+}
