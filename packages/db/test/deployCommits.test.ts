@@ -86,5 +86,29 @@ for (const [name, config] of PATHS) {
       await applyDeployEvent(db, projectId, event({ deploy: "f", status: "building", commits: [] }), 1);
       expect([await listed("c"), await listed("d"), await listed("e"), await listed("f")]).toEqual([1, 0, 1, 0]);
     });
+
+    it("marks commits_listed the same way when the events come in one batch (emitBatch's path)", async () => {
+      const listed = async (key: string) =>
+        (
+          await db.clients.deploys.execute({
+            sql: "SELECT commits_listed FROM deploys WHERE project_id = ? AND external_key = ?",
+            args: [projectId, key],
+          })
+        ).rows[0]?.commits_listed;
+      await applyDeployEvent(db, projectId, event({ deploy: "h", status: "building" }), 1);
+      await applyDeployEvents(
+        db,
+        projectId,
+        [
+          event({ deploy: "g", status: "building", commits: [{ sha: sha(10), committedAt: 1000 }] }),
+          event({ deploy: "g" }),
+          event({ deploy: "h", commits: [{ sha: sha(11), committedAt: 1100 }] }),
+          event({ deploy: "i", status: "building" }),
+          event({ deploy: "i", commits: [] }),
+        ],
+        1,
+      );
+      expect([await listed("g"), await listed("h"), await listed("i")]).toEqual([1, 1, 0]);
+    });
   });
 }

@@ -29,8 +29,10 @@ interface KnownDeploy {
   inserted: boolean;
   /** View keys changed since the last flush (deploys that existed before). */
   changed: Set<string>;
-  /** Whether it lists commits: only then does its go-live owe commit_first_live rows. */
+  /** Whether it lists commits (`commits_listed`): only then does its go-live owe commit_first_live rows. */
   hasCommits: boolean;
+  /** A deploy that existed before listed its first commits since the last flush: its UPDATE sets commits_listed. */
+  listedNow: boolean;
 }
 
 interface KnownEnvironment {
@@ -90,7 +92,7 @@ const SELECT_SEEN = `SELECT event_id AS eventId, deploy_id AS deployId FROM depl
   WHERE project_id = ?1 AND event_id IN (SELECT value FROM json_each(?2))`;
 /** The deploys the batch names, and those its already-seen event ids made (?3, their ids: their answers show them). */
 const SELECT_DEPLOYS = `SELECT d.env_id AS envId, e.name AS environment,
-    EXISTS (SELECT 1 FROM deploy_commits c WHERE c.deploy_id = d.id) AS hasCommits, ${deployViewColumnList("d.")}
+    d.commits_listed AS hasCommits, ${deployViewColumnList("d.")}
   FROM deploys d JOIN environments e ON e.id = d.env_id
   WHERE d.id IN (SELECT id FROM deploys WHERE project_id = ?1 AND external_key IN (SELECT value FROM json_each(?2))
                  UNION SELECT value FROM json_each(?3))`;
@@ -182,6 +184,7 @@ export async function applyEventsBatchIn(
       inserted: false,
       changed: new Set(),
       hasCommits: r.hasCommits === 1,
+      listedNow: false,
     };
     byId.set(row.id as number, d);
     byKey.set(row.externalKey as string, d);
@@ -200,28 +203,31 @@ export async function applyEventsBatchIn(
       const groups = new Map<string, { keys: string[]; rows: KnownDeploy[] }>();
       for (const d of inserts) {
         const keys = insertedKeys(d.row);
-        const shape = keys.join();
+        const shape = `${keys.join()}${d.hasCommits ? "+commits" : ""}`;
         const group = groups.get(shape);
         if (group) group.rows.push(d);
         else groups.set(shape, { keys, rows: [d] });
       }
       for (const { keys, rows } of groups.values()) {
-        const columns = ["project_id", "env_id", ...keys.map((k) => COLUMN_OF.get(k)!)];
+        const listed = rows[0]!.hasCommits;
+        const columns = ["project_id", "env_id", ...keys.map((k) => COLUMN_OF.get(k)!), ...(listed ? ["commits_listed"] : [])];
         await insertRows(tx, "deploys", columns, rows.length, (i, args, at) => {
           const d = rows[i]!;
           args[at] = projectId;
           args[at + 1] = d.envId;
           for (let k = 0; k < keys.length; k++) args[at + 2 + k] = d.row[keys[k]!];
+          if (listed) args[at + 2 + keys.length] = 1;
         });
       }
     }
     for (const d of updates) {
       const keys = [...d.changed];
-      await tx.execute({
-        sql: `UPDATE deploys SET ${keys.map((k) => `${COLUMN_OF.get(k)} = ?`).join(", ")} WHERE id = ?`,
-        args: [...keys.map((k) => d.row[k]), d.row.id],
-      });
+      const set = keys.map((k) => `${COLUMN_OF.get(k)} = ?`);
+      // Lead time counts a deploy that listed no commits by its head commit (dora.ts), as writeTransition marks it.
+      if (d.listedNow) set.push("commits_listed = 1");
+      await tx.execute({ sql: `UPDATE deploys SET ${set.join(", ")} WHERE id = ?`, args: [...keys.map((k) => d.row[k]), d.row.id] });
       d.changed.clear();
+      d.listedNow = false;
     }
     for (const d of inserts) d.inserted = false;
     inserts.length = 0;
@@ -306,7 +312,16 @@ export async function applyEventsBatchIn(
         healthStatus: "unknown",
         environment: event.environment,
       });
-      d = { envId: env.id, environment: event.environment, row, shared: false, inserted: true, changed: new Set(), hasCommits: false };
+      d = {
+        envId: env.id,
+        environment: event.environment,
+        row,
+        shared: false,
+        inserted: true,
+        changed: new Set(),
+        hasCommits: false,
+        listedNow: false,
+      };
       byId.set(lastId, d);
       byKey.set(event.deploy, d);
       inserts.push(d);
@@ -345,6 +360,7 @@ export async function applyEventsBatchIn(
     }
     if (event.commits?.length) {
       commits.push({ deployId: id, json: JSON.stringify(event.commits) });
+      if (!d.hasCommits && !d.inserted) d.listedNow = true;
       d.hasCommits = true;
     }
     // Its commits' first go-lives (recordFirstLiveIn's rule, for every deploy of the flush at once).

@@ -1,14 +1,10 @@
 // Raw SQL for the hot ingest path: the deploy view's SELECT, derived from the drizzle table so the
 // column list is never written twice, and a row mapper that keeps libSQL's column names.
-import { getTableColumns } from "drizzle-orm";
-import { deploys } from "../schema/deploys.js";
-import type { DeployView } from "./views.js";
+import { type DeployView, deployPublicColumns as viewColumns } from "./views.js";
 
 import type { SqlExecutor, SqlResult } from "../hotPath.js";
 
 export type { SqlExecutor, SqlResult };
-
-const { projectId: _p, envId: _e, ...viewColumns } = getTableColumns(deploys);
 
 /** The deploy view's keys (camelCase) and their columns, in the order the view's SELECT lists them. */
 export const DEPLOY_VIEW_KEYS: readonly (readonly [key: string, column: string])[] = Object.entries(viewColumns).map(([key, col]) => [

@@ -7,10 +7,12 @@ type DeploysDb = Database["deploys"];
 type DeploysTx = Parameters<Parameters<DeploysDb["transaction"]>[0]>[0];
 export type DeploysExecutor = DeploysDb | DeploysTx;
 
-const { projectId: _p, envId: _e, ...publicColumns } = getTableColumns(deploys);
+/** The deploy columns clients see: all but the owner ids and the bookkeeping DORA reads (`commits_listed`). */
+const { projectId: _p, envId: _e, commitsListed: _c, ...publicColumns } = getTableColumns(deploys);
+export const deployPublicColumns = publicColumns;
 export const deployViewColumns = { ...publicColumns, environment: environments.name };
 
-export type DeployView = Omit<Deploy, "projectId" | "envId"> & { environment: string };
+export type DeployView = Omit<Deploy, "projectId" | "envId" | "commitsListed"> & { environment: string };
 
 /** Select deploys as views (joined with their environment). */
 export function selectDeployViews(db: DeploysExecutor) {
