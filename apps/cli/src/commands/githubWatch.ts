@@ -2,10 +2,11 @@
 // container, printing each transition the server recorded. The SDK is imported only when the command runs,
 // so `cuitty deploy live` and the other commands do not pay for Octokit at start-up.
 import { type Command, Option } from "@commander-js/extra-typings";
+import type { DeployEventInput } from "@cuitty/core";
 import type { CuittyClient, CuittyClientError } from "@cuitty/sdk";
 import type { DeploysPlugin } from "@cuitty/sdk/plugins/deploys";
 import { cuittyCodeOf, isOutage, toCLIError } from "../apiErrors.js";
-import { createApiClient } from "../client.js";
+import { type ApiClient, createApiClient } from "../client.js";
 import { type Connection, readEnv, resolveConnection } from "../config.js";
 import { CLIError } from "../errors.js";
 import type { OptsOf } from "../flags.js";
@@ -13,6 +14,8 @@ import { info, warn } from "../output.js";
 import { addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
 import { type WatchTransition, classify, describeFailure, formatTransition } from "./githubWatchReport.js";
 import { parseApiUrl, parseInterval, parsePattern, parseRepo } from "./parse.js";
+
+type EmitBatchAnswer = Awaited<ReturnType<ApiClient["deploys"]["emitBatch"]["mutate"]>>;
 
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -136,8 +139,9 @@ async function watch(flags: WatchFlags): Promise<void> {
     if (!json || !res.ok || !new URL(url).pathname.endsWith("/trpc/deploys.emitBatch")) return res;
     const text = await res.text();
     try {
-      const events = (JSON.parse(String(init?.body)) as { events: Record<string, any>[] }).events;
-      const results = (JSON.parse(text) as { result: { data: { results: Record<string, any>[] } } }).result.data.results;
+      // The SDK sent deploy events; the server answered with the router's output (no transformer: plain JSON).
+      const events = (JSON.parse(String(init?.body)) as { events: Partial<DeployEventInput>[] }).events;
+      const results = (JSON.parse(text) as { result: { data: EmitBatchAnswer } }).result.data.results;
       results.forEach((r, i) => {
         if (!r.ok || !r.changed) return;
         const e = events[i] ?? {};
