@@ -1,9 +1,11 @@
 // The one place the CLI reads process.env: connection settings (flags > env > credentials file) and CI variables.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Command, OptionValues } from "@commander-js/extra-typings";
 import { z } from "zod";
 import { credentialsFileSchema } from "@cuitty/core";
 import { CLIError } from "./errors.js";
+import type { FlagsOf, NoOptions } from "./flags.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -25,11 +27,15 @@ const envSchema = z.object({
 // Each setting may come from elsewhere (flags, variables), so the file may hold only some of them.
 const fileSchema = credentialsFileSchema.partial();
 
-export interface ConnectionFlags {
-  portalUrl?: string;
-  project?: string;
-  apiKey?: string;
+/** The connection flags of every command that talks to the server; CONNECTION_HELP below documents them. */
+export function addConnectionFlags<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .option("--portal-url <url>", "server address (env CUITTY_PORTAL_URL)")
+    .option("--project <id>", "project id (env CUITTY_PROJECT_ID)")
+    .option("--api-key <key>", "API key (env CUITTY_API_KEY)");
 }
+
+export type ConnectionFlags = FlagsOf<typeof addConnectionFlags<[], NoOptions, NoOptions>>;
 
 export interface Connection {
   portalUrl: string;

@@ -2,22 +2,10 @@
 import { createHash } from "node:crypto";
 import { type DeployEventInput, type DeployStatus, deployEventSchema } from "@cuitty/core";
 import { detectCI } from "./ci.js";
+import type { EventFlags } from "./commands/deployOptions.js";
 import type { Env } from "./config.js";
 import { CLIError } from "./errors.js";
 import { type GitCheckout, readGitCheckout } from "./git.js";
-
-export interface EventFlags {
-  env?: string;
-  deploy?: string;
-  key?: string;
-  commit?: string;
-  branch?: string;
-  version?: string;
-  logsUrl?: string;
-  actor?: string;
-  reason?: string;
-  occurredAt?: number;
-}
 
 const FLAG_BY_FIELD: Record<string, string> = {
   deploy: "--deploy",

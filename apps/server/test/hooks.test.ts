@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { HOOK_DELIVERY_ID_HEADER, HOOK_EVENT_TYPE_HEADER, type HookEvent, hookEventSchema, verify } from "@cuitty/core";
 import { hooksExtension } from "@cuitty/server";
-import { startTestServer, type TestServer } from "@cuitty/server/testing";
+import { type ProcedurePath, startTestServer, type TestServer } from "@cuitty/server/testing";
 
 const FAST = { tickMs: 30, retryBaseMs: 40, retryMaxMs: 300, timeoutMs: 1500 };
 const SECRET = "receiver-secret-0123456789abcdef";
@@ -98,7 +98,7 @@ async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15
   }
 }
 
-async function ok(server: TestServer, procedure: string, input?: unknown) {
+async function ok<P extends ProcedurePath>(server: TestServer, procedure: P, input?: unknown) {
   const res = await server.request(procedure, { input });
   if (res.status !== 200) throw new Error(`${procedure} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.result.data;
@@ -132,8 +132,8 @@ describe("outbound events", () => {
 
     const keys = ["a", "b", "c"];
     await emitAll(server, keys, LIFECYCLE);
-    const b = (await ok(server, "deploys.list", { limit: 10 })).items.find((d: any) => d.externalKey === "b");
-    await ok(server, "deploys.markBad", { id: b.id, reason: "error rate up" });
+    const b = (await ok(server, "deploys.list", { limit: 10 })).items.find((d) => d.externalKey === "b");
+    await ok(server, "deploys.markBad", { id: b!.id, reason: "error rate up" });
 
     // Restart the receiver on the same port once a few events got through.
     await waitFor("first deliveries", () => receiver.uniqueEvents().length >= 3);
@@ -148,7 +148,7 @@ describe("outbound events", () => {
     expect(queuedAtStop).toBeGreaterThan(0);
     server = await startTestServer({ dataDir, extensions: [hooksExtension(FAST)] });
     cleanups.push(() => server.stop({ keepData: true }));
-    await ok(server, "deploys.rollback", { deployId: (await ok(server, "deploys.list", { limit: 10 })).items[0].id });
+    await ok(server, "deploys.rollback", { deployId: (await ok(server, "deploys.list", { limit: 10 })).items[0]!.id });
 
     const events = await waitFor("all 14 events", () => (receiver.uniqueEvents().length >= 14 ? receiver.uniqueEvents() : null));
     expect(events).toHaveLength(14);
@@ -169,12 +169,12 @@ describe("outbound events", () => {
     expect(rollback.transition!.rollbackTargetId).toBeGreaterThan(0);
 
     const [sub] = await ok(server, "hooks.list");
-    await waitFor("the cursor to catch up", async () => (await ok(server, "hooks.list"))[0].pending === 0);
-    const log = await ok(server, "hooks.deliveries", { id: sub.id, limit: 500 });
-    expect(log.some((d: any) => d.outcome === "failed" && d.statusCode === 503)).toBe(true);
-    expect(log.some((d: any) => d.outcome === "failed" && d.statusCode === null)).toBe(true); // receiver down
-    expect(log.filter((d: any) => d.outcome === "delivered").length).toBeGreaterThanOrEqual(14);
-    expect(log[0].id).toBeGreaterThan(log.at(-1).id); // newest first
+    await waitFor("the cursor to catch up", async () => (await ok(server, "hooks.list"))[0]!.pending === 0);
+    const log = await ok(server, "hooks.deliveries", { id: sub!.id, limit: 500 });
+    expect(log.some((d) => d.outcome === "failed" && d.statusCode === 503)).toBe(true);
+    expect(log.some((d) => d.outcome === "failed" && d.statusCode === null)).toBe(true); // receiver down
+    expect(log.filter((d) => d.outcome === "delivered").length).toBeGreaterThanOrEqual(14);
+    expect(log[0]!.id).toBeGreaterThan(log.at(-1)!.id); // newest first
   });
 
   it("filter by event and environment, and speak Slack's text format", async () => {

@@ -1,6 +1,6 @@
 // DORA metrics and phase timings over a synthetic history with known answers, through a real server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "@cuitty/server/testing";
+import { type ProcedurePath, startTestServer, type TestServer } from "@cuitty/server/testing";
 
 const H = 3600;
 const D = 86_400;
@@ -9,7 +9,7 @@ const T0 = 1_740_960_000;
 
 let server: TestServer;
 
-async function call(procedure: string, input?: unknown, key?: string) {
+async function call<P extends ProcedurePath>(procedure: P, input?: unknown, key?: string) {
   const res = await server.request(procedure, { input, key });
   if (res.status !== 200) throw new Error(`${procedure} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.result.data;
@@ -29,7 +29,9 @@ async function deploy(environment: string, key: string, steps: Step[], committed
   }));
   const { results } = await call("deploys.emitBatch", { events });
   for (const r of results) if (!r.ok) throw new Error(`${key}: ${JSON.stringify(r.error)}`);
-  return results[0].deploy.id;
+  const [first] = results;
+  if (!first?.ok) throw new Error(`${key}: no result`);
+  return first.deploy.id;
 }
 
 beforeAll(async () => {
@@ -131,7 +133,7 @@ describe("metrics.dora", () => {
     // cancelled and counts as neither.
     expect(m.changeFailureRate).toMatchObject({ failures: 2, total: 7, failedRuns: 2 });
     expect(m.changeFailureRate.rate).toBeCloseTo(2 / 7);
-    expect(m.changeFailureRate.series.map((s: any) => [s.failures, s.total, s.failedRuns])).toEqual([
+    expect(m.changeFailureRate.series.map((s) => [s.failures, s.total, s.failedRuns])).toEqual([
       [1, 3, 1],
       [1, 2, 0],
       [0, 2, 1],
@@ -154,11 +156,11 @@ describe("metrics.dora", () => {
   });
 
   it("counts marking good again as no failure, and bad again as one", async () => {
-    const d6 = (await call("deploys.list", { environment: "production", limit: 200 })).items.find((d: any) => d.externalKey === "d6");
-    await call("deploys.markGood", { id: d6.id });
+    const d6 = (await call("deploys.list", { environment: "production", limit: 200 })).items.find((d) => d.externalKey === "d6");
+    await call("deploys.markGood", { id: d6!.id });
     const good = await call("metrics.dora", { environment: "production", from: T0, to: T0 + 3 * D });
     expect(good.changeFailureRate.failures).toBe(1);
-    await call("deploys.markBad", { id: d6.id, reason: "checkout broken for EU users" });
+    await call("deploys.markBad", { id: d6!.id, reason: "checkout broken for EU users" });
     const bad = await call("metrics.dora", { environment: "production", from: T0, to: T0 + 3 * D });
     expect(bad.changeFailureRate.failures).toBe(2);
   });
@@ -202,11 +204,11 @@ describe("deploys.markBad and markGood", () => {
     const again = await call("deploys.markGood", { id: e2 });
     expect(again.changed).toBe(false);
     const marks = await call("deploys.marks", { id: e2 });
-    expect(marks.map((m: any) => [m.action, m.reason])).toEqual([
+    expect(marks.map((m) => [m.action, m.reason])).toEqual([
       ["good", null],
       ["bad", "leaks memory"],
     ]);
-    expect(marks[1].actor).toMatch(/^key:/);
+    expect(marks[1]!.actor).toMatch(/^key:/);
   });
 
   it("needs an admin key, a reason, and a deploy of this project", async () => {
@@ -254,7 +256,7 @@ describe("metrics.phases and metrics.deployPhases", () => {
 
   it("gives the median and p90 of each phase, counting skipped phases and not phases that ended in failure", async () => {
     const m = await call("metrics.phases", { environment: E, from: T0, to: T0 + 7 * D, bucket: "week" });
-    const by = Object.fromEntries(m.phases.map((p: any) => [p.phase, p]));
+    const by = Object.fromEntries(m.phases.map((p) => [p.phase, p]));
     expect(by.initiated).toEqual({ phase: "initiated", medianSeconds: 60, p90Seconds: 100, samples: 3, skipped: 1 });
     expect(by.building).toEqual({ phase: "building", medianSeconds: 310, p90Seconds: 500, samples: 2, skipped: 1 });
     expect(by.deploying).toEqual({ phase: "deploying", medianSeconds: 90, p90Seconds: 120, samples: 2, skipped: 1 });
@@ -264,26 +266,26 @@ describe("metrics.phases and metrics.deployPhases", () => {
 
   it("puts each deploy in the bucket it started in", async () => {
     const m = await call("metrics.phases", { environment: E, from: T0, to: T0 + 14 * D, bucket: "week" });
-    expect(m.series.map((s: any) => s.phases.find((p: any) => p.phase === "building").medianSeconds)).toEqual([310, 990]);
+    expect(m.series.map((s) => s.phases.find((p) => p.phase === "building")!.medianSeconds)).toEqual([310, 990]);
   });
 
   it("shows one deploy's phases with skipped, failed and unreached ones", async () => {
     const p2 = await call("metrics.deployPhases", { id: ids.p2 });
     expect(p2.totalSeconds).toBe(160);
-    expect(p2.phases.map((p: any) => [p.phase, p.state, p.durationSeconds])).toEqual([
+    expect(p2.phases.map((p) => [p.phase, p.state, p.durationSeconds])).toEqual([
       ["initiated", "done", 100],
       ["building", "skipped", null],
       ["deploying", "done", 60],
     ]);
     const p5 = await call("metrics.deployPhases", { id: ids.p5 });
-    expect(p5.phases.map((p: any) => [p.state, p.durationSeconds])).toEqual([
+    expect(p5.phases.map((p) => [p.state, p.durationSeconds])).toEqual([
       ["done", 30],
       ["failed", 60],
       ["not_reached", null],
     ]);
     expect(p5.totalSeconds).toBeNull();
     const p4 = await call("metrics.deployPhases", { id: ids.p4 });
-    expect(p4.phases.map((p: any) => p.state)).toEqual(["skipped", "skipped", "skipped"]);
+    expect(p4.phases.map((p) => p.state)).toEqual(["skipped", "skipped", "skipped"]);
     expect(p4.totalSeconds).toBeNull();
   });
 });
@@ -310,10 +312,10 @@ describe("metrics.phases with rollbacks", () => {
 
   it("counts a deploy the same whether or not it was rolled back after going live", async () => {
     const m = await call("metrics.phases", { environment: E, from: T0, to: T0 + 7 * D, bucket: "week" });
-    const by = Object.fromEntries(m.phases.map((p: any) => [p.phase, p]));
+    const by = Object.fromEntries(m.phases.map((p) => [p.phase, p]));
     // q3 and q4 reported initiated and went live without building and deploying: 2 skips each of those.
     // q1 and q2 reported no phase at all: no skips, no samples, both counted as straight to live.
-    expect([by.initiated.skipped, by.building.skipped, by.deploying.skipped]).toEqual([0, 2, 2]);
+    expect([by.initiated!.skipped, by.building!.skipped, by.deploying!.skipped]).toEqual([0, 2, 2]);
     expect(m.straightToLive).toBe(2);
     expect(by.initiated).toMatchObject({ samples: 2, medianSeconds: 75 });
     expect(by.total).toMatchObject({ samples: 2, medianSeconds: 75 });

@@ -91,7 +91,8 @@ export function createCuittyClient(options: CuittyClientOptions = {}): CuittyCli
     maxBatchBytes: Math.floor(MAX_BATCH_BODY_BYTES * 0.9),
     retry: { baseMs: options.retry?.baseMs ?? 500, maxMs: options.retry?.maxMs ?? 30_000 },
   };
-  const channels = new Map<string, Channel<any>>();
+  // Whatever their item type, the client only flushes, closes and counts its channels.
+  const channels = new Map<string, Pick<Channel<unknown>, "flush" | "close" | "getStats">>();
   const plugins = new Map<string, CuittyPlugin>();
   let started = false;
   let stopping: Promise<{ undelivered: number }> | undefined;

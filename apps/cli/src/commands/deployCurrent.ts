@@ -5,30 +5,39 @@ import { call } from "../apiErrors.js";
 import { CLIError } from "../errors.js";
 import { createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
+import type { OptsOf } from "../flags.js";
 import { shortSha, statusLabel } from "../deployFormat.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
 import { addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
 import { parsePositiveInt } from "./parse.js";
-import { type StatusAllFlags, statusAll } from "./statusAll.js";
+import { statusAll } from "./statusAll.js";
+
+function defineStatus(program: Command) {
+  return addConnectionOptions(
+    program
+      .command("status")
+      .description(
+        "show the current deploy of each environment (needs a read key); --all: every service of the organisation (organisation key)",
+      )
+      .option("--all", "every service × environment, trouble first (an organisation key; the project header is `org`)")
+      .option("-e, --env <name>", "with --all: only this environment", parseEnvironment)
+      .option("--search <text>", "with --all: only services whose name or id contains this text")
+      .option("--limit <n>", "with --all: at most this many services (default 200)", parsePositiveInt),
+  );
+}
+
+/** The flags of `cuitty status`; `--all` hands them to statusAll. */
+export type StatusFlags = OptsOf<ReturnType<typeof defineStatus>>;
 
 export function registerDeployCurrent(program: Command): void {
-  const status = program
-    .command("status")
-    .description(
-      "show the current deploy of each environment (needs a read key); --all: every service of the organisation (organisation key)",
-    )
-    .option("--all", "every service × environment, trouble first (an organisation key; the project header is `org`)")
-    .option("-e, --env <name>", "with --all: only this environment", parseEnvironment)
-    .option("--search <text>", "with --all: only services whose name or id contains this text")
-    .option("--limit <n>", "with --all: at most this many services (default 200)", parsePositiveInt);
-  addConnectionOptions(status);
+  const status = defineStatus(program);
   withConnectionHelp(status, [
     "cuitty status",
     "cuitty status --json | jq '.[] | select(.environment == \"production\") | .deploy.version'",
     "CUITTY_API_KEY=$ORG_READ_KEY cuitty status --all --env production",
     "cuitty status --all --json | jq '.services[] | select(.attention == \"broken\") | .service'",
   ]);
-  status.action(async (flags: StatusAllFlags & { all?: boolean }) => {
+  status.action(async (flags) => {
     if (flags.all) return statusAll(flags);
     if (flags.env ?? flags.search ?? flags.limit) {
       throw new CLIError(

@@ -1,12 +1,9 @@
 // Options and parsers shared by the deploy commands, so every command spells and documents them the same way.
 import { type Command, type CommandUnknownOpts, InvalidArgumentError, Option, type OptionValues } from "@commander-js/extra-typings";
 import { STATUSES, environmentName } from "@cuitty/core";
-import { CONNECTION_HELP, type ConnectionFlags } from "../config.js";
+import { CONNECTION_HELP, addConnectionFlags } from "../config.js";
+import type { FlagsOf, NoOptions } from "../flags.js";
 import { idParser } from "./parse.js";
-
-export interface CommonFlags extends ConnectionFlags {
-  json?: boolean;
-}
 
 export function parseEnvironment(value: string): string {
   if (!environmentName.safeParse(value).success) {
@@ -32,38 +29,55 @@ export function parseStatus(value: string): (typeof STATUSES)[number] {
   return status;
 }
 
-/** Adds the connection options; the returned command's action infers them (so no flags interface is written by hand). */
+/** Adds the connection options and --json; the returned command's action infers them (so no flags interface is written by hand). */
 export function addConnectionOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
-  return cmd
-    .option("--portal-url <url>", "server address (env CUITTY_PORTAL_URL)")
-    .option("--project <id>", "project id (env CUITTY_PROJECT_ID)")
-    .option("--api-key <key>", "API key (env CUITTY_API_KEY)")
-    .option("--json", "print JSON for scripts instead of text");
+  return addConnectionFlags(cmd).option("--json", "print JSON for scripts instead of text");
 }
 
-/** The event fields a report can set; CI variables fill them when a flag is absent. */
-export function addEventOptions(cmd: CommandUnknownOpts, opts: { timeAndReason: boolean }): CommandUnknownOpts {
-  cmd
-    // Checked in the action, not with requiredOption: commander checks it for every subcommand of `deploy` too.
-    .option("-e, --env <name>", "environment the deploy goes to, e.g. production (required)", parseEnvironment)
-    .option(
-      "--deploy <key>",
-      "the deploy's key, the same in every step (default in CI: from the run, new on a re-run; in a git checkout: git:<short sha>:<env>)",
-    )
-    .option("--key <key>", "same as --deploy")
-    .option("--commit <sha>", "commit SHA (default in CI: the built commit)")
-    .option("--branch <name>", "branch (default in CI: the built branch)")
-    .option("--version <version>", "version being deployed, e.g. v1.4.2 (default in CI: the tag, if any)")
-    .option("--logs-url <url>", "link to the build logs (default in CI: this run's page, attempt included)")
-    .option("--actor <name>", "who triggered the deploy (default in CI: the triggering user)");
-  if (opts.timeAndReason) {
+/** What every command that talks to the server takes: the connection flags and --json. */
+export type CommonFlags = FlagsOf<typeof addConnectionOptions<[], NoOptions, NoOptions>>;
+
+/**
+ * The event fields a report can set; CI variables fill them when a flag is absent. A report adds
+ * addTimeAndReason next, and every report ends with addReportOptions: two plain functions rather than one with a
+ * conditional part, so each command's flags are inferred without conditional types.
+ */
+export function addEventOptions<A extends unknown[]>(cmd: Command<A, NoOptions, NoOptions>) {
+  return (
     cmd
-      .option("--reason <text>", "why, e.g. why it failed (shown in the timeline)")
-      .option("--occurred-at <time>", "when it happened: unix seconds or ISO 8601 (default: now)", parseOccurredAt);
-  }
-  cmd.addOption(new Option("--strict", "fail (exit 7, E_UNREACHABLE) when the server cannot be reached, instead of warning and exiting 0"));
-  return addConnectionOptions(cmd);
+      // Checked in the action, not with requiredOption: commander checks it for every subcommand of `deploy` too.
+      .option("-e, --env <name>", "environment the deploy goes to, e.g. production (required)", parseEnvironment)
+      .option(
+        "--deploy <key>",
+        "the deploy's key, the same in every step (default in CI: from the run, new on a re-run; in a git checkout: git:<short sha>:<env>)",
+      )
+      .option("--key <key>", "same as --deploy")
+      .option("--commit <sha>", "commit SHA (default in CI: the built commit)")
+      .option("--branch <name>", "branch (default in CI: the built branch)")
+      .option("--version <version>", "version being deployed, e.g. v1.4.2 (default in CI: the tag, if any)")
+      .option("--logs-url <url>", "link to the build logs (default in CI: this run's page, attempt included)")
+      .option("--actor <name>", "who triggered the deploy (default in CI: the triggering user)")
+  );
 }
+
+/** A status report's reason and time (`deploy <status>`; `deploy run` sets them itself). */
+export function addTimeAndReason<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .option("--reason <text>", "why, e.g. why it failed (shown in the timeline)")
+    .option("--occurred-at <time>", "when it happened: unix seconds or ISO 8601 (default: now)", parseOccurredAt);
+}
+
+/** --strict and the connection options, the last options of every report. */
+export function addReportOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return addConnectionOptions(
+    cmd.addOption(
+      new Option("--strict", "fail (exit 7, E_UNREACHABLE) when the server cannot be reached, instead of warning and exiting 0"),
+    ),
+  );
+}
+
+/** The fields of a deploy event a report's flags can set (time and reason only on `deploy <status>`). */
+export type EventFlags = FlagsOf<typeof addEventOptions<[]>> & Partial<FlagsOf<typeof addTimeAndReason<[], NoOptions, NoOptions>>>;
 
 export const CI_HELP = `
 CI detection (each value is used only when its flag is absent):

@@ -7,17 +7,20 @@ import { CLIError } from "../errors.js";
 import { paint, warn } from "../output.js";
 import { createReporter } from "../reporter.js";
 import { describeOutcome, exitCodeOf, watchSignals } from "../runChild.js";
-import { announce, type ReportFlags, sayKey } from "./deployReport.js";
-import { CI_HELP, addEventOptions, withConnectionHelp } from "./deployOptions.js";
+import { announce, sayKey } from "./deployReport.js";
+import { CI_HELP, addEventOptions, addReportOptions, withConnectionHelp } from "./deployOptions.js";
 
 export function registerDeployRun(deploy: Command): void {
-  const run = deploy
-    .command("run")
-    .description("report deploying, run the command (output passed through), then report live or failed by its exit code")
-    .argument("<command...>", "the deploy command and its arguments (put them after --)")
-    // Options after the command belong to the command, not to us.
-    .passThroughOptions();
-  addEventOptions(run, { timeAndReason: false });
+  const run = addReportOptions(
+    addEventOptions(
+      deploy
+        .command("run")
+        .description("report deploying, run the command (output passed through), then report live or failed by its exit code")
+        .argument("<command...>", "the deploy command and its arguments (put them after --)")
+        // Options after the command belong to the command, not to us.
+        .passThroughOptions(),
+    ),
+  );
   withConnectionHelp(run, [
     "cuitty deploy run --env production -- ./deploy.sh --tag v1.4.2",
     "cuitty deploy run --env staging --version v1.4.2 -- kubectl rollout status deploy/api",
@@ -26,7 +29,7 @@ export function registerDeployRun(deploy: Command): void {
     "after",
     `${CI_HELP}\n\nExits with the command's exit code. Ctrl-C or SIGTERM reports failed, passes the signal on and exits 128+signal.\nA server outage only warns and the command still runs; --strict refuses to run it unreported.`,
   );
-  run.action(async (argv: string[], flags: ReportFlags) => {
+  run.action(async (argv, flags) => {
     // Signals are watched from the start so an interrupted run is still reported as failed.
     const signals = watchSignals();
     try {

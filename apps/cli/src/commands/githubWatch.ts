@@ -2,30 +2,20 @@
 // container, printing each transition the server recorded. The SDK is imported only when the command runs,
 // so `cuitty deploy live` and the other commands do not pay for Octokit at start-up.
 import { type Command, Option } from "@commander-js/extra-typings";
+import type { DeployEventInput } from "@cuitty/core";
 import type { CuittyClient, CuittyClientError } from "@cuitty/sdk";
 import type { DeploysPlugin } from "@cuitty/sdk/plugins/deploys";
 import { cuittyCodeOf, isOutage, toCLIError } from "../apiErrors.js";
-import { createApiClient } from "../client.js";
+import { type ApiClient, createApiClient } from "../client.js";
 import { type Connection, readEnv, resolveConnection } from "../config.js";
 import { CLIError } from "../errors.js";
+import type { OptsOf } from "../flags.js";
 import { info, warn } from "../output.js";
-import { type CommonFlags, addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
+import { addConnectionOptions, parseEnvironment, withConnectionHelp } from "./deployOptions.js";
 import { type WatchTransition, classify, describeFailure, formatTransition } from "./githubWatchReport.js";
 import { parseApiUrl, parseInterval, parsePattern, parseRepo } from "./parse.js";
 
-interface WatchFlags extends CommonFlags {
-  repo: string;
-  env: string;
-  token?: string;
-  workflow?: string;
-  branch?: string;
-  event?: string;
-  interval: number;
-  onlyCompleted?: boolean;
-  deployJobPattern?: string;
-  githubApiUrl?: string;
-  once?: boolean;
-}
+type EmitBatchAnswer = Awaited<ReturnType<ApiClient["deploys"]["emitBatch"]["mutate"]>>;
 
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -52,28 +42,35 @@ async function checkKey(conn: Connection): Promise<void> {
   }
 }
 
+function defineWatch(github: Command) {
+  return addConnectionOptions(
+    github
+      .command("watch")
+      .description(
+        "poll a repository's GitHub Actions runs and record each as a deploy (queued → initiated, in progress → building/deploying, success → live, else failed); runs until Ctrl-C or SIGTERM",
+      )
+      .requiredOption("--repo <owner/name>", "the repository, e.g. acme/api", parseRepo)
+      .requiredOption("-e, --env <name>", "environment the runs deploy to, e.g. production", parseEnvironment)
+      .option("--token <token>", "GitHub token with actions:read (env GITHUB_TOKEN; prefer the variable, flags show in `ps`)")
+      .option("--workflow <file>", "only runs of this workflow: file name (deploy.yml) or id")
+      .option("--branch <name>", "only runs on this branch")
+      .option("--event <name>", "only runs triggered by this event (push, workflow_dispatch, …)")
+      .option("--interval <seconds>", "seconds between polls", parseInterval, 30)
+      .option("--only-completed", "record only live/failed of completed runs (reads no jobs)")
+      .option(
+        "--deploy-job-pattern <regex>",
+        "a job whose name matches marks the deploying phase (case-insensitive; default: deploy)",
+        parsePattern,
+      )
+      .option("--github-api-url <url>", "GitHub API root (GitHub Enterprise: https://HOST/api/v3)", parseApiUrl)
+      .addOption(new Option("--once", "poll once, deliver what it found, and exit")),
+  );
+}
+
+type WatchFlags = OptsOf<ReturnType<typeof defineWatch>>;
+
 export function registerGithubWatch(github: Command): void {
-  const cmd = github
-    .command("watch")
-    .description(
-      "poll a repository's GitHub Actions runs and record each as a deploy (queued → initiated, in progress → building/deploying, success → live, else failed); runs until Ctrl-C or SIGTERM",
-    )
-    .requiredOption("--repo <owner/name>", "the repository, e.g. acme/api", parseRepo)
-    .requiredOption("-e, --env <name>", "environment the runs deploy to, e.g. production", parseEnvironment)
-    .option("--token <token>", "GitHub token with actions:read (env GITHUB_TOKEN; prefer the variable, flags show in `ps`)")
-    .option("--workflow <file>", "only runs of this workflow: file name (deploy.yml) or id")
-    .option("--branch <name>", "only runs on this branch")
-    .option("--event <name>", "only runs triggered by this event (push, workflow_dispatch, …)")
-    .option("--interval <seconds>", "seconds between polls", parseInterval, 30)
-    .option("--only-completed", "record only live/failed of completed runs (reads no jobs)")
-    .option(
-      "--deploy-job-pattern <regex>",
-      "a job whose name matches marks the deploying phase (case-insensitive; default: deploy)",
-      parsePattern,
-    )
-    .option("--github-api-url <url>", "GitHub API root (GitHub Enterprise: https://HOST/api/v3)", parseApiUrl)
-    .addOption(new Option("--once", "poll once, deliver what it found, and exit"));
-  addConnectionOptions(cmd);
+  const cmd = defineWatch(github);
   cmd.addHelpText(
     "after",
     `
@@ -90,7 +87,7 @@ Cuitty key (exit 4) stop the watch with an error.`,
     "cuitty github watch --repo acme/api --env staging --only-completed --interval 60 --json",
     "cuitty github watch --repo acme/api --env production --github-api-url https://github.example.com/api/v3",
   ]);
-  cmd.action((flags: WatchFlags) => watch(flags));
+  cmd.action((flags) => watch(flags));
 }
 
 async function watch(flags: WatchFlags): Promise<void> {
@@ -142,8 +139,9 @@ async function watch(flags: WatchFlags): Promise<void> {
     if (!json || !res.ok || !new URL(url).pathname.endsWith("/trpc/deploys.emitBatch")) return res;
     const text = await res.text();
     try {
-      const events = (JSON.parse(String(init?.body)) as { events: Record<string, any>[] }).events;
-      const results = (JSON.parse(text) as { result: { data: { results: Record<string, any>[] } } }).result.data.results;
+      // The SDK sent deploy events; the server answered with the router's output (no transformer: plain JSON).
+      const events = (JSON.parse(String(init?.body)) as { events: Partial<DeployEventInput>[] }).events;
+      const results = (JSON.parse(text) as { result: { data: EmitBatchAnswer } }).result.data.results;
       results.forEach((r, i) => {
         if (!r.ok || !r.changed) return;
         const e = events[i] ?? {};

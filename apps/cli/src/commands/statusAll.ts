@@ -4,16 +4,10 @@ import { call } from "../apiErrors.js";
 import { type ApiClient, createApiClient } from "../client.js";
 import { resolveConnection } from "../config.js";
 import { info, paint, printJson, relativeTime, table } from "../output.js";
-import type { CommonFlags } from "./deployOptions.js";
+import type { StatusFlags } from "./deployCurrent.js";
 
 type Overview = Awaited<ReturnType<ApiClient["org"]["overview"]["query"]>>;
 type Cell = Overview["services"][number]["cells"][number];
-
-export interface StatusAllFlags extends CommonFlags {
-  env?: string;
-  search?: string;
-  limit?: number;
-}
 
 const ATTENTION_LABEL: Record<Cell["attention"], string> = {
   broken: paint("red", "broken"),
@@ -40,7 +34,7 @@ function cellText(c: Cell | undefined): string {
   return parts.join(", ");
 }
 
-export async function statusAll(flags: StatusAllFlags): Promise<void> {
+export async function statusAll(flags: StatusFlags): Promise<void> {
   // Org procedures are signed with the organisation header whatever CUITTY_PROJECT_ID says.
   const conn = resolveConnection({ ...flags, project: ORG_PROJECT });
   const client = createApiClient(conn);

@@ -8,6 +8,8 @@ import {
   HTTP_STATUS_BY_CODE,
   HEADER_PROJECT,
   type DeployEventInput,
+  type GithubDeploymentStatusPayload,
+  type GithubRun,
   deployEventSchema,
   environmentName,
   githubDeploymentStatusToEvents,
@@ -50,16 +52,30 @@ function answer(res: ServerResponse, status: number, body: unknown, headers: Rec
   res.end(JSON.stringify(body));
 }
 
+/**
+ * The fields of a workflow_run or deployment_status delivery the mapping reads. The delivery is signed by GitHub, so
+ * its fields are taken to have GitHub's types; the events made from it are checked by deployEventSchema before a write.
+ */
+type GithubDelivery = {
+  repository?: { full_name?: unknown } | null;
+  sender?: { login?: string } | null;
+  workflow_run?: GithubRun | null;
+} & Partial<GithubDeploymentStatusPayload>;
+
 /** The events a delivery stands for; none for events and actions outside the lifecycle. */
-function eventsOf(name: string, payload: any, environment: string): DeployEventInput[] {
-  const repo = payload?.repository?.full_name;
+function eventsOf(name: string, parsed: unknown, environment: string): DeployEventInput[] {
+  const payload = (parsed ?? {}) as GithubDelivery;
+  const repo = payload.repository?.full_name;
   if (typeof repo !== "string")
     throw new CuittyError("VALIDATION_FAILED", "payload has no repository.full_name", { fields: ["repository.full_name"] });
   if (name === "workflow_run" && payload.workflow_run) {
     return githubRunToEvents(payload.workflow_run, { repo, environment, fallbackActor: payload.sender?.login });
   }
   if (name === "deployment_status" && payload.deployment_status && payload.deployment) {
-    return githubDeploymentStatusToEvents(payload, { repo, environment });
+    return githubDeploymentStatusToEvents(
+      { deployment_status: payload.deployment_status, deployment: payload.deployment },
+      { repo, environment },
+    );
   }
   return [];
 }

@@ -1,6 +1,7 @@
 // An Octokit for polling: throttling and retry plugins, a request timeout, and an ETag cache so an
 // unchanged resource costs a 304 (which GitHub does not count against the rate limit).
 import { Octokit } from "@octokit/core";
+import type { Hooks } from "@octokit/core/types";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 
@@ -18,6 +19,9 @@ export interface GithubClientOptions {
 
 const PollingOctokit = Octokit.plugin(throttling, retry);
 export type GithubClient = InstanceType<typeof PollingOctokit> & { notModified: () => number };
+
+/** What a request hook answers (OctokitResponse). */
+type OctokitResponse = Hooks["request"]["Result"];
 
 interface CachedResponse {
   etag: string;
@@ -69,9 +73,17 @@ export function createGithubClient(opts: GithubClientOptions): GithubClient {
       }
       return response;
     } catch (error) {
-      if (cached && (error as { status?: number }).status === 304) {
+      // A failed request is a RequestError (@octokit/request-error): GitHub's status and answer.
+      const failure = error as { status?: number; response?: { headers?: OctokitResponse["headers"] } };
+      if (cached && failure.status === 304) {
         notModified++;
-        return { status: 304, url, headers: { ...cached.headers, ...(error as any).response?.headers }, data: cached.data } as any;
+        const response: OctokitResponse = {
+          status: 304,
+          url,
+          headers: { ...cached.headers, ...failure.response?.headers },
+          data: cached.data,
+        };
+        return response;
       }
       throw error;
     }

@@ -151,18 +151,30 @@ export function createGithubPoller(options: GithubPollerOptions, emit: Emit, rep
   }
 
   async function pollOnce(): Promise<void> {
-    const route =
-      options.workflow !== undefined
-        ? ("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs" as const)
-        : ("GET /repos/{owner}/{repo}/actions/runs" as const);
-    const params: Record<string, unknown> = { owner, repo, per_page: options.perPage ?? 30 };
-    if (options.workflow !== undefined) params.workflow_id = options.workflow;
-    if (options.branch) params.branch = options.branch;
-    if (options.event) params.event = options.event;
+    const perPage = options.perPage ?? 30;
+    // In the order the query string had before: per_page, branch, event, page.
+    const filters = { ...(options.branch ? { branch: options.branch } : {}), ...(options.event ? { event: options.event } : {}) };
+    const { workflow } = options;
     const firstPoll = polls++ === 0;
     const pending: { event: DeployEventInput; run: GithubRun }[] = [];
     for (let page = 1; page <= (options.maxPages ?? 5); page++) {
-      const res = await github.request(route as "GET /repos/{owner}/{repo}/actions/runs", { ...(params as any), page });
+      const res =
+        workflow !== undefined
+          ? await github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+              owner: owner!,
+              repo: repo!,
+              per_page: perPage,
+              workflow_id: workflow,
+              ...filters,
+              page,
+            })
+          : await github.request("GET /repos/{owner}/{repo}/actions/runs", {
+              owner: owner!,
+              repo: repo!,
+              per_page: perPage,
+              ...filters,
+              page,
+            });
       const runs = (res.data.workflow_runs ?? []) as GithubRun[];
       let changed = 0;
       for (const run of runs) rememberLive(run);
