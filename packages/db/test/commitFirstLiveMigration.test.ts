@@ -1,13 +1,9 @@
 // Migration 0010 fills commit_first_live for a data directory written before it: each commit of a deploy that
 // went live, once per environment, at its earliest go-live there (ties to the lower deploy id).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createClient } from "@libsql/client";
 import { afterEach, describe, expect, it } from "vitest";
-import { MODULES, openDatabase } from "../src/connection.js";
+import { openDatabase } from "../src/connection.js";
 import { doraMetrics } from "../src/queries/dora.js";
-import { applyLikeDrizzle, readMigrations } from "./drizzleMigrations.js";
+import { dataDirBefore } from "./drizzleMigrations.js";
 
 const t = 1_700_000_000;
 const sha = (c: string) => c.repeat(40);
@@ -19,48 +15,40 @@ describe("the commit_first_live migration", () => {
   });
 
   it("fills each commit's first go-live per environment from the deploys and commits already stored", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "cuitty-db-migrations-"));
-    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    for (const m of MODULES) {
-      const client = createClient({ url: `file:${join(dataDir, `${m}.db`)}` });
-      for (const migration of readMigrations(m).filter((x) => m !== "deploys" || x.tag < "0010"))
-        await applyLikeDrizzle(client, m, migration);
-      if (m === "deploys") {
-        await client.execute("INSERT INTO projects (id, name) VALUES ('p', 'p')");
-        await client.execute("INSERT INTO environments (id, project_id, name) VALUES (1, 'p', 'production'), (2, 'p', 'staging')");
-        // [key, env, status, live_at, commits]: "late" is created first but went live after "early" (both ship X);
-        // "tie" goes live with "early" in the same second; "broken" never went live; staging ships X on its own.
-        const deploys: [string, number, string, number | null, [string, number][]][] = [
+    const dataDir = await dataDirBefore("0010", cleanup, async (client) => {
+      await client.execute("INSERT INTO projects (id, name) VALUES ('p', 'p')");
+      await client.execute("INSERT INTO environments (id, project_id, name) VALUES (1, 'p', 'production'), (2, 'p', 'staging')");
+      // [key, env, status, live_at, commits]: "late" is created first but went live after "early" (both ship X);
+      // "tie" goes live with "early" in the same second; "broken" never went live; staging ships X on its own.
+      const deploys: [string, number, string, number | null, [string, number][]][] = [
+        [
+          "late",
+          1,
+          "live",
+          t + 100,
           [
-            "late",
-            1,
-            "live",
-            t + 100,
-            [
-              [sha("a"), t - 10],
-              [sha("b"), t - 20],
-            ],
+            [sha("a"), t - 10],
+            [sha("b"), t - 20],
           ],
-          ["early", 1, "rolled_back", t + 50, [[sha("a"), t - 10]]],
-          ["tie", 1, "live", t + 50, [[sha("a"), t - 10]]],
-          ["broken", 1, "failed", null, [[sha("c"), t - 30]]],
-          ["stage", 2, "live", t + 200, [[sha("a"), t - 10]]],
-        ];
-        for (const [key, env, status, liveAt, commits] of deploys) {
+        ],
+        ["early", 1, "rolled_back", t + 50, [[sha("a"), t - 10]]],
+        ["tie", 1, "live", t + 50, [[sha("a"), t - 10]]],
+        ["broken", 1, "failed", null, [[sha("c"), t - 30]]],
+        ["stage", 2, "live", t + 200, [[sha("a"), t - 10]]],
+      ];
+      for (const [key, env, status, liveAt, commits] of deploys) {
+        await client.execute({
+          sql: "INSERT INTO deploys (project_id, env_id, status, external_key, started_at, live_at) VALUES ('p', ?, ?, ?, ?, ?)",
+          args: [env, status, key, t, liveAt],
+        });
+        for (const [s, committedAt] of commits) {
           await client.execute({
-            sql: "INSERT INTO deploys (project_id, env_id, status, external_key, started_at, live_at) VALUES ('p', ?, ?, ?, ?, ?)",
-            args: [env, status, key, t, liveAt],
+            sql: "INSERT INTO deploy_commits (project_id, deploy_id, sha, committed_at) VALUES ('p', (SELECT id FROM deploys WHERE external_key = ?), ?, ?)",
+            args: [key, s, committedAt],
           });
-          for (const [s, committedAt] of commits) {
-            await client.execute({
-              sql: "INSERT INTO deploy_commits (project_id, deploy_id, sha, committed_at) VALUES ('p', (SELECT id FROM deploys WHERE external_key = ?), ?, ?)",
-              args: [key, s, committedAt],
-            });
-          }
         }
       }
-      client.close();
-    }
+    });
 
     const db = await openDatabase({ dataDir });
     cleanup.push(() => db.close());

@@ -1,11 +1,12 @@
 // A module's migration files as drizzle-orm's libSQL migrator reads and records them, so a test can build a data
 // directory as an earlier release left it (some migrations applied) and open it with this one.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Client } from "@libsql/client";
-import type { ModuleName } from "../src/connection.js";
+import { type Client, createClient } from "@libsql/client";
+import { MODULES, type ModuleName } from "../src/connection.js";
 
 const migrationsRoot = fileURLToPath(new URL("../migrations", import.meta.url));
 
@@ -42,4 +43,29 @@ export async function applyLikeDrizzle(client: Client, module: ModuleName, migra
     ],
     "write",
   );
+}
+
+/**
+ * A data directory as a release before deploys' migration `deploysTag` left it: every other module migrated
+ * fully, deploys up to (not including) `deploysTag`, then `seedDeploys` run on deploys.db. `cleanup` removes it.
+ */
+export async function dataDirBefore(
+  deploysTag: string,
+  cleanup: (() => void)[],
+  seedDeploys: (client: Client) => Promise<void>,
+): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), "cuitty-db-migrations-"));
+  cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  for (const m of MODULES) {
+    const client = createClient({ url: `file:${join(dataDir, `${m}.db`)}` });
+    try {
+      for (const migration of readMigrations(m).filter((x) => m !== "deploys" || x.tag < deploysTag)) {
+        await applyLikeDrizzle(client, m, migration);
+      }
+      if (m === "deploys") await seedDeploys(client);
+    } finally {
+      client.close();
+    }
+  }
+  return dataDir;
 }
