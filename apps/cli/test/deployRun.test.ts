@@ -72,7 +72,7 @@ describe("cuitty deploy run", () => {
       expect(result.code).toBe(code);
       const deploy = await deployByKey(server, `run-${signal}`);
       expect(deploy.status).toBe("failed");
-      expect(deploy.events.at(-1).reason).toBe(`interrupted by ${signal}`);
+      expect(deploy.events.at(-1)?.reason).toBe(`interrupted by ${signal}`);
     });
   }
 

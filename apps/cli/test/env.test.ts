@@ -60,7 +60,7 @@ describe("cuitty env set and env list", () => {
       rollbackGithubRef: "main",
     };
     expect(JSON.parse(set.stdout)).toMatchObject(expected);
-    const listed = await query<any[]>(server, "environments.list");
+    const listed = await query(server, "environments.list");
     expect(listed.find((e) => e.name === "production")).toMatchObject(expected);
 
     const cli = await runCli(["env", "list", "--json"], { env: cleanEnv(connection(server, "read")) });

@@ -19,8 +19,8 @@ afterAll(() => server?.stop());
 
 const admin = () => cleanEnv(connection(server, "admin"));
 const names = async () => ({
-  current: (await query<{ environment: string }[]>(server, "deploys.current")).map((r) => r.environment),
-  list: (await query<{ name: string }[]>(server, "environments.list")).map((r) => r.name),
+  current: (await query(server, "deploys.current")).map((r) => r.environment),
+  list: (await query(server, "environments.list")).map((r) => r.name),
 });
 const statusOrder = async () => {
   const result = await runCli(["status"], { env: admin() });

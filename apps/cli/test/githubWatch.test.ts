@@ -212,7 +212,7 @@ describe("cuitty github watch", () => {
       expect((await deployByKey(server, KEY)).status).toBe("live");
       const cancelled = await deployByKey(server, "github:acme/api:run:102:1");
       expect(cancelled.status).toBe("failed");
-      expect(cancelled.events.at(-1).reason).toBe("cancelled");
+      expect(cancelled.events.at(-1)?.reason).toBe("cancelled");
 
       const lines = watch.stdout().trim().split("\n");
       expect(lines).toHaveLength(2);

@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TestServer } from "@cuitty/server/testing";
+import type { ProcedureOutput, ProcedurePath, TestServer } from "@cuitty/server/testing";
 import { CI_VARIABLE_PREFIXES } from "../src/ci.js";
 
 export const CLI = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -82,16 +82,16 @@ export async function closedPort(): Promise<number> {
 }
 
 /** A read procedure through the server's own signed request helper; fails the test on a refusal. */
-export async function query<T = any>(server: TestServer, procedure: string, input?: unknown): Promise<T> {
+export async function query<P extends ProcedurePath>(server: TestServer, procedure: P, input?: unknown): Promise<ProcedureOutput<P>> {
   const res = await server.request(procedure, { method: "GET", input });
   if (res.status !== 200) throw new Error(`${procedure} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body.result.data as T;
+  return res.body.result.data;
 }
 
 /** The deploy recorded under an external key, with its events. */
-export async function deployByKey(server: TestServer, key: string): Promise<any> {
+export async function deployByKey(server: TestServer, key: string): Promise<ProcedureOutput<"deploys.get">> {
   const page = await query(server, "deploys.list", { limit: 200 });
-  const found = page.items.find((d: { externalKey: string }) => d.externalKey === key);
-  if (!found) throw new Error(`no deploy with key ${key}; keys: ${page.items.map((d: any) => d.externalKey).join(", ")}`);
+  const found = page.items.find((d) => d.externalKey === key);
+  if (!found) throw new Error(`no deploy with key ${key}; keys: ${page.items.map((d) => d.externalKey).join(", ")}`);
   return query(server, "deploys.get", { id: found.id });
 }

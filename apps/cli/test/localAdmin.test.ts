@@ -69,7 +69,7 @@ async function deliver(payloadUrl: string, secret: string, payload: unknown) {
     },
     body,
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as { results: unknown[] } };
 }
 
 describe("cuitty github webhook-secret set with several projects", () => {

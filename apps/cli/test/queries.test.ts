@@ -1,7 +1,10 @@
 // History, current state and rollback, for people and (--json) for scripts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "@cuitty/server/testing";
+import { type ProcedureOutput, startTestServer, type TestServer } from "@cuitty/server/testing";
 import { cleanEnv, connection, deployByKey, runCli } from "./helpers.js";
+
+/** What `cuitty status --json` prints: deploys.current's answer as is. */
+type CurrentRows = ProcedureOutput<"deploys.current">;
 
 let server: TestServer;
 let firstId: number;
@@ -78,8 +81,8 @@ describe("cuitty deploy show", () => {
 
 describe("cuitty status and cuitty rollback", () => {
   it("shows each environment's current deploy, then rolls production back to the previous live deploy", async () => {
-    const before = JSON.parse((await runCli(["status", "--json"], { env: read() })).stdout);
-    expect(before.find((r: any) => r.environment === "production").deploy.id).toBe(secondId);
+    const before: CurrentRows = JSON.parse((await runCli(["status", "--json"], { env: read() })).stdout);
+    expect(before.find((r) => r.environment === "production")?.deploy?.id).toBe(secondId);
     const human = await runCli(["status"], { env: read() });
     expect(human.stdout).toMatch(/production\s+#\d+\s+live\s+v1\.1\.0/);
 
@@ -89,8 +92,8 @@ describe("cuitty status and cuitty rollback", () => {
     expect(rolled.code).toBe(0);
     expect(JSON.parse(rolled.stdout)).toMatchObject({ id: secondId, status: "rolled_back", rollbackTargetId: firstId });
 
-    const after = JSON.parse((await runCli(["status", "--json"], { env: read() })).stdout);
-    expect(after.find((r: any) => r.environment === "production").deploy.id).toBe(firstId);
+    const after: CurrentRows = JSON.parse((await runCli(["status", "--json"], { env: read() })).stdout);
+    expect(after.find((r) => r.environment === "production")?.deploy?.id).toBe(firstId);
   });
 
   it("refuses a rollback target that never went live in that environment, with E_REFUSED", async () => {
@@ -110,7 +113,7 @@ describe("cuitty status and cuitty rollback", () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("[E_REFUSED]");
     expect(result.stderr).toContain("went live after");
-    const status = JSON.parse((await runCli(["status", "--json"], { env: read() })).stdout);
-    expect(status.find((r: any) => r.environment === "production").deploy.id).toBe(firstId);
+    const status: CurrentRows = JSON.parse((await runCli(["status", "--json"], { env: read() })).stdout);
+    expect(status.find((r) => r.environment === "production")?.deploy?.id).toBe(firstId);
   });
 });

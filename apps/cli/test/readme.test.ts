@@ -34,7 +34,7 @@ it("should record, list, fetch, and show the README's deploy in its timeline and
   const [emitted, list, one, timeline, current] = answers.map((a) => a.result?.data ?? a);
   expect(emitted.changed).toBe(true);
   expect(emitted.deploy).toMatchObject({ externalKey: "ci-991", status: "live", environment: "production", version: "v1.4.2" });
-  expect(list.items.map((d: any) => d.externalKey)).toEqual(["ci-991"]);
+  expect(list.items.map((d: { externalKey: string }) => d.externalKey)).toEqual(["ci-991"]);
   expect(one).toMatchObject({ id: 1, commitSha: "0a1b2c3d", branch: "main" });
   expect(one.events).toHaveLength(1);
   expect(timeline.items[0]).toMatchObject({ externalKey: "ci-991", current: true });

@@ -68,7 +68,7 @@ describe("cuitty audit record", () => {
     expect(human.code).toBe(0);
     expect(human.stderr).toContain("Recorded 1 audit entry.");
     // Linked by commit this time (the deploy's commit is abc1234).
-    expect((await query(server, "deploys.correlations", { id: deployId })).audit.map((a: any) => a.action)).toEqual([
+    expect((await query(server, "deploys.correlations", { id: deployId })).audit.map((a) => a.action)).toEqual([
       "flag.enable",
       "db.migrate",
     ]);
@@ -93,7 +93,7 @@ describe("cuitty audit record", () => {
     expect(again.stderr).toContain("Recorded 0 audit entries in 3 batches; 1200 already recorded (same id), not recorded again.");
     const { audit } = await query(server, "deploys.correlations", { id: deployId });
     expect(audit).toHaveLength(1000); // the correlation answer's cap
-    expect(new Set(audit.map((a: any) => a.id)).size).toBe(1000);
+    expect(new Set(audit.map((a) => a.id)).size).toBe(1000);
   });
 
   it("accepts a file in the procedure's own input shape, { entries: [...] }", async () => {
@@ -101,7 +101,7 @@ describe("cuitty audit record", () => {
     const file = writeJson({ entries: [{ environment: "audit-stdin", actor: "carol", action: "cache.flush", deployId }] });
     const result = await runCli(["audit", "record", "--file", file, "--json"], { env: ingest() });
     expect(JSON.parse(result.stdout)).toMatchObject({ accepted: 1 });
-    expect((await query(server, "deploys.correlations", { id: deployId })).audit.map((a: any) => a.actor)).toEqual(["carol"]);
+    expect((await query(server, "deploys.correlations", { id: deployId })).audit.map((a) => a.actor)).toEqual(["carol"]);
   });
 
   it("names the missing flags, with E_USAGE and no call to the server", async () => {

@@ -2,7 +2,7 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "@cuitty/server/testing";
+import { type ProcedurePath, startTestServer, type TestServer } from "@cuitty/server/testing";
 import { cleanEnv, connection, runCli } from "./helpers.js";
 
 let server: TestServer;
@@ -10,7 +10,7 @@ let server: TestServer;
 const T = Math.floor(Date.now() / 1000) - 7200;
 const ids: Record<string, number> = {};
 
-async function ingest(procedure: string, input: unknown): Promise<any> {
+async function ingest<P extends ProcedurePath>(procedure: P, input: unknown) {
   const res = await server.request(procedure, { input, key: server.keys.ingest });
   if (res.status !== 200) throw new Error(`${procedure} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.result.data;

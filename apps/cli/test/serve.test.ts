@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedHeaders } from "@cuitty/core";
 import { openDatabase } from "@cuitty/db";
+import type { ProcedureOutput, ProcedurePath, ResponseBody } from "@cuitty/server/testing";
 import { CLI, type ServeProcess, startServe } from "./serveProcess.js";
 
 const run = promisify(execFile);
@@ -20,13 +21,13 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 }
 
 /** A signed POST whose promise resolves once its whole body has left this process, plus its answer. */
-async function sendSigned(url: string, projectId: string, apiKey: string, procedure: string, input: unknown) {
+async function sendSigned<P extends ProcedurePath>(url: string, projectId: string, apiKey: string, procedure: P, input: unknown) {
   const body = JSON.stringify(input);
   const path = `/trpc/${procedure}`;
   const headers = await signedHeaders({ projectId, apiKey }, { method: "POST", pathAndQuery: path, body });
   let sent!: () => void;
   const flushed = new Promise<void>((resolve) => (sent = resolve));
-  const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
+  const answer = new Promise<{ status: number; body: ResponseBody<ProcedureOutput<P>> }>((resolve, reject) => {
     const req = httpRequest(url.replace("localhost", "127.0.0.1") + path, {
       method: "POST",
       headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
@@ -43,7 +44,14 @@ async function sendSigned(url: string, projectId: string, apiKey: string, proced
   return { flushed, answer };
 }
 
-async function signed(url: string, projectId: string, apiKey: string, procedure: string, input?: unknown, method = "POST") {
+async function signed<P extends ProcedurePath>(
+  url: string,
+  projectId: string,
+  apiKey: string,
+  procedure: P,
+  input?: unknown,
+  method = "POST",
+) {
   const body = method === "POST" ? JSON.stringify(input) : "";
   const path =
     method === "GET" && input !== undefined
@@ -55,7 +63,7 @@ async function signed(url: string, projectId: string, apiKey: string, procedure:
     headers: { ...headers, "content-type": "application/json" },
     body: method === "POST" ? body : undefined,
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as ResponseBody<ProcedureOutput<P>> };
 }
 
 let dir: string;

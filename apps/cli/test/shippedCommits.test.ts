@@ -77,8 +77,8 @@ describe("cuitty deploy in CI with the git history", () => {
     await report("building", "production", "2", shas[5]!, repo);
     await report("live", "production", "2", shas[5]!, repo);
     const second = await detail("2", "production");
-    expect(second.commits.map((c: any) => c.sha)).toEqual([shas[3], shas[4], shas[5]]);
-    expect(second.commits.map((c: any) => c.committedAt)).toEqual([T + 3 * 3600, T + 4 * 3600, T + 5 * 3600]);
+    expect(second.commits.map((c) => c.sha)).toEqual([shas[3], shas[4], shas[5]]);
+    expect(second.commits.map((c) => c.committedAt)).toEqual([T + 3 * 3600, T + 4 * 3600, T + 5 * 3600]);
     const shown = await runCli(["deploy", "show", String(second.id)], { env: cleanEnv(connection(server, "read")) });
     expect(shown.stdout).toContain("What changed (3 commits, oldest first)");
     for (const n of [3, 4, 5]) expect(shown.stdout).toContain(shas[n]!.slice(0, 7));

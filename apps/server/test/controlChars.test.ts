@@ -1,6 +1,6 @@
 // NUL and other control characters in keys, names and refs are refused (SQLite would cut the text at NUL).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestServer, startTestServer } from "../src/testing.js";
+import { type ResponseBody, type TestServer, startTestServer } from "../src/testing.js";
 import { emit, event, rowCounts, uniq } from "./helpers.js";
 
 let server: TestServer;
@@ -9,12 +9,12 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-async function expectFieldRefused(send: () => Promise<{ status: number; body: any }>, fields: string[]) {
+async function expectFieldRefused(send: () => Promise<{ status: number; body: ResponseBody<unknown> }>, fields: string[]) {
   const before = await rowCounts(server);
   const res = await send();
   expect(res.status).toBe(400);
   expect(res.body.error.data.cuittyCode).toBe("VALIDATION_FAILED");
-  expect([...res.body.error.data.fields].sort()).toEqual(fields);
+  expect([...res.body.error.data.fields!].sort()).toEqual(fields);
   expect(await rowCounts(server)).toEqual(before);
 }
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_CALLS_PER_REQUEST, MAX_JSON_DEPTH, signedHeaders } from "@cuitty/core";
-import { type TestServer, startTestServer } from "../src/testing.js";
+import { type ResponseBody, type TestServer, startTestServer } from "../src/testing.js";
 import { event, rowCounts, uniq } from "./helpers.js";
 import { httpMessage, rawRequest } from "./rawHttp.js";
 
@@ -140,7 +140,7 @@ describe("client errors are 4xx with a code", () => {
       const res = await fetch(`${server.url}/trpc/deploys.emit`, { method });
       expect(res.status).toBe(405);
       expect(res.headers.get("allow")).toBe("GET, POST");
-      if (method !== "HEAD") expect(((await res.json()) as any).error.data.cuittyCode).toBe("METHOD_NOT_ALLOWED");
+      if (method !== "HEAD") expect(((await res.json()) as ResponseBody<unknown>).error.data.cuittyCode).toBe("METHOD_NOT_ALLOWED");
     }
   });
 
@@ -191,7 +191,7 @@ describe("tRPC batching", () => {
     for (const n of [MAX_CALLS_PER_REQUEST + 1, 300]) {
       const res = await fetch(server.url + batchPath(n), { headers: await signed("GET", batchPath(n), "", server.keys.read) });
       expect(res.status).toBe(400);
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as ResponseBody<unknown>;
       expect(body.error.data.cuittyCode).toBe("BATCH_TOO_LARGE");
       expect(body.error.message).toContain(`at most ${MAX_CALLS_PER_REQUEST}`);
     }

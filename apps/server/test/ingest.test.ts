@@ -1,7 +1,7 @@
 // Idempotency, concurrency, reads (pages, filters, timeline, current) and rollback through the wire.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideTransition, STATUSES, type DeployStatus } from "@cuitty/core";
-import { type TestServer, startTestServer } from "../src/testing.js";
+import { type ProcedureOutput, type ProcedurePath, type TestServer, startTestServer } from "../src/testing.js";
 import { emit, event, rowCounts, uniq } from "./helpers.js";
 
 let server: TestServer;
@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const read = (procedure: string, input?: unknown) => server.request(procedure, { input, key: server.keys.read });
+const read = <P extends ProcedurePath>(procedure: P, input?: unknown) => server.request(procedure, { input, key: server.keys.read });
 
 describe("idempotency", () => {
   it("should record one event when the same event id arrives twice", async () => {
@@ -36,17 +36,19 @@ describe("idempotency", () => {
       event(key, "live", { id: uniq("evt") }),
     ];
     const res = await server.request("deploys.emitBatch", { input: { events }, key: server.keys.ingest });
-    // A union per item (applied | refused): the assertions below read both branches, so the list is read loosely.
-    const results: any[] = res.body.result.data.results;
-    expect(results.map((r: any) => (r.ok ? (r.changed ? "changed" : "same") : r.error.cuittyCode))).toEqual([
+    // A union per item (applied | refused): the mapping reads both branches; the later reads narrow to applied ones.
+    const results = res.body.result.data.results;
+    expect(results.map((r) => (r.ok ? (r.changed ? "changed" : "same") : r.error.cuittyCode))).toEqual([
       "changed",
       "same",
       "INVALID_TRANSITION",
       "changed",
     ]);
-    expect(results[1].duplicate).toBe(true);
-    const detail = await read("deploys.get", { id: results[0].deploy.id });
-    expect(detail.body.result.data.events.map((e: any) => e.toStatus)).toEqual(["building", "live"]);
+    const [first, second] = results;
+    if (!first?.ok || !second?.ok) throw new Error(`the first two events were applied above: ${JSON.stringify(results)}`);
+    expect(second.duplicate).toBe(true);
+    const detail = await read("deploys.get", { id: first.deploy.id });
+    expect(detail.body.result.data.events.map((e) => e.toStatus)).toEqual(["building", "live"]);
   });
 });
 
@@ -65,7 +67,7 @@ describe("concurrency", () => {
       state = e.toStatus;
     }
     // No two accepted events left the same state: a state change passed at most once.
-    const froms = events.map((e: any) => e.fromStatus);
+    const froms = events.map((e) => e.fromStatus);
     expect(new Set(froms).size).toBe(froms.length);
     expect(results.filter((r) => r.status === 200 && r.body.result.data.changed)).toHaveLength(events.length);
   });
@@ -90,8 +92,8 @@ describe("reads", () => {
     let cursor: string | null = null;
     for (let page = 0; page < 10; page++) {
       const res = await read("deploys.list", { environment: env, limit: 7, ...(cursor ? { cursor } : {}) });
-      const data = res.body.result.data;
-      seen.push(...data.items.map((d: any) => d.externalKey));
+      const data: ProcedureOutput<"deploys.list"> = res.body.result.data;
+      seen.push(...data.items.map((d) => d.externalKey));
       cursor = data.nextCursor;
       if (!cursor) break;
     }
@@ -101,11 +103,11 @@ describe("reads", () => {
   it("should filter by status, branch and time", async () => {
     const failed = (await read("deploys.list", { environment: env, status: "failed", limit: 200 })).body.result.data.items;
     expect(failed).toHaveLength(5);
-    expect(failed.every((d: any) => d.status === "failed")).toBe(true);
+    expect(failed.every((d) => d.status === "failed")).toBe(true);
     const feature = (await read("deploys.list", { environment: env, branch: "feature", limit: 200 })).body.result.data.items;
     expect(feature).toHaveLength(12);
     const all = (await read("deploys.list", { environment: env, limit: 200 })).body.result.data.items;
-    const mid = all[10].startedAt;
+    const mid = all[10]!.startedAt;
     const since = (await read("deploys.list", { environment: env, since: mid, limit: 200 })).body.result.data.items;
     expect(since).toHaveLength(11);
   });
@@ -113,10 +115,10 @@ describe("reads", () => {
   it("should show the environment's history in its timeline, current deploy marked", async () => {
     const tl = (await read("deploys.timeline", { environment: env, limit: 200 })).body.result.data;
     expect(tl.items).toHaveLength(25);
-    const current = tl.items.filter((d: any) => d.current);
+    const current = tl.items.filter((d) => d.current);
     expect(current).toHaveLength(1);
-    expect(current[0].externalKey).toBe(keys[23]); // the last one failed; the one before went live last
-    expect(tl.items.filter((d: any) => d.status === "failed")).toHaveLength(5);
+    expect(current[0]!.externalKey).toBe(keys[23]); // the last one failed; the one before went live last
+    expect(tl.items.filter((d) => d.status === "failed")).toHaveLength(5);
   });
 
   it("should answer an unknown environment's timeline with NOT_FOUND", async () => {
@@ -138,10 +140,10 @@ describe("rollback and the current deploy", () => {
     await goLive();
     const rb2 = await server.request("deploys.rollback", { input: { deployId: ids[2] } });
     expect(rb2.body.result.data.rollbackTargetId).toBe(ids[0]);
-    const current = (await read("deploys.current")).body.result.data.find((c: any) => c.environment === env);
-    expect(current.deploy.id).toBe(ids[0]);
+    const current = (await read("deploys.current")).body.result.data.find((c) => c.environment === env);
+    expect(current?.deploy?.id).toBe(ids[0]);
     const detail = (await read("deploys.get", { id: ids[2] })).body.result.data;
-    expect(detail.rollbackTarget.id).toBe(ids[0]);
+    expect(detail.rollbackTarget?.id).toBe(ids[0]);
     expect(detail.events.at(-1)).toMatchObject({ fromStatus: "live", toStatus: "rolled_back", rollbackTargetId: ids[0] });
   });
 
@@ -160,7 +162,7 @@ describe("rollback and the current deploy", () => {
     const t = Math.floor(Date.now() / 1000);
     const newer = (await emit(server, event(uniq("n"), "live", { environment: env, occurredAt: t }))).body.result.data.deploy.id;
     await emit(server, event(uniq("o"), "live", { environment: env, occurredAt: t - 600 }));
-    const current = (await read("deploys.current")).body.result.data.find((c: any) => c.environment === env);
-    expect(current.deploy.id).toBe(newer);
+    const current = (await read("deploys.current")).body.result.data.find((c) => c.environment === env);
+    expect(current?.deploy?.id).toBe(newer);
   });
 });

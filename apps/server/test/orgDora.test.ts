@@ -56,10 +56,10 @@ const range = { environment: "production", from: T0, to: T0 + D };
 describe("org.dora", () => {
   it("gives each service the figures metrics.dora gives it in its own project", async () => {
     const org = await orgCall(server, keys.read, "org.dora", range);
-    expect(org.services.map((s: any) => s.service)).toEqual(["alpha", "beta"]);
+    expect(org.services.map((s) => s.service)).toEqual(["alpha", "beta"]);
     for (const s of [alpha, beta]) {
       const own = await server.request("metrics.dora", { projectId: s.projectId, key: s.read, input: { ...range, bucket: "week" } });
-      const row = org.services.find((r: any) => r.projectId === s.projectId);
+      const row = org.services.find((r) => r.projectId === s.projectId);
       const { series: _f, ...frequency } = own.body.result.data.deploymentFrequency;
       const { series: _l, ...lead } = own.body.result.data.leadTime;
       const { series: _c, ...cfr } = own.body.result.data.changeFailureRate;
@@ -108,8 +108,7 @@ describe("org.dora", () => {
   });
 
   it("sorts services worst first by the figure asked for", async () => {
-    const order = async (sort: string) =>
-      (await orgCall(server, keys.read, "org.dora", { ...range, sort })).services.map((s: any) => s.service);
+    const order = async (sort: string) => (await orgCall(server, keys.read, "org.dora", { ...range, sort })).services.map((s) => s.service);
     expect(await order("service")).toEqual(["alpha", "beta"]);
     expect(await order("deploymentFrequency")).toEqual(["alpha", "beta"]);
     expect(await order("leadTime")).toEqual(["beta", "alpha"]);

@@ -1,7 +1,7 @@
 // Shared helpers of the organisation tests: several projects with keys, histories emitted by project, org keys.
 import { createApiKey, createOrgKey, createProject } from "@cuitty/db";
 import { ORG_PROJECT } from "@cuitty/core";
-import type { TestServer } from "../src/testing.js";
+import type { ProcedurePath, TestServer } from "../src/testing.js";
 
 export interface Service {
   projectId: string;
@@ -45,7 +45,7 @@ export async function history(server: TestServer, s: Service, environment: strin
 }
 
 /** Calls an org.* procedure with an organisation key; throws on anything but 200. */
-export async function orgCall(server: TestServer, key: string, procedure: string, input?: unknown) {
+export async function orgCall<P extends ProcedurePath>(server: TestServer, key: string, procedure: P, input?: unknown) {
   const res = await server.request(procedure, { input, key, projectId: ORG_PROJECT });
   if (res.status !== 200) throw new Error(`${procedure} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.result.data;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ORG_PROJECT } from "@cuitty/core";
 import { createOrgKey, revokeOrgKey } from "@cuitty/db";
-import { startTestServer, type TestServer } from "@cuitty/server/testing";
+import { type ResponseBody, startTestServer, type TestServer } from "@cuitty/server/testing";
 import { type Service, createService, history, orgKeys } from "./orgHelpers.js";
 import { rowCounts } from "./helpers.js";
 
@@ -14,7 +14,7 @@ let b: Service;
 let liveId: number;
 let targetId: number;
 
-const refusal = (res: { status: number; body: any }) => [res.status, res.body?.error?.data?.cuittyCode];
+const refusal = (res: { status: number; body: ResponseBody<unknown> }) => [res.status, res.body?.error?.data?.cuittyCode];
 const event = (status: string, extra: Record<string, unknown> = {}) => ({
   type: "deploy",
   deploy: `k-${status}`,

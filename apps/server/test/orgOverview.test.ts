@@ -1,7 +1,7 @@
 // The organisation's overview and activity feed on four services whose histories are worked out by hand:
 // attention per cell, trouble-first order, filters, live since, and the feed's order, pages and filters.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "@cuitty/server/testing";
+import { type ProcedureOutput, startTestServer, type TestServer } from "@cuitty/server/testing";
 import { createService, history, orgCall, orgKeys } from "./orgHelpers.js";
 
 const M = 60;
@@ -55,7 +55,7 @@ describe("org.overview", () => {
   it("puts broken first, then failed in the last 24 h, then in flight, steady, and services with nothing live, by name within each", async () => {
     const o = await orgCall(server, key, "org.overview");
     expect(o.environments).toEqual(["production", "staging"]);
-    expect(o.services.map((s: any) => [s.service, s.attention])).toEqual([
+    expect(o.services.map((s) => [s.service, s.attention])).toEqual([
       ["payments", "broken"],
       ["search", "failed_recently"],
       ["zeta-old", "failed_recently"],
@@ -67,8 +67,7 @@ describe("org.overview", () => {
 
   it("describes each cell: current deploy, health, live since, in flight with its phase, and the last failure or rollback", async () => {
     const o = await orgCall(server, key, "org.overview");
-    const cells = (name: string) =>
-      Object.fromEntries(o.services.find((s: any) => s.service === name).cells.map((c: any) => [c.environment, c]));
+    const cells = (name: string) => Object.fromEntries(o.services.find((s) => s.service === name)!.cells.map((c) => [c.environment, c]));
     const payments = cells("payments");
     expect(payments.production).toMatchObject({
       attention: "broken",
@@ -99,22 +98,22 @@ describe("org.overview", () => {
     // A cancelled run is no failure, and one 30 h ago is outside the window.
     expect(cells("Checkout").production).toMatchObject({ attention: "steady", current: { id: ids.F }, lastFailure: null });
     expect(cells("Checkout").staging).toMatchObject({ attention: "no_deploy", current: null, lastFailure: null, inFlight: null });
-    expect(o.services.find((s: any) => s.service === "default").cells).toEqual([]);
+    expect(o.services.find((s) => s.service === "default")?.cells).toEqual([]);
   });
 
   it("filters by environment and by text in the service's name, case-insensitively, and cuts at the limit", async () => {
     const staging = await orgCall(server, key, "org.overview", { environment: "staging" });
     expect(staging.environments).toEqual(["staging"]);
-    expect(staging.services.map((s: any) => [s.service, s.attention, s.cells.length])).toEqual([
+    expect(staging.services.map((s) => [s.service, s.attention, s.cells.length])).toEqual([
       ["payments", "in_flight", 1],
       ["Checkout", "no_deploy", 1],
     ]);
     const found = await orgCall(server, key, "org.overview", { search: "CHECK" });
-    expect(found.services.map((s: any) => s.projectId)).toEqual([projects.checkout]);
+    expect(found.services.map((s) => s.projectId)).toEqual([projects.checkout]);
     const byId = await orgCall(server, key, "org.overview", { search: projects.search });
-    expect(byId.services.map((s: any) => s.service)).toEqual(["search"]);
+    expect(byId.services.map((s) => s.service)).toEqual(["search"]);
     const two = await orgCall(server, key, "org.overview", { limit: 2 });
-    expect(two.services.map((s: any) => s.service)).toEqual(["payments", "search"]);
+    expect(two.services.map((s) => s.service)).toEqual(["payments", "search"]);
     expect(two.total).toBe(5);
   });
 });
@@ -139,7 +138,7 @@ describe("org.activity", () => {
   ];
 
   it("lists every transition of every service newest first, in pages that together hold each exactly once", async () => {
-    const seen: any[] = [];
+    const seen: ProcedureOutput<"org.activity">["items"] = [];
     let cursor: string | null | undefined;
     for (let page = 0; page < 10; page++) {
       const res = await orgCall(server, key, "org.activity", { limit: 5, ...(cursor ? { cursor } : {}) });
@@ -162,13 +161,13 @@ describe("org.activity", () => {
 
   it("filters the feed by environment and by service name", async () => {
     const staging = await orgCall(server, key, "org.activity", { environment: "staging" });
-    expect(staging.items.map((e: any) => [e.deployId, e.to])).toEqual([
+    expect(staging.items.map((e) => [e.deployId, e.to])).toEqual([
       [ids.C, "building"],
       [ids.H, "failed"],
       [ids.H, "building"],
     ]);
     const search = await orgCall(server, key, "org.activity", { search: "sear" });
-    expect(search.items.map((e: any) => [e.deployId, e.to])).toEqual([
+    expect(search.items.map((e) => [e.deployId, e.to])).toEqual([
       [ids.E, "rolled_back"],
       [ids.E, "live"],
       [ids.D, "live"],

@@ -2,7 +2,7 @@
 // spends its client address's budget. Refusals are RATE_LIMITED with Retry-After and write nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedHeaders } from "@cuitty/core";
-import { type TestServer, startTestServer } from "../src/testing.js";
+import { type ResponseBody, type TestServer, startTestServer } from "../src/testing.js";
 import { emit, event, rowCounts, uniq } from "./helpers.js";
 import { httpMessage, rawRequest } from "./rawHttp.js";
 
@@ -97,7 +97,7 @@ describe("batched calls", () => {
       { method: "POST", pathAndQuery: path, body },
     );
     const res = await fetch(server.url + path, { method: "POST", body, headers: { ...headers, "content-type": "application/json" } });
-    const results = (await res.json()) as any[];
+    const results = (await res.json()) as ResponseBody<unknown>[];
     expect(results).toHaveLength(n);
     const limited = results.filter((r) => r.error?.data?.cuittyCode === "RATE_LIMITED");
     // Burst 2, refilling at 1/s: however slow the machine, most of the eight are refused.

@@ -1,11 +1,14 @@
 // HTTP over a raw socket, for requests an HTTP client refuses to send (bad targets, bodies never sent, odd headers).
 import { connect } from "node:net";
+import type { ResponseBody } from "../src/testing.js";
 
-export interface RawResponse {
+/** B: what the test reads the JSON answer as; by default the tRPC body (`result`, or a refusal's `error`). */
+export interface RawResponse<B = ResponseBody<unknown>> {
   status: number;
   headers: Record<string, string>;
   text: string;
-  body: any;
+  /** The answer parsed as JSON, or the text when it is not JSON. */
+  body: B;
 }
 
 function dechunk(data: Buffer): Buffer {
@@ -22,7 +25,7 @@ function dechunk(data: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-function parse(data: Buffer): RawResponse {
+function parse<B>(data: Buffer): RawResponse<B> {
   const end = data.indexOf("\r\n\r\n");
   if (end < 0) throw new Error(`no complete HTTP answer: ${JSON.stringify(data.toString("latin1").slice(0, 200))}`);
   const [statusLine = "", ...lines] = data.subarray(0, end).toString("latin1").split("\r\n");
@@ -37,18 +40,18 @@ function parse(data: Buffer): RawResponse {
   try {
     body = JSON.parse(text);
   } catch {}
-  return { status: Number(statusLine.split(" ")[1]), headers, text, body };
+  return { status: Number(statusLine.split(" ")[1]), headers, text, body: body as B };
 }
 
 /**
  * Writes `request` as is and reads until the server closes the connection (send `connection: close`, or a request
  * the server answers by closing). `localAddress` sends from another loopback address, i.e. as another client.
  */
-export function rawRequest(
+export function rawRequest<B = ResponseBody<unknown>>(
   port: number,
   request: string | Buffer,
   opts: { localAddress?: string; timeoutMs?: number } = {},
-): Promise<RawResponse> {
+): Promise<RawResponse<B>> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
     const socket = connect({ host: "127.0.0.1", port, localAddress: opts.localAddress });
@@ -64,7 +67,7 @@ export function rawRequest(
     socket.on("close", () => {
       clearTimeout(timer);
       try {
-        resolve(parse(Buffer.concat(chunks)));
+        resolve(parse<B>(Buffer.concat(chunks)));
       } catch (error) {
         reject(error);
       }

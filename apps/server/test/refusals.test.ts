@@ -1,8 +1,8 @@
 // Every refusal names its cause with a stable code and the right status, leaks no stack, and writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signedHeaders } from "@cuitty/core";
+import { type CuittyErrorData, signedHeaders } from "@cuitty/core";
 import { createApiKey, createProject, revokeApiKey } from "@cuitty/db";
-import { type TestServer, startTestServer } from "../src/testing.js";
+import { type ResponseBody, type TestServer, startTestServer } from "../src/testing.js";
 import { deployIn, emit, event, rowCounts, uniq } from "./helpers.js";
 
 let server: TestServer;
@@ -16,12 +16,19 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-async function expectRefused(send: () => Promise<{ status: number; body: any }>, status: number, code: string, messagePart?: string) {
+async function expectRefused(
+  send: () => Promise<{ status: number; body: ResponseBody<unknown> }>,
+  status: number,
+  code: string,
+  messagePart?: string,
+) {
   const before = await rowCounts(server);
   const res = await send();
   expect(res.status).toBe(status);
   expect(res.body.error.data.cuittyCode).toBe(code);
-  expect(res.body.error.data.stack).toBeUndefined();
+  // CuittyErrorData has no stack: read as one that might, to prove none slipped into the answer.
+  const data: CuittyErrorData & { stack?: unknown } = res.body.error.data;
+  expect(data.stack).toBeUndefined();
   expect(JSON.stringify(res.body)).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
   if (messagePart) expect(res.body.error.message).toContain(messagePart);
   expect(await rowCounts(server)).toEqual(before);

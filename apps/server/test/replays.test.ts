@@ -1,7 +1,7 @@
 // A replayed or retried signed call changes nothing the first one did not: hooks.add answers the same subscription.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { signedHeaders } from "@cuitty/core";
-import { type TestServer, startTestServer } from "../src/testing.js";
+import { type ProcedureOutput, type ResponseBody, type TestServer, startTestServer } from "../src/testing.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -27,7 +27,7 @@ it("answers a byte-identical replay of hooks.add within the signature window wit
       body,
       headers: { ...headers, "content-type": "application/json" },
     });
-    return { status: res.status, data: ((await res.json()) as any).result.data };
+    return { status: res.status, data: ((await res.json()) as ResponseBody<ProcedureOutput<"hooks.add">>).result.data };
   };
   const first = await send();
   const replay = await send();

@@ -1,7 +1,7 @@
 // /webhooks/github settles what its headers can before reading a body, caps the body, and limits failing addresses.
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import examples from "@octokit/webhooks-examples";
+import examples, { type WebhookDefinition } from "@octokit/webhooks-examples";
 import { setGithubWebhookSecret } from "@cuitty/db";
 import { githubExtension } from "../src/github/githubExtension.js";
 import { MAX_WEBHOOK_BYTES } from "../src/github/githubWebhook.js";
@@ -70,11 +70,14 @@ describe("POST /webhooks/github before the body", () => {
   });
 
   it(`still accepts a real signed workflow_run, far below the ${MAX_WEBHOOK_BYTES}-byte cap`, async () => {
-    const payload = structuredClone((examples as unknown as any[]).find((d) => d.name === "workflow_run")!.examples[1]);
+    // examples is typed as the module object (an `export default` .d.ts over a JSON main); at run time it is the array.
+    const definitions = examples as unknown as WebhookDefinition[];
+    const payload = structuredClone(definitions.find((d) => d.name === "workflow_run")!.examples[1]);
     const body = JSON.stringify(payload);
     expect(body.length * 20).toBeLessThan(MAX_WEBHOOK_BYTES);
     const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
-    const res = await rawRequest(
+    // The webhook receiver answers each mapped event's outcome, not a tRPC body.
+    const res = await rawRequest<{ results: unknown[] }>(
       server.port,
       httpMessage(
         "POST",
@@ -108,7 +111,7 @@ describe("POST /webhooks/github before the body", () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     const ping = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });
     const signature = `sha256=${createHmac("sha256", SECRET).update(ping).digest("hex")}`;
-    const res = await rawRequest(
+    const res = await rawRequest<unknown>(
       server.port,
       httpMessage(
         "POST",

@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestServer, startTestServer } from "@cuitty/server/testing";
-import { type CuittyClientError, createCuittyClient } from "../src/index.js";
+import { type AuditEntryInput, type CuittyClientError, createCuittyClient } from "../src/index.js";
 import { waitFor } from "./helpers.js";
 
 let server: TestServer;
@@ -125,7 +125,8 @@ describe("cuitty.audit and cuitty.perf", () => {
       code: "VALIDATION_FAILED",
       details: { fields: [expect.stringMatching(/^entries\.\d+\.deployId$/)] },
     });
-    expect((errors[0]!.details.items as any[]).map((i) => i.action)).toEqual(["unknown-deploy"]);
+    // An audit call's error carries the entries it dropped.
+    expect((errors[0]!.details.items as AuditEntryInput[]).map((i) => i.action)).toEqual(["unknown-deploy"]);
     expect(cuitty.stats().audit).toMatchObject({ sent: 2, refused: 1 });
     expect((await correlations(deployId)).audit.map((a) => a.action)).toEqual(["before", "after"]);
   });

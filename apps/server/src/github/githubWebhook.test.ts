@@ -3,7 +3,8 @@ import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import examples from "@octokit/webhooks-examples";
+import examples, { type WebhookDefinition } from "@octokit/webhooks-examples";
+import type { CuittyErrorData } from "@cuitty/core";
 import { setGithubWebhookSecret } from "@cuitty/db";
 import { deployEvents, deploys } from "@cuitty/db/schema";
 import { type TestServer, startTestServer } from "../testing.js";
@@ -11,7 +12,29 @@ import { githubExtension } from "./githubExtension.js";
 import { verifyGithubSignature } from "./githubWebhook.js";
 
 const SECRET = "It's a Secret to Everybody";
-const example = (name: string, i: number): any => structuredClone((examples as unknown as any[]).find((d) => d.name === name)!.examples[i]);
+// The package's main is a JSON array, but its index.d.ts declares it as `export default` of a CommonJS module, which
+// NodeNext types as the module object: the array is the default import at run time, so it is read as one here.
+const definitions = examples as unknown as WebhookDefinition[];
+
+/** A copy of GitHub's i-th example payload of an event, typed as that event. */
+function example<N extends WebhookDefinition["name"]>(name: N, i: number): WebhookDefinition<N>["examples"][number] {
+  const found = definitions.find((d): d is WebhookDefinition<N> => d.name === name)?.examples[i];
+  if (!found) throw new Error(`no example ${i} of ${name}`);
+  return structuredClone(found);
+}
+
+/**
+ * What the receiver answers: each mapped event's outcome (applied, or ignored with a reason), an acknowledgement
+ * (ping, duplicate delivery), or a refusal. The status says which; tests read the fields of the one they expect.
+ */
+interface WebhookAnswer {
+  ok?: true;
+  pong?: true;
+  duplicate?: true;
+  ignored?: string;
+  results: { deploy?: number; status?: string; changed?: boolean; duplicate?: boolean; ignored?: string; message?: string }[];
+  error: { message: string; code: number; data: CuittyErrorData };
+}
 
 let server: TestServer;
 beforeEach(async () => {
@@ -33,7 +56,7 @@ async function deliver(event: string, payload: unknown, opts: { delivery?: strin
       .update(body)
       .digest("hex")}`;
   const res = await fetch(`${server.url}/webhooks/github?project=${opts.query ?? server.projectId}`, { method: "POST", headers, body });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as WebhookAnswer };
 }
 
 async function transitions() {
@@ -86,7 +109,7 @@ describe("POST /webhooks/github", () => {
     const payload = example("workflow_run", 1);
     const first = await deliver("workflow_run", payload, { delivery: "d-1" });
     const replay = await deliver("workflow_run", payload, { delivery: "d-1" });
-    expect(first.body.results[0].changed).toBe(true);
+    expect(first.body.results[0]?.changed).toBe(true);
     expect(replay.body).toMatchObject({ ok: true, duplicate: true });
     // A new delivery id for the same transition (another receiver, or GitHub's "redeliver" after a restart):
     const again = await deliver("workflow_run", payload, { delivery: "d-2" });
