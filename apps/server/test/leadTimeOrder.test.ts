@@ -3,7 +3,7 @@
 // environment, and every order must give the README's definition, worked out by hand: a commit counts once per
 // environment, at its first go-live there, and a rolled-back deploy keeps its go-live.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "@cuitty/server/testing";
+import { type ProcedurePath, startTestServer, type TestServer } from "@cuitty/server/testing";
 
 const H = 3600;
 const D = 86_400;
@@ -14,7 +14,7 @@ const Y = { sha: "b".repeat(40), committedAt: T0 + D - H };
 
 let server: TestServer;
 
-async function call(procedure: string, input?: unknown) {
+async function call<P extends ProcedurePath>(procedure: P, input?: unknown) {
   const res = await server.request(procedure, { input });
   if (res.status !== 200) throw new Error(`${procedure} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.result.data;
@@ -46,7 +46,7 @@ async function leadTime(environment: string) {
   const m = await call("metrics.dora", { environment, from: T0, to: T0 + 3 * D, bucket: "day" });
   return {
     samples: m.leadTime.samples,
-    series: m.leadTime.series.map((b: { medianSeconds: number | null; samples: number }) => [b.medianSeconds, b.samples]),
+    series: m.leadTime.series.map((b) => [b.medianSeconds, b.samples]),
   };
 }
 
@@ -96,7 +96,7 @@ describe("lead time with events in any order", () => {
       { deploy: "A", occurredAt: T0 + 10 * H, commits: [X] },
     ].map((e, i) => ({ id: `batch:${i}`, type: "deploy", environment: "batch", status: "live", ...e }));
     const { results } = await call("deploys.emitBatch", { events });
-    expect(results.every((r: { ok: boolean }) => r.ok)).toBe(true);
+    expect(results.every((r) => r.ok)).toBe(true);
     expect(await leadTime("batch")).toEqual(DEFINED);
   });
 });

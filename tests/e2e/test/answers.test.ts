@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestServer, startTestServer } from "@cuitty/server/testing";
+import { type ProcedurePath, type TestServer, startTestServer } from "@cuitty/server/testing";
 import { type Browser, CLI_BIN, DIST_DIR, WAIT_MS, launchBrowser, screenshot, signIn } from "./browser.js";
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -16,7 +16,7 @@ let server: TestServer;
 let browser: Browser;
 const ids: Record<string, number> = {};
 
-async function call(procedure: string, input: unknown, key = server.keys.admin) {
+async function call<P extends ProcedurePath>(procedure: P, input: unknown, key = server.keys.admin) {
   const res = await server.request(procedure, { input, key });
   expect(res.status, `${procedure}: ${JSON.stringify(res.body).slice(0, 400)}`).toBe(200);
   return res.body.result.data;

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthExtension, hooksExtension } from "@cuitty/server";
-import { type TestServer, startTestServer } from "@cuitty/server/testing";
+import { type ProcedurePath, type TestServer, startTestServer } from "@cuitty/server/testing";
 import { type Browser, DIST_DIR, WAIT_MS, launchBrowser, screenshot, signIn } from "./browser.js";
 
 let server: TestServer;
@@ -39,7 +39,7 @@ async function localServer(handle: (n: number, req: IncomingMessage, res: Server
   };
 }
 
-async function call(procedure: string, input: unknown, key = server.keys.admin) {
+async function call<P extends ProcedurePath>(procedure: P, input: unknown, key = server.keys.admin) {
   const res = await server.request(procedure, { input, key });
   expect(res.status, `${procedure}: ${JSON.stringify(res.body).slice(0, 400)}`).toBe(200);
   return res.body.result.data;
