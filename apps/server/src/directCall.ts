@@ -8,6 +8,7 @@
 // else (batches, unknown procedures, the wrong method, unparsable input) returns undefined and takes the stock path.
 import { type Context, appRouter } from "@cuitty/api";
 import {
+  defaultTransformer,
   getErrorShape,
   getHTTPStatusCode,
   getTRPCErrorFromUnknown,
@@ -32,6 +33,11 @@ export interface DirectAnswer {
 
 const procedures = appRouter._def.procedures as unknown as Record<string, Procedure | undefined>;
 const config = appRouter._def._config;
+/**
+ * The router has no transformer (tRPC's default serialises a value as itself): the answer is then the JSON of the
+ * response as is, and transformTRPCResponse would only copy it (two object spreads per call) before the same JSON.
+ */
+const untransformed = config.transformer === defaultTransformer;
 /** A procedure path as tRPC names them; anything percent-encoded or odd goes the stock way. */
 const PLAIN_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 
@@ -69,6 +75,6 @@ export async function callDirect(opts: {
     status: getHTTPStatusCode([res] as never, errors),
     // In the order the fetch adapter's Headers list them (sorted), as httpServer writes them.
     headers: { "content-type": "application/json", vary: "trpc-accept, accept" },
-    body: JSON.stringify(transformTRPCResponse(config, res as never)),
+    body: JSON.stringify(untransformed ? res : transformTRPCResponse(config, res as never)),
   };
 }

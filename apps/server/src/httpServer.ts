@@ -99,11 +99,19 @@ export function createHttpServer(opts: HttpServerOptions) {
       sendRefusal(res, url, "VALIDATION_FAILED", `JSON input nests deeper than ${MAX_JSON_DEPTH} levels`);
       return 400;
     }
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+    // The procedures only read headers by name: node:http's own (lower-cased) record answers that, where a fetch
+    // Headers costs a validated copy of every header per request; the stock path below builds one for its Request.
+    const raw = req.headers;
+    const headers = {
+      get(name: string): string | null {
+        const v = raw[name.toLowerCase()];
+        return typeof v === "string" ? v : null;
+      },
+    };
     const ctx = {
       db: opts.db,
-      req: { method, pathAndQuery, body: new Uint8Array(body), headers },
+      // The body as read (nothing writes to it), not a copy.
+      req: { method, pathAndQuery, body, headers },
       limits,
       now,
       hooks: opts.hooks,
@@ -128,9 +136,11 @@ export function createHttpServer(opts: HttpServerOptions) {
       res.end(direct.body);
       return direct.status;
     }
+    const fetchHeaders = new Headers();
+    for (const [k, v] of Object.entries(raw)) if (typeof v === "string") fetchHeaders.set(k, v);
     const request = new Request(url, {
       method,
-      headers,
+      headers: fetchHeaders,
       body: method === "GET" ? undefined : new Uint8Array(body),
     });
     const response = await fetchRequestHandler({

@@ -7,7 +7,8 @@ export interface RawRequest {
   /** Path relative to the portal URL, query string included, byte for byte as received (what the client signed). */
   pathAndQuery: string;
   body: Uint8Array;
-  headers: Headers;
+  /** The request's headers by name (case-insensitive), null when absent: a fetch `Headers` or anything with its `get`. */
+  headers: Pick<Headers, "get">;
 }
 
 export interface TransitionNotice {

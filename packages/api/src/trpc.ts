@@ -2,7 +2,7 @@
 import { initTRPC } from "@trpc/server";
 import { CuittyError, type CuittyErrorData, HTTP_STATUS_BY_CODE } from "@cuitty/core";
 import type { ApiKeyScope } from "@cuitty/db";
-import { authenticate } from "./auth.js";
+import { type Principal, authenticate } from "./auth.js";
 import { authenticateOrg } from "./orgAuth.js";
 import type { Context } from "./context.js";
 import { classifyError, toTRPCError, withIssues } from "./errors.js";
@@ -34,11 +34,23 @@ const cuittyErrors = t.middleware(async ({ next }) => {
 
 const publicProcedure = t.procedure.use(cuittyErrors);
 
-/** A procedure that needs a signed request from a key with `scope` (admin keys may call everything). */
+/**
+ * A procedure that needs a signed request from a key with `scope` (admin keys may call everything). One middleware
+ * does what cuittyErrors and an authenticating middleware after it would (the same errors reach the client): every
+ * call of the ingest path goes through it, and each middleware level costs a call frame and two object copies.
+ */
 export function protectedProcedure(scope: ApiKeyScope) {
-  return publicProcedure.use(async ({ ctx, next }) => {
-    const principal = await authenticate(ctx, scope);
-    return next({ ctx: { ...ctx, principal } });
+  return t.procedure.use(async ({ ctx, next }) => {
+    let principal: Principal;
+    try {
+      principal = await authenticate(ctx, scope);
+    } catch (error) {
+      throw error instanceof CuittyError ? toTRPCError(error) : error;
+    }
+    // tRPC merges this into the context it passes on.
+    const result = await next({ ctx: { principal } });
+    if (!result.ok && result.error.cause instanceof CuittyError) throw toTRPCError(result.error.cause);
+    return result;
   });
 }
 

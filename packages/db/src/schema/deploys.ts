@@ -147,13 +147,13 @@ export const deploys = sqliteTable(
   (t) => [
     uniqueIndex("deploys_project_key_uq").on(t.projectId, t.externalKey),
     index("deploys_project_started_idx").on(t.projectId, t.startedAt, t.id),
-    index("deploys_env_started_idx").on(t.envId, t.startedAt, t.id),
     index("deploys_project_status_idx").on(t.projectId, t.status, t.startedAt, t.id),
     index("deploys_project_branch_idx").on(t.projectId, t.branch, t.startedAt, t.id),
     index("deploys_env_live_idx").on(t.envId, t.liveAt),
-    index("deploys_env_completed_idx").on(t.envId, t.completedAt),
-    // Covers phase timings: the deploys started in a range and their phase entry times, read from the index alone.
-    index("deploys_env_phases_idx").on(t.envId, t.startedAt, t.initiatedAt, t.buildingAt, t.deployingAt, t.liveAt),
+    // Two readers in one index: an environment's deploys newest first (lists and their pages, by its prefix env_id,
+    // started_at, id), and phase timings (the deploys started in a range and their phase entry times, read from the
+    // index alone). Every B-tree is written by each new deploy, so no narrower index duplicates its prefix.
+    index("deploys_env_phases_idx").on(t.envId, t.startedAt, t.id, t.initiatedAt, t.buildingAt, t.deployingAt, t.liveAt),
     // DORA (dora.ts) reads these three partial indexes; SQLite keeps each one as rows enter or leave its condition,
     // so no writer has to. Failed changes (rolled back, marked bad or failing its checks) by go-live: change
     // failures and where outages start; the condition is the query's FAILED_CHANGE, word for word.
@@ -164,8 +164,10 @@ export const deploys = sqliteTable(
     index("deploys_env_failed_runs_idx")
       .on(t.envId, t.completedAt, t.status, t.markedBadAt, t.reason)
       .where(sql`live_at IS NULL AND status IN ('failed', 'rolled_back')`),
-    // Deploys that listed no commits, by go-live: lead time's head-commit samples.
-    index("deploys_env_head_commit_idx").on(t.envId, t.liveAt, t.committedAt).where(sql`commits_listed = 0`),
+    // Deploys that listed no commits, by go-live: lead time's head-commit samples. Only a deploy with a commit time
+    // is a sample, so only those enter it: an event without committedAt writes nothing here. (Adding
+    // `live_at IS NOT NULL` would keep the query on it but no longer covering: SQLite 3.45 then reads the rows.)
+    index("deploys_env_head_commit_idx").on(t.envId, t.liveAt, t.committedAt).where(sql`commits_listed = 0 AND committed_at IS NOT NULL`),
   ],
 );
 
