@@ -13,7 +13,8 @@
 import { CuittyError, type DeployEvent, type DeployStatus, decideTransition } from "@cuitty/core";
 import { recordFirstLiveManyIn } from "./commitFirstLive.js";
 import { HEALTH_CHECKED, healthSeriesStart } from "./healthSeries.js";
-import { DEPLOY_VIEW_KEYS, type SqlExecutor, deployViewColumnList, rowsOf } from "./sqlViews.js";
+import { DEPLOY_COLUMN_OF, DEPLOY_VIEW_KEYS, type SqlExecutor, deployViewColumnList, rowsOf } from "./sqlViews.js";
+import { detailsOf, transitionFields } from "./transitionFields.js";
 import type { DeployView } from "./views.js";
 
 /** A deploy as its answers show it: its public columns by view key (camelCase) in the view's order, then its environment. */
@@ -56,10 +57,7 @@ export function batchable(events: DeployEvent[]): boolean {
   return events.every((e) => e.status !== "rolled_back");
 }
 
-const COLUMN_OF = new Map(DEPLOY_VIEW_KEYS);
 const VIEW_KEYS = DEPLOY_VIEW_KEYS.map(([key]) => key);
-const PHASE_KEY: Partial<Record<DeployStatus, string>> = { initiated: "initiatedAt", building: "buildingAt", deploying: "deployingAt" };
-const DETAIL_KEYS = ["version", "commitSha", "branch", "triggeredBy", "buildLogsUrl", "committedAt"] as const;
 
 /** Columns whose schema default is not NULL: written even when NULL. health_status is left out at its default. */
 const NOT_NULL_DEFAULT = new Set(["status", "startedAt", "provider", "healthStatus", "updatedAt"]);
@@ -210,7 +208,7 @@ export async function applyEventsBatchIn(
       }
       for (const { keys, rows } of groups.values()) {
         const listed = rows[0]!.hasCommits;
-        const columns = ["project_id", "env_id", ...keys.map((k) => COLUMN_OF.get(k)!), ...(listed ? ["commits_listed"] : [])];
+        const columns = ["project_id", "env_id", ...keys.map((k) => DEPLOY_COLUMN_OF.get(k)!), ...(listed ? ["commits_listed"] : [])];
         await insertRows(tx, "deploys", columns, rows.length, (i, args, at) => {
           const d = rows[i]!;
           args[at] = projectId;
@@ -222,7 +220,7 @@ export async function applyEventsBatchIn(
     }
     for (const d of updates) {
       const keys = [...d.changed];
-      const set = keys.map((k) => `${COLUMN_OF.get(k)} = ?`);
+      const set = keys.map((k) => `${DEPLOY_COLUMN_OF.get(k)} = ?`);
       // Lead time counts a deploy that listed no commits by its head commit (dora.ts), as writeTransition marks it.
       if (d.listedNow) set.push("commits_listed = 1");
       await tx.execute({ sql: `UPDATE deploys SET ${set.join(", ")} WHERE id = ?`, args: [...keys.map((k) => d.row[k]), d.row.id] });
@@ -333,22 +331,10 @@ export async function applyEventsBatchIn(
       d.row[key] = value;
       if (!d.inserted) d.changed.add(key);
     };
-    // The columns writeTransition writes, in its order.
-    set("status", event.status);
-    set("updatedAt", now);
-    for (const key of DETAIL_KEYS) {
-      const value = event[key];
-      if (value !== undefined) set(key, value);
-    }
-    if (event.reason) set("reason", event.reason);
+    // The fields writeTransition writes, in its order.
     const startedAt = (d.row.startedAt as number | null) ?? occurredAt;
-    if (event.status === "live" || event.status === "failed") {
-      set("completedAt", occurredAt);
-      set("durationSeconds", Math.max(0, occurredAt - startedAt));
-    }
-    if (event.status === "live") set("liveAt", occurredAt);
-    const phase = PHASE_KEY[event.status];
-    if (phase) set(phase, occurredAt);
+    const fields = transitionFields({ to: event.status, occurredAt, now, startedAt, reason: event.reason, details: detailsOf(event) });
+    for (const [key, value] of fields) set(key, value);
     const id = d.row.id as number;
     if (event.status === "live") {
       // Becomes current unless a later go-live is already current (the UPDATE of applyDeployEvent.ts, decided here).

@@ -3,7 +3,8 @@
 // serialized, so two events can never both pass from the same state). Raw SQL: this is the hot path.
 import { type CuittyCode, CuittyError, type DeployEvent, type DeployStatus, type ShippedCommit, decideTransition } from "@cuitty/core";
 import type { Database } from "../connection.js";
-import { type SqlExecutor, type SqlResult, deployViewById, deployViewColumnList, firstRow } from "./sqlViews.js";
+import { DEPLOY_COLUMN_OF, type SqlExecutor, type SqlResult, deployViewById, deployViewColumnList, firstRow } from "./sqlViews.js";
+import { type TransitionDetails, detailsOf, transitionFields } from "./transitionFields.js";
 import type { DeployView } from "./views.js";
 import { type OwedAuditEntry, queueAuditEntryIn } from "./auditOutbox.js";
 import { HEALTH_CHECKED, healthSeriesStart } from "./healthSeries.js";
@@ -63,8 +64,6 @@ function insertedId(result: SqlResult): number {
   return Number(result.lastInsertRowid);
 }
 
-type Details = Partial<Record<"version" | "commitSha" | "branch" | "triggeredBy" | "buildLogsUrl" | "committedAt", string | number>>;
-
 interface Transition {
   to: DeployStatus;
   occurredAt: number;
@@ -74,7 +73,7 @@ interface Transition {
   actor?: string;
   rollbackTargetId?: number;
   /** Details the event brings (commit, branch, …); only those given overwrite. */
-  details?: Details;
+  details?: TransitionDetails;
   /** A rollback the health checks made (said so in its hooks). */
   automatic?: boolean;
   /** The audit entry this transition owes (copied into audit.db after the commit, see auditOutbox). */
@@ -84,15 +83,6 @@ interface Transition {
   /** False when the environment has no health check set (nothing to start on go-live); unknown: look. */
   healthChecked?: boolean;
 }
-
-const DETAIL_COLUMNS = {
-  version: "version",
-  commitSha: "commit_sha",
-  branch: "branch",
-  triggeredBy: "triggered_by",
-  buildLogsUrl: "build_logs_url",
-  committedAt: "committed_at",
-} as const;
 
 /**
  * Writes an allowed transition: creates the deploy (`deploy.id` 0) or moves it, moves the current
@@ -115,18 +105,8 @@ async function writeTransition(
     );
   }
   const startedAt = deploy.startedAt ?? t.occurredAt;
-  const cols: Record<string, string | number | null> = { status: t.to, updated_at: t.now };
-  for (const [key, value] of Object.entries(t.details ?? {})) {
-    if (value !== undefined) cols[DETAIL_COLUMNS[key as keyof typeof DETAIL_COLUMNS]] = value;
-  }
-  if (t.reason) cols.reason = t.reason;
-  if (t.to === "live" || t.to === "failed") {
-    cols.completed_at = t.occurredAt;
-    cols.duration_seconds = Math.max(0, t.occurredAt - startedAt);
-  }
-  if (t.to === "live") cols.live_at = t.occurredAt;
-  // Phase timings read the entry times from the row (phases.ts): a phase is entered at most once.
-  if (t.to === "initiated" || t.to === "building" || t.to === "deploying") cols[`${t.to}_at`] = t.occurredAt;
+  const cols: Record<string, string | number | null> = {};
+  for (const [key, value] of transitionFields({ ...t, startedAt })) cols[DEPLOY_COLUMN_OF.get(key)!] = value;
   if (target !== undefined) cols.rollback_target_id = target;
   // Lead time counts a deploy that listed no commits by its head commit (dora.ts); set in the same write.
   if (t.commits?.length) cols.commits_listed = 1;
@@ -268,14 +248,7 @@ async function applyDeployEventIn(tx: SqlExecutor, projectId: string, event: Dep
     reason: event.reason,
     actor: event.triggeredBy,
     rollbackTargetId: event.rollbackTargetId,
-    details: {
-      version: event.version,
-      commitSha: event.commitSha,
-      branch: event.branch,
-      triggeredBy: event.triggeredBy,
-      buildLogsUrl: event.buildLogsUrl,
-      committedAt: event.committedAt,
-    },
+    details: detailsOf(event),
     commits: event.commits,
     // A new environment has no health check yet; the series start's own conditions decide otherwise.
     healthChecked: healthChecked === 1,

@@ -12,6 +12,9 @@ export const DEPLOY_VIEW_KEYS: readonly (readonly [key: string, column: string])
   col.name,
 ]);
 
+/** A deploy view key's column, e.g. commitSha → commit_sha. */
+export const DEPLOY_COLUMN_OF: ReadonlyMap<string, string> = new Map(DEPLOY_VIEW_KEYS);
+
 /** Every public deploy column as its camelCase key, e.g. `commit_sha AS "commitSha"` (prefix: a table alias). */
 const columnLists = new Map<string, string>();
 export function deployViewColumnList(prefix = ""): string {
