@@ -3,24 +3,13 @@
 // loops over the generated plan: it shares no code with the SQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ProcedurePath, startTestServer, type TestServer } from "@cuitty/server/testing";
+import { seededRandom } from "@cuitty/core/testing";
 
 const H = 3600;
 const D = 86_400;
 /** Monday 2025-03-03 00:00 UTC: the end of the generated history. */
 const END = 1_740_960_000;
 const PHASES = ["initiated", "building", "deploying"] as const;
-
-/** mulberry32: a small seeded PRNG, so the history is the same on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Commit {
   sha: string;
@@ -52,7 +41,7 @@ const ENVIRONMENTS: [name: string, minGapHours: number, spreadHours: number][] =
 ];
 
 function generate(): Plan[] {
-  const rand = prng(20_251_129);
+  const rand = seededRandom(20_251_129);
   const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const plans: Plan[] = [];
   let shaSeq = 0;

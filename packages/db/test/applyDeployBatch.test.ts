@@ -9,6 +9,7 @@ import { CuittyError, type DeployEvent, deployEventSchema } from "@cuitty/core";
 import { type Database, openDatabase } from "../src/connection.js";
 import { type BatchItemResult, applyDeployEvent, applyDeployEvents } from "../src/queries/applyDeployEvent.js";
 import { createProject } from "../src/queries/projects.js";
+import { seededRandom } from "@cuitty/core/testing";
 
 const PATHS = [
   ["the embedded files' hot path", (dir: string) => ({ dataDir: dir })],
@@ -20,11 +21,7 @@ const NOW = 1_750_000_000;
 
 /** A small deterministic generator, so a failure repeats. */
 function random(seed: number) {
-  let s = seed;
-  const next = () => {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    return s / 2 ** 31;
-  };
+  const next = seededRandom(seed);
   return { int: (n: number) => Math.floor(next() * n), chance: (p: number) => next() < p };
 }
 

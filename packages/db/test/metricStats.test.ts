@@ -1,6 +1,7 @@
 // Percentiles from packed samples (metricStats.ts) against a plain sort per bucket, on both sort paths.
 import { describe, expect, it } from "vitest";
 import { RANGE_KEY, pack, packedStats } from "../src/queries/metricStats.js";
+import { seededRandom } from "@cuitty/core/testing";
 
 const DAY = 86_400;
 const starts = Array.from({ length: 30 }, (_, i) => 1_760_000_000 - (1_760_000_000 % DAY) + i * DAY);
@@ -25,18 +26,6 @@ function check(samples: [bucket: number, value: number][]) {
   expect(rows).toEqual(expected);
 }
 
-/** A small seeded PRNG (mulberry32), so the samples are the same on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 describe("packedStats", () => {
   it("gives nothing for no samples", () => {
     expect(packedStats([], starts)).toEqual([]);
@@ -57,12 +46,12 @@ describe("packedStats", () => {
   });
 
   it("matches a plain sort per bucket on values that fit 32 bits packed (radix sort)", () => {
-    const rand = prng(7);
+    const rand = seededRandom(7);
     check(Array.from({ length: 5000 }, () => [Math.floor(rand() * 30), Math.floor(rand() * 200_000)]));
   });
 
   it("matches a plain sort per bucket when a value does not fit 32 bits packed (sorted as doubles)", () => {
-    const rand = prng(11);
+    const rand = seededRandom(11);
     const samples: [number, number][] = Array.from({ length: 3000 }, () => [Math.floor(rand() * 30), Math.floor(rand() * 200_000)]);
     samples.push([29, 400 * 86_400 * 365], [2, 2 ** 23]);
     check(samples);

@@ -1,0 +1,13 @@
+// Helpers for the tests of every package, not part of the product's API.
+
+/** mulberry32: a small seeded PRNG giving numbers in [0, 1), the same sequence for the same seed (so a failure repeats). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
