@@ -14,7 +14,7 @@ import { CuittyError, type DeployEvent, type DeployStatus, decideTransition } fr
 import { recordFirstLiveManyIn } from "./commitFirstLive.js";
 import { HEALTH_CHECKED, healthSeriesStart } from "./healthSeries.js";
 import { DEPLOY_COLUMN_OF, DEPLOY_VIEW_KEYS, type SqlExecutor, deployViewColumnList, rowsOf } from "./sqlViews.js";
-import { detailsOf, transitionFields } from "./transitionFields.js";
+import { transitionFields } from "./transitionFields.js";
 import type { DeployView } from "./views.js";
 
 /** A deploy as its answers show it: its public columns by view key (camelCase) in the view's order, then its environment. */
@@ -333,7 +333,7 @@ export async function applyEventsBatchIn(
     };
     // The fields writeTransition writes, in its order.
     const startedAt = (d.row.startedAt as number | null) ?? occurredAt;
-    const fields = transitionFields({ to: event.status, occurredAt, now, startedAt, reason: event.reason, details: detailsOf(event) });
+    const fields = transitionFields({ to: event.status, occurredAt, now, startedAt, reason: event.reason, details: event });
     for (const [key, value] of fields) set(key, value);
     const id = d.row.id as number;
     if (event.status === "live") {

@@ -4,7 +4,7 @@
 import { type CuittyCode, CuittyError, type DeployEvent, type DeployStatus, type ShippedCommit, decideTransition } from "@cuitty/core";
 import type { Database } from "../connection.js";
 import { DEPLOY_COLUMN_OF, type SqlExecutor, type SqlResult, deployViewById, deployViewColumnList, firstRow } from "./sqlViews.js";
-import { type TransitionDetails, detailsOf, transitionFields } from "./transitionFields.js";
+import { type TransitionDetails, transitionFields } from "./transitionFields.js";
 import type { DeployView } from "./views.js";
 import { type OwedAuditEntry, queueAuditEntryIn } from "./auditOutbox.js";
 import { HEALTH_CHECKED, healthSeriesStart } from "./healthSeries.js";
@@ -248,7 +248,7 @@ async function applyDeployEventIn(tx: SqlExecutor, projectId: string, event: Dep
     reason: event.reason,
     actor: event.triggeredBy,
     rollbackTargetId: event.rollbackTargetId,
-    details: detailsOf(event),
+    details: event,
     commits: event.commits,
     // A new environment has no health check yet; the series start's own conditions decide otherwise.
     healthChecked: healthChecked === 1,

@@ -2,19 +2,13 @@
 // the in-memory batch path (applyDeployBatch.ts).
 import type { DeployStatus } from "@cuitty/core";
 
-/** The details an event may bring; only those given overwrite. */
+/** The details an event may bring (an event itself has these keys); only those given overwrite. */
 export type TransitionDetails = Partial<
   Record<"version" | "commitSha" | "branch" | "triggeredBy" | "buildLogsUrl" | "committedAt", string | number>
 >;
 
+/** The details, in the order they are written. */
 const DETAIL_KEYS = ["version", "commitSha", "branch", "triggeredBy", "buildLogsUrl", "committedAt"] as const;
-
-/** The details an event brings, in the order they are written. */
-export function detailsOf(event: { [K in (typeof DETAIL_KEYS)[number]]?: string | number }): TransitionDetails {
-  const details: TransitionDetails = {};
-  for (const key of DETAIL_KEYS) if (event[key] !== undefined) details[key] = event[key];
-  return details;
-}
 
 const PHASE_KEY: Partial<Record<DeployStatus, "initiatedAt" | "buildingAt" | "deployingAt">> = {
   initiated: "initiatedAt",
@@ -40,7 +34,10 @@ export function transitionFields(t: {
     ["status", t.to],
     ["updatedAt", t.now],
   ];
-  for (const [key, value] of Object.entries(t.details ?? {})) if (value !== undefined) fields.push([key, value]);
+  for (const key of DETAIL_KEYS) {
+    const value = t.details?.[key];
+    if (value !== undefined) fields.push([key, value]);
+  }
   if (t.reason) fields.push(["reason", t.reason]);
   if (t.to === "live" || t.to === "failed") {
     fields.push(["completedAt", t.occurredAt], ["durationSeconds", Math.max(0, t.occurredAt - t.startedAt)]);
