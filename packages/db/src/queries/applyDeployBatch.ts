@@ -12,38 +12,12 @@
 // environment's history, so a batch with one goes the general way, event by event (applyDeployEvent.ts).
 import { CuittyError, type DeployEvent, type DeployStatus, decideTransition } from "@cuitty/core";
 import { recordFirstLiveManyIn } from "./commitFirstLive.js";
-import { HEALTH_CHECKED, healthSeriesStart } from "./healthSeries.js";
-import { DEPLOY_COLUMN_OF, DEPLOY_VIEW_KEYS, type SqlExecutor, deployViewColumnList, rowsOf } from "./sqlViews.js";
+import { type KnownDeploy, type Row, loadBatchState } from "./batchState.js";
+import { healthSeriesStart } from "./healthSeries.js";
+import { DEPLOY_COLUMN_OF, DEPLOY_VIEW_KEYS, type SqlExecutor, rowsOf } from "./sqlViews.js";
+import { insertRows } from "./multiRowInsert.js";
 import { transitionFields } from "./transitionFields.js";
 import type { DeployView } from "./views.js";
-
-/** A deploy as its answers show it: its public columns by view key (camelCase) in the view's order, then its environment. */
-type Row = Record<string, string | number | null>;
-
-interface KnownDeploy {
-  envId: number;
-  environment: string;
-  row: Row;
-  /** `row` was handed out in an answer: copied before it changes (most deploys change once per batch). */
-  shared: boolean;
-  /** Made by this batch: written by the INSERT at the next flush. */
-  inserted: boolean;
-  /** View keys changed since the last flush (deploys that existed before). */
-  changed: Set<string>;
-  /** Whether it lists commits (`commits_listed`): only then does its go-live owe commit_first_live rows. */
-  hasCommits: boolean;
-  /** A deploy that existed before listed its first commits since the last flush: its UPDATE sets commits_listed. */
-  listedNow: boolean;
-}
-
-interface KnownEnvironment {
-  id: number;
-  healthChecked: boolean;
-  currentId: number | null;
-  /** The current deploy's live_at (a go-live is entered once, so it does not change while it is current). */
-  currentLiveAt: number | null;
-  moved: boolean;
-}
 
 export interface AppliedEvent {
   deploy: DeployView;
@@ -80,61 +54,10 @@ const EVENT_COLUMNS = [
   "rollback_target_id",
   "actor",
 ];
-/** Rows per multi-row INSERT: a batch is cut into chunks of these sizes, so each table needs five statements at most. */
-const CHUNKS = [256, 64, 16, 4, 1];
 
-const SELECT_ENVIRONMENTS = `SELECT e.id, e.name, ${HEALTH_CHECKED("e")} AS healthChecked, e.current_deploy_id AS currentId,
-    (SELECT live_at FROM deploys WHERE id = e.current_deploy_id) AS currentLiveAt
-  FROM environments e WHERE e.project_id = ?1 AND e.name IN (SELECT value FROM json_each(?2))`;
-const SELECT_SEEN = `SELECT event_id AS eventId, deploy_id AS deployId FROM deploy_events
-  WHERE project_id = ?1 AND event_id IN (SELECT value FROM json_each(?2))`;
-/** The deploys the batch names, and those its already-seen event ids made (?3, their ids: their answers show them). */
-const SELECT_DEPLOYS = `SELECT d.env_id AS envId, e.name AS environment,
-    d.commits_listed AS hasCommits, ${deployViewColumnList("d.")}
-  FROM deploys d JOIN environments e ON e.id = d.env_id
-  WHERE d.id IN (SELECT id FROM deploys WHERE project_id = ?1 AND external_key IN (SELECT value FROM json_each(?2))
-                 UNION SELECT value FROM json_each(?3))`;
 /** The id AUTOINCREMENT gives the next deploy, less one: the largest id the table ever had. */
 const LAST_DEPLOY_ID = `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'deploys'), 0),
   coalesce((SELECT max(id) FROM deploys), 0)) AS lastId`;
-
-function insertSql(table: string, columns: string[], rows: number): string {
-  const tuple = `(${columns.map(() => "?").join(", ")})`;
-  return `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array.from({ length: rows }, () => tuple).join(", ")}`;
-}
-const insertSqlCache = new Map<string, string>();
-/** SQL texts kept at most (one per table, column set and chunk size); past it the cache starts over. */
-const MAX_INSERT_SQL = 256;
-
-/**
- * Inserts `count` rows in chunks of CHUNKS' sizes; `fill(i, args, at)` writes row i's values (one per column) into
- * `args` from index `at`, so no row is built as an array of its own.
- */
-async function insertRows(
-  tx: SqlExecutor,
-  table: string,
-  columns: string[],
-  count: number,
-  fill: (i: number, args: unknown[], at: number) => void,
-): Promise<void> {
-  let done = 0;
-  while (done < count) {
-    const size = CHUNKS.find((n) => n <= count - done)!;
-    const key = `${table}(${columns.join()}):${size}`;
-    let sql = insertSqlCache.get(key);
-    if (sql === undefined) {
-      sql = insertSql(table, columns, size);
-      if (insertSqlCache.size >= MAX_INSERT_SQL) insertSqlCache.clear();
-      insertSqlCache.set(key, sql);
-    }
-    const args: unknown[] = new Array(size * columns.length);
-    for (let i = 0; i < size; i++) fill(done + i, args, i * columns.length);
-    await tx.execute({ sql, args });
-    done += size;
-  }
-}
-
-const unique = <T>(xs: (T | undefined)[]) => [...new Set(xs.filter((x): x is T => x !== undefined))];
 
 /**
  * Applies the events in order inside an open transaction (each with its own receipt time `now`), each answered as applyDeployEventIn would answer it (a
@@ -145,48 +68,11 @@ export async function applyEventsBatchIn(
   projectId: string,
   items: readonly { event: DeployEvent; now: number }[],
 ): Promise<(AppliedEvent | CuittyError)[]> {
-  const events = items.map((i) => i.event);
-  const eventIds = JSON.stringify(unique(events.map((e) => e.id)));
-  const environments = new Map<string, KnownEnvironment>();
-  for (const e of rowsOf<{ id: number; name: string; healthChecked: number; currentId: number | null; currentLiveAt: number | null }>(
-    await tx.execute({ sql: SELECT_ENVIRONMENTS, args: [projectId, JSON.stringify(unique(events.map((e) => e.environment)))] }),
-  )) {
-    environments.set(e.name, {
-      id: e.id,
-      healthChecked: e.healthChecked === 1,
-      currentId: e.currentId,
-      currentLiveAt: e.currentLiveAt,
-      moved: false,
-    });
-  }
-  const seen = new Map<string, number>();
-  for (const s of rowsOf<{ eventId: string; deployId: number }>(await tx.execute({ sql: SELECT_SEEN, args: [projectId, eventIds] }))) {
-    seen.set(s.eventId, s.deployId);
-  }
-  const byId = new Map<number, KnownDeploy>();
-  const byKey = new Map<string, KnownDeploy>();
-  for (const r of rowsOf<Row & { envId: number; environment: string; hasCommits: number }>(
-    await tx.execute({
-      sql: SELECT_DEPLOYS,
-      args: [projectId, JSON.stringify(unique(events.map((e) => e.deploy))), JSON.stringify([...new Set(seen.values())])],
-    }),
-  )) {
-    const row: Row = {};
-    for (const key of VIEW_KEYS) row[key] = r[key]!;
-    row.environment = r.environment;
-    const d: KnownDeploy = {
-      envId: r.envId,
-      environment: r.environment,
-      row,
-      shared: false,
-      inserted: false,
-      changed: new Set(),
-      hasCommits: r.hasCommits === 1,
-      listedNow: false,
-    };
-    byId.set(row.id as number, d);
-    byKey.set(row.externalKey as string, d);
-  }
+  const { environments, seen, byId, byKey } = await loadBatchState(
+    tx,
+    projectId,
+    items.map((i) => i.event),
+  );
   let lastId: number | undefined;
 
   const inserts: KnownDeploy[] = [];
